@@ -1,0 +1,38 @@
+import type { WorkerConfig } from '../config/types';
+import type {
+  FetchAlertChangesInput,
+  OneViewLogin,
+  RenewSessionInput,
+  SendPagerDutyEventInput,
+} from '../shared/types';
+import { ApplianceRegistry } from './appliance-registry';
+import { fetchAlertChanges } from './fetch-alert-changes';
+import { PagerDutySender } from './pagerduty/pagerduty-sender';
+import { renewSession } from './renew-session';
+import { sendPagerDutyEvent } from './send-pagerduty-event';
+import { atBoundary } from './to-application-failure';
+
+/** What the activities are bound to; the worker builds it once and closes it at shutdown. */
+export interface ActivityDeps {
+  registry: ApplianceRegistry;
+  sender: PagerDutySender;
+}
+
+/** Builds the dependencies of the activities from the worker's configuration. */
+export function createActivityDeps(config: Pick<WorkerConfig, 'appliances' | 'pagerDuty'>): ActivityDeps {
+  return {
+    registry: new ApplianceRegistry(config.appliances),
+    sender: new PagerDutySender(config.pagerDuty.eventsUrl),
+  };
+}
+
+/** The activities of the bridge, bound to their dependencies, each translating errors at the Temporal boundary. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    renewSession: atBoundary((input: RenewSessionInput): Promise<OneViewLogin> => renewSession(deps.registry, input)),
+    fetchAlertChanges: atBoundary((input: FetchAlertChangesInput) => fetchAlertChanges(deps.registry, input)),
+    sendPagerDutyEvent: atBoundary((input: SendPagerDutyEventInput) =>
+      sendPagerDutyEvent(deps.registry, deps.sender, input),
+    ),
+  };
+}

@@ -1,0 +1,190 @@
+import { Agent, request } from 'undici';
+import { BridgeError, ErrorCode } from '../errors';
+import { classifyNetworkError } from '../network-error';
+
+/** Lowest and highest X-API-Version this client speaks (OneView 3.0 to 11.30). */
+export const CLIENT_API_VERSIONS = { min: 300, max: 8600 } as const;
+
+/** How to reach one appliance. */
+export interface OneViewClientOptions {
+  /** `https://host[:port]` (or `http://` for the simulator). */
+  baseUrl: string;
+  sslVerify: boolean;
+  /** Extra CA certificates (PEM) trusted besides the system ones. */
+  caCertPem?: string;
+  connectTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}
+
+/** Login credentials of one appliance. */
+export interface OneViewCredentials {
+  userName: string;
+  password: string;
+  authLoginDomain?: string;
+}
+
+/** One page of a OneView collection, as far as paging needs it. */
+export interface OneViewPage {
+  uri?: string;
+  members: unknown[];
+  nextPageUri?: string | null;
+  total?: number;
+}
+
+interface OneViewErrorBody {
+  errorCode?: string;
+  message?: string;
+  details?: string;
+}
+
+/** A small OneView REST client: version negotiation, login sessions and authenticated GETs over one keep-alive pool. */
+export class OneViewClient {
+  private readonly agent: Agent;
+  private readonly requestTimeoutMs: number;
+
+  constructor(private readonly options: OneViewClientOptions) {
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+    this.agent = new Agent({
+      connectTimeout: options.connectTimeoutMs ?? 10_000,
+      keepAliveTimeout: 30_000,
+      connections: 4,
+      connect: { rejectUnauthorized: options.sslVerify, ca: options.caCertPem ? [options.caCertPem] : undefined },
+    });
+  }
+
+  /** Asks the appliance which API versions it accepts and picks the highest both sides speak. */
+  async negotiateVersion(): Promise<number> {
+    const { status, body } = await this.send('GET', '/rest/version', {});
+    if (status !== 200) throw this.httpError('GET /rest/version', status, body);
+    const v = parseJson(body, 'GET /rest/version') as { currentVersion?: unknown; minimumVersion?: unknown };
+    if (typeof v.currentVersion !== 'number') {
+      throw new BridgeError(ErrorCode.oneViewInvalidBody, 'GET /rest/version answered without a numeric currentVersion');
+    }
+    const applianceMin = typeof v.minimumVersion === 'number' ? v.minimumVersion : 1;
+    const chosen = Math.min(v.currentVersion, CLIENT_API_VERSIONS.max);
+    if (chosen < Math.max(applianceMin, CLIENT_API_VERSIONS.min)) {
+      throw new BridgeError(
+        ErrorCode.oneViewVersion,
+        `appliance accepts API versions ${applianceMin}-${v.currentVersion}, this client ${CLIENT_API_VERSIONS.min}-${CLIENT_API_VERSIONS.max}`,
+      );
+    }
+    return chosen;
+  }
+
+  /** Opens a session and returns its token. */
+  async login(credentials: OneViewCredentials, apiVersion: number): Promise<string> {
+    const body = JSON.stringify({
+      userName: credentials.userName,
+      password: credentials.password,
+      ...(credentials.authLoginDomain ? { authLoginDomain: credentials.authLoginDomain } : {}),
+      // Acknowledges a login banner up front; without it an appliance with a banner refuses every login.
+      loginMsgAck: true,
+    });
+    const res = await this.send('POST', '/rest/login-sessions', { 'X-API-Version': String(apiVersion) }, body);
+    if (res.status !== 200) {
+      const err = parseErrorBody(res.body);
+      if (res.status === 400 || res.status === 401 || res.status === 403 || res.status === 404) {
+        throw new BridgeError(
+          ErrorCode.oneViewAuth,
+          `login rejected (${res.status} ${err.errorCode ?? ''}): ${err.message ?? 'no message'}`.replace('  ', ' '),
+          { status: res.status },
+        );
+      }
+      throw this.httpError('POST /rest/login-sessions', res.status, res.body);
+    }
+    const session = parseJson(res.body, 'POST /rest/login-sessions') as { sessionID?: unknown };
+    if (typeof session.sessionID !== 'string' || session.sessionID === '') {
+      throw new BridgeError(ErrorCode.oneViewInvalidBody, 'login answered 200 without a sessionID');
+    }
+    return session.sessionID;
+  }
+
+  /** Ends a session; a session that is already dead counts as logged out. */
+  async logout(token: string, apiVersion: number): Promise<void> {
+    const res = await this.send('DELETE', '/rest/login-sessions', { 'X-API-Version': String(apiVersion), auth: token });
+    if (res.status !== 204 && res.status !== 200 && res.status !== 401) {
+      throw this.httpError('DELETE /rest/login-sessions', res.status, res.body);
+    }
+  }
+
+  /** GETs one page of a collection with the session token; a 401 surfaces as `ONEVIEW_AUTH` with status 401. */
+  async getPage(pathAndQuery: string, token: string, apiVersion: number): Promise<OneViewPage> {
+    const res = await this.send('GET', pathAndQuery, { 'X-API-Version': String(apiVersion), auth: token });
+    const what = `GET ${pathAndQuery.split('?')[0]}`;
+    if (res.status === 401) {
+      const err = parseErrorBody(res.body);
+      throw new BridgeError(ErrorCode.oneViewAuth, `${what} unauthorized: ${err.message ?? 'no message'}`, { status: 401 });
+    }
+    if (res.status !== 200) throw this.httpError(what, res.status, res.body);
+    const page = parseJson(res.body, what) as Partial<OneViewPage>;
+    if (!Array.isArray(page.members)) {
+      throw new BridgeError(ErrorCode.oneViewInvalidBody, `${what} answered a body without a members array`);
+    }
+    return page as OneViewPage;
+  }
+
+  /** Closes the connection pool. */
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  private async send(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    headers: Record<string, string>,
+    body?: string,
+  ): Promise<{ status: number; body: string }> {
+    try {
+      const res = await request(new URL(path, this.options.baseUrl), {
+        method,
+        dispatcher: this.agent,
+        headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+        body,
+        headersTimeout: this.requestTimeoutMs,
+        bodyTimeout: this.requestTimeoutMs,
+      });
+      return { status: res.statusCode, body: await res.body.text() };
+    } catch (err) {
+      const kind = classifyNetworkError(err);
+      throw new BridgeError(
+        kind === 'timeout' ? ErrorCode.oneViewTimeout : ErrorCode.oneViewNetwork,
+        `${method} ${path.split('?')[0]} failed: ${kind === 'timeout' ? 'timed out' : describeNetworkError(err)}`,
+        {},
+        { cause: err },
+      );
+    }
+  }
+
+  private httpError(what: string, status: number, body: string): BridgeError {
+    const err = parseErrorBody(body);
+    const reason = err.message ?? (looksLikeHtml(body) ? 'an HTML page (a proxy in the way?)' : 'no error body');
+    return new BridgeError(ErrorCode.oneViewHttp, `${what} answered ${status}: ${reason}`, { status });
+  }
+}
+
+function parseJson(body: string, what: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    const hint = looksLikeHtml(body) ? 'an HTML page (a proxy in the way?)' : 'a body that is not JSON';
+    throw new BridgeError(ErrorCode.oneViewInvalidBody, `${what} answered ${hint}`);
+  }
+}
+
+function parseErrorBody(body: string): OneViewErrorBody {
+  try {
+    const parsed = JSON.parse(body) as unknown;
+    return typeof parsed === 'object' && parsed !== null ? (parsed as OneViewErrorBody) : {};
+  } catch {
+    return {};
+  }
+}
+
+function looksLikeHtml(body: string): boolean {
+  return /^\s*</.test(body);
+}
+
+function describeNetworkError(err: unknown): string {
+  const e = err as { code?: string; message?: string; cause?: { code?: string } };
+  return e.cause?.code ?? e.code ?? e.message ?? 'network error';
+}

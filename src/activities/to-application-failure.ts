@@ -1,0 +1,52 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { FailureType } from '../shared/failure-types';
+import { BridgeError, ErrorCode } from './errors';
+
+/** A 429 without Retry-After still waits this long: PagerDuty suggests retrying about 30 s apart. */
+export const MIN_RATE_LIMIT_DELAY_MS = 30_000;
+
+const FAILURE_OF_CODE: Record<ErrorCode, { type: FailureType; nonRetryable: boolean }> = {
+  [ErrorCode.oneViewAuth]: { type: FailureType.oneViewAuth, nonRetryable: true },
+  [ErrorCode.oneViewVersion]: { type: FailureType.oneViewVersion, nonRetryable: true },
+  [ErrorCode.oneViewHttp]: { type: FailureType.oneViewHttp, nonRetryable: false },
+  [ErrorCode.oneViewNetwork]: { type: FailureType.oneViewNetwork, nonRetryable: false },
+  [ErrorCode.oneViewTimeout]: { type: FailureType.oneViewNetwork, nonRetryable: false },
+  [ErrorCode.oneViewInvalidBody]: { type: FailureType.oneViewInvalidBody, nonRetryable: false },
+  [ErrorCode.pagerDutyRejected]: { type: FailureType.pagerDutyRejected, nonRetryable: true },
+  [ErrorCode.pagerDutyRateLimited]: { type: FailureType.pagerDutyRateLimited, nonRetryable: false },
+  [ErrorCode.pagerDutyServerError]: { type: FailureType.pagerDutyServerError, nonRetryable: false },
+  [ErrorCode.pagerDutyNetwork]: { type: FailureType.pagerDutyNetwork, nonRetryable: false },
+  [ErrorCode.pagerDutyTimeout]: { type: FailureType.pagerDutyNetwork, nonRetryable: false },
+  [ErrorCode.unknownAppliance]: { type: FailureType.configuration, nonRetryable: true },
+};
+
+/**
+ * The single place where the bridge's typed errors become Temporal failures: the type names what went wrong, the
+ * retry policy decides from it, and a PagerDuty 429 carries its wait as `nextRetryDelay`.
+ */
+export function toApplicationFailure(err: unknown): unknown {
+  if (!(err instanceof BridgeError)) return err;
+  const { type, nonRetryable } = FAILURE_OF_CODE[err.code];
+  const nextRetryDelay =
+    err.code === ErrorCode.pagerDutyRateLimited
+      ? Math.max(MIN_RATE_LIMIT_DELAY_MS, err.details.retryAfterMs ?? 0)
+      : undefined;
+  return ApplicationFailure.create({
+    message: `${err.code}: ${err.message}`,
+    type,
+    nonRetryable,
+    nextRetryDelay,
+    details: [{ code: err.code, status: err.details.status }],
+  });
+}
+
+/** Wraps an activity so every error it throws crosses the boundary through {@link toApplicationFailure}. */
+export function atBoundary<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args: A) => {
+    try {
+      return await fn(...args);
+    } catch (err) {
+      throw toApplicationFailure(err);
+    }
+  };
+}

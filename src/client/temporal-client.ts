@@ -1,0 +1,8 @@
+import { Client, Connection } from '@temporalio/client';
+import type { TemporalConfig } from '../config/types';
+
+/** Opens a Temporal client for operator scripts, the web process and the worker's boot-time tasks. */
+export async function createTemporalClient(config: Pick<TemporalConfig, 'address' | 'namespace'>): Promise<Client> {
+  const connection = await Connection.connect({ address: config.address });
+  return new Client({ connection, namespace: config.namespace });
+}

@@ -1,0 +1,111 @@
+import { DEFAULT_TASK_QUEUE } from '../shared/workflow-ids';
+import { ConfigError } from './config-error';
+import { EnvReader, type ReadFile, readFileUtf8 } from './env-reader';
+import type { ApplianceConfig, LogLevel, TemporalConfig, WorkerConfig } from './types';
+
+const OUR_SEVERITIES = ['Critical', 'Warning', 'OK', 'Unknown', 'Disabled'];
+const LOG_LEVELS: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
+const DEFAULT_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
+
+/** Reads the Temporal connection settings every process shares. */
+export function readTemporalConfig(reader: EnvReader): TemporalConfig {
+  return {
+    address: reader.optional('TEMPORAL_ADDRESS') ?? 'localhost:7233',
+    namespace: reader.optional('TEMPORAL_NAMESPACE') ?? 'default',
+    taskQueue: reader.optional('TEMPORAL_TASK_QUEUE') ?? DEFAULT_TASK_QUEUE,
+  };
+}
+
+/** Loads and validates the worker's configuration from the environment, listing every problem in one error. */
+export function loadConfig(env: Record<string, string | undefined>, readFile: ReadFile = readFileUtf8): WorkerConfig {
+  const reader = new EnvReader(env, readFile);
+  const temporal = readTemporalConfig(reader);
+  const appliance = readSingleAppliance(reader);
+  const eventsUrl = reader.optional('PAGERDUTY_EVENTS_URL') ?? DEFAULT_EVENTS_URL;
+  if (!isHttpUrl(eventsUrl)) reader.problems.push(`PAGERDUTY_EVENTS_URL must be an http(s) URL, got '${eventsUrl}'`);
+  const lifetimeHours = reader.integer('ONEVIEW_SESSION_LIFETIME_HOURS', 22, 1, 24);
+  const renewMinutes = reader.integer('ONEVIEW_SESSION_RENEW_BEFORE_MINUTES', 60, 1, 600);
+  if (renewMinutes >= lifetimeHours * 60) {
+    reader.problems.push('ONEVIEW_SESSION_RENEW_BEFORE_MINUTES must be shorter than ONEVIEW_SESSION_LIFETIME_HOURS');
+  }
+  const logLevel = reader.oneOf('LOG_LEVEL', LOG_LEVELS, 'INFO');
+  if (reader.problems.length > 0) throw new ConfigError(reader.problems);
+  return deepFreeze({
+    temporal,
+    appliances: [appliance],
+    pagerDuty: { eventsUrl },
+    session: { lifetimeMs: lifetimeHours * 3_600_000, renewBeforeMs: renewMinutes * 60_000 },
+    logLevel,
+  });
+}
+
+/** The seed's single-appliance variables (ONEVIEW_HOST, ONEVIEW_USERNAME, ...) as one appliance. */
+function readSingleAppliance(reader: EnvReader): ApplianceConfig {
+  const host = reader.required('ONEVIEW_HOST', 'the appliance host name or URL');
+  const baseUrl = toBaseUrl(host);
+  if (host && !baseUrl) reader.problems.push(`ONEVIEW_HOST must be a host name, host:port or http(s) URL, got '${host}'`);
+  const id = reader.optional('ONEVIEW_APPLIANCE_ID') ?? (baseUrl ? applianceIdFromUrl(baseUrl) : '');
+  if (id && !/^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$/.test(id)) {
+    reader.problems.push(`ONEVIEW_APPLIANCE_ID must be 1-63 lower-case letters, digits, dots or dashes, got '${id}'`);
+  }
+  const severities = (reader.optional('ONEVIEW_SEVERITIES') ?? 'Critical')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => OUR_SEVERITIES.find((k) => k.toLowerCase() === s.toLowerCase()) ?? s);
+  const unknown = severities.filter((s) => !OUR_SEVERITIES.includes(s));
+  if (unknown.length > 0 || severities.length === 0) {
+    reader.problems.push(`ONEVIEW_SEVERITIES must list some of ${OUR_SEVERITIES.join(', ')}, got '${unknown.join(',')}'`);
+  }
+  const routingKey = reader.secret('PAGERDUTY_ROUTING_KEY') ?? '';
+  if (routingKey && !/^[A-Za-z0-9]{32}$/.test(routingKey)) {
+    // Never echo the key: a wrong one may still be a real secret of another integration.
+    reader.problems.push('PAGERDUTY_ROUTING_KEY must be a 32-character Events API v2 integration key (letters and digits)');
+  }
+  return {
+    id,
+    host,
+    baseUrl: baseUrl ?? '',
+    username: reader.required('ONEVIEW_USERNAME'),
+    password: reader.secret('ONEVIEW_PASSWORD') ?? '',
+    loginDomain: reader.optional('ONEVIEW_LOGIN_DOMAIN'),
+    severities,
+    pollIntervalSeconds: reader.integer('POLL_INTERVAL', 180, 1, 86_400),
+    sslVerify: reader.boolean('ONEVIEW_SSL_VERIFY', true),
+    caCertPem: reader.fileContents('ONEVIEW_CACERT'),
+    routingKey,
+  };
+}
+
+/** `https://host[:port]` from a host, host:port or URL; undefined when it is none of these. */
+export function toBaseUrl(host: string): string | undefined {
+  if (!host) return undefined;
+  const withScheme = /^[a-z]+:\/\//i.test(host) ? host : `https://${host}`;
+  try {
+    const url = new URL(withScheme);
+    if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.pathname.length > 1 || url.search) return undefined;
+    return `${url.protocol}//${url.host}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function applianceIdFromUrl(baseUrl: string): string {
+  return new URL(baseUrl).host.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^-+|-+$/g, '');
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

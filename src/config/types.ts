@@ -1,0 +1,36 @@
+/** How to reach Temporal. */
+export interface TemporalConfig {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+}
+
+/** One OneView appliance, with its credentials and the PagerDuty routing key its alerts go to. */
+export interface ApplianceConfig {
+  /** Stable identifier used in workflow IDs and dedup keys: lower-case letters, digits, dots and dashes. */
+  id: string;
+  /** The host as configured, for people: logs, events, status. */
+  host: string;
+  /** `https://host[:port]`; `http://` only when configured so explicitly. */
+  baseUrl: string;
+  username: string;
+  password: string;
+  loginDomain?: string;
+  severities: string[];
+  pollIntervalSeconds: number;
+  sslVerify: boolean;
+  caCertPem?: string;
+  routingKey: string;
+}
+
+/** Log levels, from most to least verbose. */
+export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+/** Everything a worker needs, validated and frozen at start. */
+export interface WorkerConfig {
+  temporal: TemporalConfig;
+  appliances: ApplianceConfig[];
+  pagerDuty: { eventsUrl: string };
+  session: { lifetimeMs: number; renewBeforeMs: number };
+  logLevel: LogLevel;
+}

@@ -1,0 +1,8 @@
+/**
+ * PagerDuty dedup_key of one OneView alert: built only from the appliance and the alert's URI id, which never change,
+ * so a repeated trigger updates the open incident instead of opening a second one and the resolve always matches.
+ */
+export function dedupKeyFor(applianceId: string, alertId: string): string {
+  // Appliance ids are at most 63 characters (config) and OneView ids are integers or UUIDs: far below PagerDuty's 255.
+  return `oneview/${applianceId}/alert/${alertId}`;
+}

@@ -1,0 +1,161 @@
+/** OneView alert severities as the appliance reports them. */
+export type OneViewSeverity = 'OK' | 'Warning' | 'Critical' | 'Unknown' | 'Disabled';
+
+/** OneView alert states; Locked alerts are active but only the resource manager can clear them. */
+export type OneViewAlertState = 'Active' | 'Locked' | 'Cleared';
+
+/** The compact, secret-free slice of a OneView alert that workflows carry and PagerDuty events are built from. */
+export interface AlertRecord {
+  /** Last segment of the alert URI: OneView has no separate id field. */
+  id: string;
+  uri: string;
+  severity: string;
+  alertState: string;
+  description: string;
+  correctiveAction?: string;
+  alertTypeID?: string;
+  healthCategory?: string;
+  urgency?: string;
+  resourceName?: string;
+  resourceUri?: string;
+  resourceCategory?: string;
+  created: string;
+  modified: string;
+}
+
+/** What a OneView login yields: the session token and the API version negotiated with the appliance. */
+export interface OneViewLogin {
+  /** The session token; only ever in payloads, never in IDs, search attributes or logs. */
+  token: string;
+  apiVersion: number;
+}
+
+/** A OneView login session as the poller carries it, stamped with workflow time so renewal is deterministic. */
+export interface OneViewSession extends OneViewLogin {
+  /** Epoch milliseconds (workflow time). */
+  createdAt: number;
+  /** Epoch milliseconds (workflow time) at which the session is assumed dead. */
+  expiresAt: number;
+}
+
+/**
+ * How far the poller has read: the newest `modified` seen, plus the ids already handled at exactly that instant,
+ * so alerts sharing one timestamp across a page or poll boundary are neither missed nor handled twice.
+ */
+export interface AlertWatermark {
+  modified: string;
+  idsAtModified: string[];
+}
+
+/** Per-appliance settings a poller needs; no secrets, so they may live in workflow history as they are. */
+export interface PollerSettings {
+  applianceId: string;
+  /** Shown in logs, events and status; the host as configured. */
+  applianceHost: string;
+  /** OneView severities that page, e.g. ["Critical"]. */
+  severities: string[];
+  pollIntervalMs: number;
+  sessionLifetimeMs: number;
+  sessionRenewBeforeMs: number;
+}
+
+/** Counters the poller carries across continue-as-new. */
+export interface PollerCounters {
+  polls: number;
+  failedPolls: number;
+  alertsSeen: number;
+  deliveriesStarted: number;
+  clearsSignalled: number;
+  logins: number;
+  continuedAsNew: number;
+}
+
+/** Input of `appliancePollerWorkflow`; also the state handed to the next run by continue-as-new. */
+export interface PollerInput {
+  settings: PollerSettings;
+  session?: OneViewSession;
+  watermark?: AlertWatermark;
+  counters?: PollerCounters;
+  lastPollAt?: number;
+  lastError?: string;
+  /** Continue-as-new after this many polls even without the server's suggestion; tests set it low. */
+  maxPollsPerRun?: number;
+  paused?: boolean;
+  /** Pushed alerts not yet handled when the previous run continued-as-new. */
+  pendingAlerts?: AlertRecord[];
+}
+
+/** Answer of the poller's `status` query. */
+export interface PollerStatus {
+  applianceId: string;
+  applianceHost: string;
+  paused: boolean;
+  sessionValid: boolean;
+  sessionExpiresAt?: string;
+  lastPollAt?: string;
+  lastPollResult?: 'ok' | 'error';
+  lastError?: string;
+  watermark?: AlertWatermark;
+  pollIntervalMs: number;
+  counters: PollerCounters;
+}
+
+/** Input of `fetchAlertChanges`. */
+export interface FetchAlertChangesInput {
+  applianceId: string;
+  session: OneViewSession;
+  watermark?: AlertWatermark;
+  severities: string[];
+}
+
+/** Result of `fetchAlertChanges`: the alerts changed since the watermark, oldest change first. */
+export interface FetchAlertChangesResult {
+  alerts: AlertRecord[];
+  watermark?: AlertWatermark;
+  /** Set when the activity had to log in again after a 401; the poller carries it from then on. */
+  relogin?: OneViewLogin;
+  pages: number;
+}
+
+/** Input of `renewSession`. */
+export interface RenewSessionInput {
+  applianceId: string;
+  /** Logged out once the new session is in hand. */
+  previous?: OneViewLogin;
+}
+
+/** Input of `alertDeliveryWorkflow`. */
+export interface AlertDeliveryInput {
+  applianceId: string;
+  applianceHost: string;
+  alert: AlertRecord;
+}
+
+/** PagerDuty event actions this product sends. */
+export type DeliveryAction = 'trigger' | 'resolve';
+
+/** Input of `sendPagerDutyEvent`; the routing key is looked up by appliance on the worker, never carried. */
+export interface SendPagerDutyEventInput {
+  action: DeliveryAction;
+  applianceId: string;
+  applianceHost: string;
+  alert: AlertRecord;
+}
+
+/** Result of `sendPagerDutyEvent` once PagerDuty accepted the event. */
+export interface SendPagerDutyEventResult {
+  dedupKey: string;
+}
+
+/** Lifecycle of one alert's delivery, as the `state` query reports it. */
+export type DeliveryPhase = 'triggering' | 'triggered' | 'resolving' | 'resolved' | 'failed';
+
+/** Answer of the delivery workflow's `state` query. */
+export interface DeliveryState {
+  applianceId: string;
+  alertId: string;
+  dedupKey: string;
+  phase: DeliveryPhase;
+  clearedSeen: boolean;
+  error?: string;
+}

@@ -1,0 +1,41 @@
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities, createActivityDeps } from '../activities';
+import type { WorkerConfig } from '../config/types';
+
+/** A worker with its activity dependencies, so the caller can close both. */
+export interface BridgeWorker {
+  worker: Worker;
+  /** Closes the OneView and PagerDuty connection pools; call after the worker stopped. */
+  closeDependencies(): Promise<void>;
+}
+
+/**
+ * Creates the bridge's worker on a connection: the prebuilt workflow bundle when one is given (production, tests),
+ * otherwise the workflow sources bundled at start (development).
+ */
+export async function createBridgeWorker(options: {
+  config: Pick<WorkerConfig, 'appliances' | 'pagerDuty' | 'temporal'>;
+  connection: NativeConnection;
+  workflowBundlePath?: string;
+  identity?: string;
+}): Promise<BridgeWorker> {
+  const deps = createActivityDeps(options.config);
+  const worker = await Worker.create({
+    connection: options.connection,
+    namespace: options.config.temporal.namespace,
+    taskQueue: options.config.temporal.taskQueue,
+    identity: options.identity,
+    activities: createActivities(deps),
+    ...(options.workflowBundlePath
+      ? { workflowBundle: { codePath: options.workflowBundlePath } }
+      : { workflowsPath: require.resolve('../workflows') }),
+    // In-flight PagerDuty posts get this long to finish on SIGTERM before Temporal retries them elsewhere.
+    shutdownGraceTime: '10s',
+  });
+  return {
+    worker,
+    async closeDependencies() {
+      await Promise.all([deps.registry.close(), deps.sender.close()]);
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { ensurePollers } from '../client/ensure-pollers';
+import { createTemporalClient } from '../client/temporal-client';
+import { ConfigError } from '../config/config-error';
+import { loadConfig } from '../config/load-config';
+import { createBridgeWorker } from './create-worker';
+import { createJsonLogger } from './json-logger';
+
+async function run(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: err.message, problems: err.problems })}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createJsonLogger(config.logLevel);
+  Runtime.install({ logger });
+  for (const a of config.appliances) {
+    if (!a.sslVerify) logger.warn('TLS verification is off for this appliance (ONEVIEW_SSL_VERIFY=false)', { appliance: a.id });
+  }
+
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const bridge = await createBridgeWorker({
+    config,
+    connection,
+    workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH || undefined,
+  });
+  const client = await createTemporalClient(config.temporal);
+  try {
+    const pollers = await ensurePollers(client, config);
+    logger.info('worker started', { taskQueue: config.temporal.taskQueue, pollers });
+    await bridge.worker.run();
+  } finally {
+    await client.connection.close();
+    await bridge.closeDependencies();
+    await connection.close();
+    logger.info('worker stopped');
+  }
+}
+
+run().catch((err: unknown) => {
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'worker failed', error: String(err) })}\n`);
+  process.exit(1);
+});

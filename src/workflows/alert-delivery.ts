@@ -1,0 +1,58 @@
+import { ApplicationFailure, condition, log, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import { dedupKeyFor } from '../shared/dedup-key';
+import { FailureType } from '../shared/failure-types';
+import type { AlertDeliveryInput, AlertRecord, DeliveryState } from '../shared/types';
+import { alertClearedSignal, stateQuery } from './messages';
+
+// Temporal owns every retry: the sender classifies, these policies decide. A 400 is final; 429s arrive with
+// nextRetryDelay; 5xx and network errors back off without an attempt limit, because a lost resolve leaves a
+// page open forever.
+const { sendPagerDutyEvent } = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '30s',
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '5m',
+    nonRetryableErrorTypes: [FailureType.pagerDutyRejected, FailureType.configuration],
+  },
+});
+
+/**
+ * Delivers one OneView alert to PagerDuty: trigger, wait for OneView to clear it, resolve.
+ * Its workflow ID is the alert's identity, so the alert is delivered once whoever starts it and however often.
+ */
+export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<DeliveryState> {
+  const state: DeliveryState = {
+    applianceId: input.applianceId,
+    alertId: input.alert.id,
+    dedupKey: dedupKeyFor(input.applianceId, input.alert.id),
+    phase: 'triggering',
+    clearedSeen: false,
+  };
+  let clearedAlert: AlertRecord | undefined;
+  setHandler(stateQuery, () => state);
+  setHandler(alertClearedSignal, (alert) => {
+    clearedAlert = alert;
+    state.clearedSeen = true;
+  });
+
+  const event = { applianceId: input.applianceId, applianceHost: input.applianceHost };
+  try {
+    await sendPagerDutyEvent({ ...event, action: 'trigger', alert: input.alert });
+  } catch (err) {
+    state.phase = 'failed';
+    state.error = err instanceof Error ? err.message : String(err);
+    log.error('PagerDuty trigger failed for good', { alertId: input.alert.id, error: state.error });
+    throw ApplicationFailure.create({ message: 'trigger was not delivered', type: FailureType.pagerDutyRejected, nonRetryable: true, cause: err instanceof Error ? err : undefined });
+  }
+  state.phase = 'triggered';
+
+  // A clear that arrived while the trigger was still being retried is handled here, after the trigger,
+  // so PagerDuty never sees the resolve first.
+  await condition(() => clearedAlert !== undefined);
+  state.phase = 'resolving';
+  await sendPagerDutyEvent({ ...event, action: 'resolve', alert: clearedAlert ?? input.alert });
+  state.phase = 'resolved';
+  return state;
+}

@@ -1,0 +1,216 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  ParentClosePolicy,
+  WorkflowIdReusePolicy,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  log,
+  proxyActivities,
+  setHandler,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import { FailureType } from '../shared/failure-types';
+import { isOpenState, severityMatches } from '../shared/severity';
+import type {
+  AlertRecord,
+  OneViewLogin,
+  OneViewSession,
+  PollerCounters,
+  PollerInput,
+  PollerStatus,
+} from '../shared/types';
+import { alertWorkflowId } from '../shared/workflow-ids';
+import { alertDeliveryWorkflow } from './alert-delivery';
+import {
+  alertClearedSignal,
+  alertsPushedSignal,
+  forcePollSignal,
+  pauseSignal,
+  resumeSignal,
+  statusQuery,
+  updateSettingsSignal,
+} from './messages';
+
+// A poll is cheap to repeat, so an unreachable appliance gets a few quick attempts and then waits for the next
+// poll instead of holding the poller in an endless retry; auth and version problems are final at once.
+const { renewSession, fetchAlertChanges } = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '2m',
+  retry: {
+    initialInterval: '2s',
+    backoffCoefficient: 2,
+    maximumInterval: '30s',
+    maximumAttempts: 3,
+    nonRetryableErrorTypes: [FailureType.oneViewAuth, FailureType.oneViewVersion, FailureType.configuration],
+  },
+});
+
+/** Polls without the server's continue-as-new hint before starting a fresh run; bounds replay cost. */
+const DEFAULT_MAX_POLLS_PER_RUN = 500;
+
+const ZERO_COUNTERS: PollerCounters = {
+  polls: 0,
+  failedPolls: 0,
+  alertsSeen: 0,
+  deliveriesStarted: 0,
+  clearsSignalled: 0,
+  logins: 0,
+  continuedAsNew: 0,
+};
+
+/**
+ * The long-lived poller of one OneView appliance: keeps a session, fetches alerts changed since its watermark, starts
+ * one delivery workflow per new matching alert and signals clears, then sleeps until the interval ends or a
+ * `forcePoll`/`alertsPushed` signal wakes it. Continues-as-new with its small state so history stays bounded.
+ */
+export async function appliancePollerWorkflow(input: PollerInput): Promise<void> {
+  let settings = input.settings;
+  let session: OneViewSession | undefined = input.session;
+  let watermark = input.watermark;
+  const counters: PollerCounters = { ...ZERO_COUNTERS, ...input.counters };
+  let paused = input.paused ?? false;
+  let lastPollAt = input.lastPollAt;
+  let lastError = input.lastError;
+  let lastPollResult: PollerStatus['lastPollResult'] = lastPollAt === undefined ? undefined : lastError ? 'error' : 'ok';
+  let pollRequested = false;
+  const pushed: AlertRecord[] = [...(input.pendingAlerts ?? [])];
+
+  setHandler(forcePollSignal, () => {
+    pollRequested = true;
+  });
+  setHandler(alertsPushedSignal, (alerts) => {
+    pushed.push(...alerts);
+  });
+  setHandler(updateSettingsSignal, (next) => {
+    if (next.applianceId === settings.applianceId) settings = next;
+  });
+  setHandler(pauseSignal, () => {
+    paused = true;
+  });
+  setHandler(resumeSignal, () => {
+    paused = false;
+  });
+  setHandler(statusQuery, (): PollerStatus => ({
+    applianceId: settings.applianceId,
+    applianceHost: settings.applianceHost,
+    paused,
+    sessionValid: session !== undefined && session.expiresAt > Date.now(),
+    sessionExpiresAt: session ? new Date(session.expiresAt).toISOString() : undefined,
+    lastPollAt: lastPollAt === undefined ? undefined : new Date(lastPollAt).toISOString(),
+    lastPollResult,
+    lastError,
+    watermark,
+    pollIntervalMs: settings.pollIntervalMs,
+    counters: { ...counters },
+  }));
+
+  const stamp = (login: OneViewLogin): OneViewSession => {
+    counters.logins++;
+    const now = Date.now();
+    return { ...login, createdAt: now, expiresAt: now + settings.sessionLifetimeMs };
+  };
+
+  async function startDelivery(alert: AlertRecord): Promise<void> {
+    try {
+      await startChild(alertDeliveryWorkflow, {
+        workflowId: alertWorkflowId(settings.applianceId, alert.id),
+        args: [{ applianceId: settings.applianceId, applianceHost: settings.applianceHost, alert }],
+        // The delivery outlives this run (continue-as-new) and even this poller: it must still resolve.
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      });
+      counters.deliveriesStarted++;
+    } catch (err) {
+      // Already started (or already finished) means this alert is already handled: this is the deduplication.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  }
+
+  async function signalClear(alert: AlertRecord): Promise<void> {
+    try {
+      await getExternalWorkflowHandle(alertWorkflowId(settings.applianceId, alert.id)).signal(alertClearedSignal, alert);
+      counters.clearsSignalled++;
+    } catch {
+      // No delivery exists (the alert cleared before it ever paged) or it already finished: nothing to resolve.
+    }
+  }
+
+  async function handleAlerts(alerts: AlertRecord[]): Promise<void> {
+    const matching = alerts.filter((a) => severityMatches(a.severity, settings.severities));
+    counters.alertsSeen += matching.length;
+    await Promise.all(matching.map((a) => (isOpenState(a.alertState) ? startDelivery(a) : signalClear(a))));
+  }
+
+  async function poll(): Promise<void> {
+    try {
+      if (!session || session.expiresAt - settings.sessionRenewBeforeMs <= Date.now()) {
+        session = stamp(await renewSession({ applianceId: settings.applianceId, previous: session }));
+      }
+      const result = await fetchAlertChanges({
+        applianceId: settings.applianceId,
+        session,
+        watermark,
+        severities: settings.severities,
+      });
+      if (result.relogin) session = stamp(result.relogin);
+      await handleAlerts(result.alerts);
+      watermark = result.watermark ?? watermark;
+      lastError = undefined;
+      lastPollResult = 'ok';
+    } catch (err) {
+      counters.failedPolls++;
+      lastPollResult = 'error';
+      lastError = describe(err);
+      // A rejected login means the stored session is no use either; the next poll logs in afresh.
+      if (failureType(err) === FailureType.oneViewAuth) session = undefined;
+      log.warn('poll failed; retrying at the next interval', { applianceId: settings.applianceId, error: lastError });
+    }
+    counters.polls++;
+    lastPollAt = Date.now();
+  }
+
+  const maxPolls = input.maxPollsPerRun ?? DEFAULT_MAX_POLLS_PER_RUN;
+  let pollsThisRun = 0;
+  let nextPollAt = Date.now();
+  for (;;) {
+    if (!paused && pushed.length > 0) await handleAlerts(pushed.splice(0));
+    if (!paused && (pollRequested || Date.now() >= nextPollAt)) {
+      pollRequested = false;
+      await poll();
+      pollsThisRun++;
+      nextPollAt = Date.now() + settings.pollIntervalMs;
+    }
+    if (workflowInfo().continueAsNewSuggested || pollsThisRun >= maxPolls) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof appliancePollerWorkflow>({
+        settings,
+        session,
+        watermark,
+        counters: { ...counters, continuedAsNew: counters.continuedAsNew + 1 },
+        lastPollAt,
+        lastError,
+        maxPollsPerRun: input.maxPollsPerRun,
+        paused,
+        pendingAlerts: pushed.length > 0 ? pushed : undefined,
+      });
+    }
+    // While paused only `resume` wakes the loop; a forcePoll sent meanwhile runs at resume.
+    if (paused) await condition(() => !paused);
+    else await condition(() => pollRequested || pushed.length > 0, Math.max(1, nextPollAt - Date.now()));
+  }
+}
+
+function failureType(err: unknown): string | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
+}
+
+function describe(err: unknown): string {
+  const cause = err instanceof ActivityFailure && err.cause ? err.cause : err;
+  return cause instanceof Error ? cause.message : String(cause);
+}

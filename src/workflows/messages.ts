@@ -1,0 +1,26 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { AlertRecord, DeliveryState, PollerSettings, PollerStatus } from '../shared/types';
+
+/** Asks a poller to poll now instead of at the end of its interval. */
+export const forcePollSignal = defineSignal('forcePoll');
+
+/** Hands a poller alerts pushed by the webhook; they are handled exactly like polled ones. */
+export const alertsPushedSignal = defineSignal<[AlertRecord[]]>('alertsPushed');
+
+/** Replaces a running poller's settings (sent by every worker at boot, so config changes reach running pollers). */
+export const updateSettingsSignal = defineSignal<[PollerSettings]>('updateSettings');
+
+/** Stops a poller from polling until `resume`. */
+export const pauseSignal = defineSignal('pause');
+
+/** Lets a paused poller poll again. */
+export const resumeSignal = defineSignal('resume');
+
+/** Reports a poller's session, last poll, watermark and counters. */
+export const statusQuery = defineQuery<PollerStatus>('status');
+
+/** Tells a delivery workflow that OneView cleared its alert. */
+export const alertClearedSignal = defineSignal<[AlertRecord]>('alertCleared');
+
+/** Reports where one alert's delivery stands. */
+export const stateQuery = defineQuery<DeliveryState>('state');
