@@ -7,5 +7,4 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 120000,
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
 };

@@ -83,6 +83,8 @@ export interface PollerInput {
   paused?: boolean;
   /** Pushed alerts not yet handled when the previous run continued-as-new. */
   pendingAlerts?: AlertRecord[];
+  /** A forcePoll that arrived in the previous run and had not been served yet. */
+  pollRequested?: boolean;
 }
 
 /** Answer of the poller's `status` query. */

@@ -24,7 +24,7 @@ export async function createBridgeWorker(options: {
     connection: options.connection,
     namespace: options.config.temporal.namespace,
     taskQueue: options.config.temporal.taskQueue,
-    identity: options.identity,
+    ...(options.identity ? { identity: options.identity } : {}),
     activities: createActivities(deps),
     ...(options.workflowBundlePath
       ? { workflowBundle: { codePath: options.workflowBundlePath } }

@@ -77,7 +77,7 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
   let lastPollAt = input.lastPollAt;
   let lastError = input.lastError;
   let lastPollResult: PollerStatus['lastPollResult'] = lastPollAt === undefined ? undefined : lastError ? 'error' : 'ok';
-  let pollRequested = false;
+  let pollRequested = input.pollRequested ?? false;
   const pushed: AlertRecord[] = [...(input.pendingAlerts ?? [])];
 
   setHandler(forcePollSignal, () => {
@@ -176,7 +176,8 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
 
   const maxPolls = input.maxPollsPerRun ?? DEFAULT_MAX_POLLS_PER_RUN;
   let pollsThisRun = 0;
-  let nextPollAt = Date.now();
+  // A new run keeps the previous run's rhythm instead of polling again at once.
+  let nextPollAt = lastPollAt !== undefined ? lastPollAt + settings.pollIntervalMs : Date.now();
   for (;;) {
     if (!paused && pushed.length > 0) await handleAlerts(pushed.splice(0));
     if (!paused && (pollRequested || Date.now() >= nextPollAt)) {
@@ -197,6 +198,7 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
         maxPollsPerRun: input.maxPollsPerRun,
         paused,
         pendingAlerts: pushed.length > 0 ? pushed : undefined,
+        pollRequested: pollRequested || undefined,
       });
     }
     // While paused only `resume` wakes the loop; a forcePoll sent meanwhile runs at resume.

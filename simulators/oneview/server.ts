@@ -1,0 +1,343 @@
+import { randomBytes } from 'node:crypto';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { generate } from 'selfsigned';
+import { delay, readBody, sendJson, sendText } from '../common/http-kit';
+import { AlertStore } from './alert-store';
+import { matchesFilter, parseFilter, type FilterExpression } from './filter';
+import type { OneViewAlert, OneViewFault } from './types';
+
+/** How the simulated appliance behaves. */
+export interface OneViewSimulatorOptions {
+  port?: number;
+  host?: string;
+  /** HTTPS with a generated self-signed certificate (default), or plain HTTP. */
+  tls?: boolean;
+  users?: Record<string, string>;
+  currentVersion?: number;
+  minimumVersion?: number;
+  /** Sessions die after this long without a request (OneView: 24 h). */
+  sessionIdleMs?: number;
+  /** Sessions allowed per client IP (OneView: 960). */
+  sessionsPerClient?: number;
+  /** Largest page of alerts, whatever `count` asks for (OneView: 25). */
+  maxPageSize?: number;
+}
+
+/** A recorded request, for tests. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string | string[]>;
+  status: number;
+  at: string;
+}
+
+interface Session {
+  token: string;
+  userName: string;
+  clientIp: string;
+  createdAt: number;
+  lastUsedAt: number;
+}
+
+/** A running OneView simulator. */
+export interface OneViewSimulator {
+  url: string;
+  port: number;
+  /** PEM of the self-signed certificate (HTTPS only). */
+  certificatePem?: string;
+  store: AlertStore;
+  close(): Promise<void>;
+}
+
+const ERROR_401 = {
+  errorCode: 'AUTHORIZATION',
+  recommendedActions: ['Please verify your credentials and re-authenticate before attempting the operation again.'],
+  data: {},
+  nestedErrors: [],
+  message: 'Authorization error: User not authorized for this operation.',
+  errorSource: null,
+  details: 'User not authorized for this operation.',
+};
+
+/** Starts a simulated HPE OneView appliance with a `/_sim` control API. */
+export async function startOneViewSimulator(options: OneViewSimulatorOptions = {}): Promise<OneViewSimulator> {
+  const users = options.users ?? { administrator: 'admin-password' };
+  const currentVersion = options.currentVersion ?? 6600;
+  const minimumVersion = options.minimumVersion ?? 120;
+  const sessionIdleMs = options.sessionIdleMs ?? 24 * 3_600_000;
+  const sessionsPerClient = options.sessionsPerClient ?? 960;
+  const maxPageSize = options.maxPageSize ?? 25;
+  const store = new AlertStore();
+  const sessions = new Map<string, Session>();
+  let requests: RecordedRequest[] = [];
+  let faults: (OneViewFault & { remaining: number })[] = [];
+
+  const liveSession = (token: string | undefined): Session | undefined => {
+    if (!token) return undefined;
+    const s = sessions.get(token);
+    if (!s) return undefined;
+    if (Date.now() - s.lastUsedAt > sessionIdleMs) {
+      sessions.delete(token);
+      return undefined;
+    }
+    s.lastUsedAt = Date.now();
+    return s;
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://sim');
+    const path = url.pathname;
+    if (path.startsWith('/_sim/')) return control(req, res, url);
+
+    const query: Record<string, string | string[]> = {};
+    for (const [k, v] of url.searchParams) {
+      const prev = query[k];
+      query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+    }
+    const record: RecordedRequest = { method: req.method ?? 'GET', path, query, status: 0, at: new Date().toISOString() };
+    requests.push(record);
+    const finish = (status: number) => (record.status = status);
+
+    const fault = faults.find((f) => f.remaining > 0 && (!f.pathPrefix || path.startsWith(f.pathPrefix)));
+    if (fault) {
+      fault.remaining--;
+      faults = faults.filter((f) => f.remaining > 0);
+      if (fault.delayMs) await delay(fault.delayMs);
+      if (fault.dropConnection) {
+        finish(0);
+        req.socket.destroy();
+        return;
+      }
+      if (fault.status) {
+        finish(fault.status);
+        if (fault.html) return sendText(res, fault.status, `<html><head><title>${fault.status} Bad Gateway</title></head><body><h1>${fault.status}</h1></body></html>`, 'text/html');
+        return sendJson(res, fault.status, { errorCode: 'SIMULATED_FAULT', message: `Simulated HTTP ${fault.status}.`, details: '', recommendedActions: [], nestedErrors: [], errorSource: null, data: {} });
+      }
+    }
+
+    const reply = (status: number, body: unknown) => {
+      finish(status);
+      sendJson(res, status, body);
+    };
+
+    if (path === '/rest/version' && req.method === 'GET') return reply(200, { currentVersion, minimumVersion });
+
+    const versionHeader = req.headers['x-api-version'];
+    const version = Number(Array.isArray(versionHeader) ? versionHeader[0] : versionHeader);
+    if (!Number.isInteger(version) || version < minimumVersion || version > currentVersion) {
+      return reply(412, {
+        errorCode: 'INVALID_API_VERSION',
+        message: 'The specified API version is not valid.',
+        details: `The request contained an invalid X-API-Version header of ${versionHeader ?? '(none)'}.  Only values ${minimumVersion} through ${currentVersion} are accepted.`,
+        recommendedActions: ['Use an API version the appliance accepts.'],
+        nestedErrors: [],
+        errorSource: null,
+        data: {},
+      });
+    }
+
+    if (path === '/rest/login-sessions') {
+      if (req.method === 'POST') return login(req, res, finish);
+      if (req.method === 'DELETE') {
+        const token = headerValue(req, 'auth');
+        if (!token || !liveSession(token)) return reply(401, ERROR_401);
+        sessions.delete(token);
+        finish(204);
+        res.writeHead(204).end();
+        return;
+      }
+    }
+
+    const session = liveSession(headerValue(req, 'auth'));
+    if (!session) return reply(401, ERROR_401);
+
+    if (path === '/rest/alerts' && req.method === 'GET') return listAlerts(url, reply);
+    const one = /^\/rest\/alerts\/([^/]+)$/.exec(path);
+    if (one && req.method === 'GET') {
+      const alert = store.get(one[1] ?? '');
+      return alert ? reply(200, alert) : reply(404, notFound(path));
+    }
+    return reply(404, notFound(path));
+  }
+
+  async function login(req: IncomingMessage, res: ServerResponse, finish: (s: number) => void): Promise<void> {
+    const reply = (status: number, body: unknown) => {
+      finish(status);
+      sendJson(res, status, body);
+    };
+    let body: { userName?: unknown; password?: unknown; authLoginDomain?: unknown };
+    try {
+      body = JSON.parse(await readBody(req)) as typeof body;
+    } catch {
+      return reply(400, { errorCode: 'INVALID_JSON', message: 'The request body is not valid JSON.', details: '', recommendedActions: [], nestedErrors: [], errorSource: null, data: {} });
+    }
+    const domain = typeof body.authLoginDomain === 'string' ? body.authLoginDomain : 'LOCAL';
+    if (domain.toUpperCase() !== 'LOCAL') {
+      return reply(404, { errorCode: 'AUTHN_AUTH_FAIL_LOGINDOMAINNOTFOUND', message: `The authentication directory ${domain} is not configured.`, details: '', recommendedActions: ['Use a configured login domain.'], nestedErrors: [], errorSource: null, data: {} });
+    }
+    if (typeof body.userName !== 'string' || typeof body.password !== 'string' || users[body.userName] !== body.password) {
+      return reply(400, { errorCode: 'AUTHN_AUTH_FAIL', message: 'Invalid user name or password.', details: 'Unable to authenticate.', recommendedActions: ['Retry login.'], nestedErrors: [], errorSource: null, data: {} });
+    }
+    const clientIp = req.socket.remoteAddress ?? 'unknown';
+    const live = [...sessions.values()].filter((s) => s.clientIp === clientIp && liveSession(s.token));
+    if (live.length >= sessionsPerClient) {
+      return reply(400, {
+        errorSource: null,
+        recommendedActions: ['Do one of the following: log out of existing sessions. Log in from a different IP address. Contact the administrator to increase the maximum number of sessions per client IP address. Wait 24 hours for idle sessions created by scripts to time out and then retry logging in.'],
+        data: { clientip: clientIp },
+        errorCode: 'AUTHN_SESSION_CLIENT_LIMIT_CROSSED',
+        messageParameters: [clientIp],
+        details: `The client ${clientIp} has the maximum number of active sessions allowed.`,
+        message: `Login denied. The client ${clientIp} has too many active sessions.`,
+        nestedErrors: [],
+      });
+    }
+    const token = randomBytes(24).toString('base64url');
+    sessions.set(token, { token, userName: body.userName, clientIp, createdAt: Date.now(), lastUsedAt: Date.now() });
+    return reply(200, { sessionID: token, partnerData: {} });
+  }
+
+  function listAlerts(url: URL, reply: (status: number, body: unknown) => void): void {
+    let filters: FilterExpression[];
+    try {
+      filters = url.searchParams.getAll('filter').map(parseFilter);
+    } catch (err) {
+      return reply(400, { errorCode: 'INVALID_FILTER', message: `The filter is not valid: ${(err as Error).message}`, details: '', recommendedActions: ['Correct the filter syntax.'], nestedErrors: [], errorSource: null, data: {} });
+    }
+    const [sortField, sortDir] = (url.searchParams.get('sort') ?? 'created:ascending').split(':');
+    const descending = /^desc/i.test(sortDir ?? '');
+    const matching = store
+      .all()
+      .filter((a) => filters.every((f) => matchesFilter(a as unknown as Record<string, unknown>, f)))
+      .sort((a, b) => {
+        const field = sortField || 'created';
+        const av = String(a[field] ?? '');
+        const bv = String(b[field] ?? '');
+        const order = av < bv ? -1 : av > bv ? 1 : Number(idOf(a)) - Number(idOf(b)) || 0;
+        return descending ? -order : order;
+      });
+    const start = Math.max(0, Number(url.searchParams.get('start') ?? 0) || 0);
+    const requested = Number(url.searchParams.get('count') ?? -1);
+    // OneView caps alert pages at 25 even when asked for all (count=-1) or for more.
+    const count = requested > 0 ? Math.min(requested, maxPageSize) : maxPageSize;
+    const members = matching.slice(start, start + count);
+    const pageUri = (s: number) => {
+      const q = new URLSearchParams(url.searchParams);
+      q.set('start', String(s));
+      q.set('count', String(count));
+      return `/rest/alerts?${q.toString()}`;
+    };
+    const now = new Date().toISOString();
+    reply(200, {
+      type: 'AlertResourceCollectionV3',
+      uri: `${url.pathname}${url.search}`,
+      category: 'alerts',
+      members,
+      count: members.length,
+      total: matching.length,
+      start,
+      prevPageUri: start > 0 ? pageUri(Math.max(0, start - count)) : null,
+      nextPageUri: start + count < matching.length ? pageUri(start + count) : null,
+      eTag: now,
+      created: now,
+      modified: now,
+      alertSeverityCounts: null,
+    });
+  }
+
+  async function control(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const path = url.pathname;
+    const body = async () => {
+      const text = await readBody(req);
+      return text.trim() === '' ? {} : (JSON.parse(text) as unknown);
+    };
+    try {
+      if (path === '/_sim/alerts' && req.method === 'POST') {
+        const input = await body();
+        const list = Array.isArray(input) ? input : [input];
+        return sendJson(res, 200, list.map((a) => store.add(a as Partial<OneViewAlert>)));
+      }
+      if (path === '/_sim/alerts' && req.method === 'GET') return sendJson(res, 200, store.all());
+      const clear = /^\/_sim\/alerts\/([^/]+)\/clear$/.exec(path);
+      if (clear && req.method === 'POST') {
+        const alert = store.clear(decodeURIComponent(clear[1] ?? ''));
+        return alert ? sendJson(res, 200, alert) : sendJson(res, 404, { error: 'no such alert' });
+      }
+      if (path === '/_sim/requests' && req.method === 'GET') return sendJson(res, 200, requests);
+      if (path === '/_sim/sessions' && req.method === 'GET') {
+        const live = [...sessions.values()].filter((s) => Date.now() - s.lastUsedAt <= sessionIdleMs);
+        return sendJson(res, 200, live.map((s) => ({ userName: s.userName, clientIp: s.clientIp, createdAt: new Date(s.createdAt).toISOString(), lastUsedAt: new Date(s.lastUsedAt).toISOString() })));
+      }
+      if (path === '/_sim/faults' && req.method === 'POST') {
+        const input = (await body()) as OneViewFault & { invalidateSessions?: boolean };
+        if (input.invalidateSessions) sessions.clear();
+        if (input.status !== undefined || input.delayMs !== undefined || input.dropConnection) {
+          faults.push({ ...input, remaining: input.count ?? 1 });
+        }
+        return sendJson(res, 200, { faults: faults.length, sessions: sessions.size });
+      }
+      if (path === '/_sim/reset' && req.method === 'POST') {
+        store.reset();
+        sessions.clear();
+        requests = [];
+        faults = [];
+        return sendJson(res, 200, { reset: true });
+      }
+      return sendJson(res, 404, { error: `no control endpoint ${req.method} ${path}` });
+    } catch (err) {
+      return sendJson(res, 400, { error: (err as Error).message });
+    }
+  }
+
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { errorCode: 'SIMULATOR_ERROR', message: String(err) });
+    });
+  };
+  let server: Server;
+  let certificatePem: string | undefined;
+  if (options.tls ?? true) {
+    const pems = await generate([{ name: 'commonName', value: 'oneview-simulator.local' }], {
+      keySize: 2048,
+      algorithm: 'sha256',
+      extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] }],
+    });
+    certificatePem = pems.cert;
+    server = createHttpsServer({ key: pems.private, cert: pems.cert }, handler);
+  } else {
+    server = createHttpServer(handler);
+  }
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `${options.tls ?? true ? 'https' : 'http'}://${host}:${port}`,
+    port,
+    certificatePem,
+    store,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function idOf(alert: OneViewAlert): string {
+  return alert.uri.slice(alert.uri.lastIndexOf('/') + 1);
+}
+
+function notFound(path: string) {
+  return { errorCode: 'RESOURCE_NOT_FOUND', message: `The resource ${path} was not found.`, details: '', recommendedActions: [], nestedErrors: [], errorSource: path, data: {} };
+}

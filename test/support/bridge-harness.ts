@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { ensurePollers } from '../../src/client/ensure-pollers';
+import type { ApplianceConfig, WorkerConfig } from '../../src/config/types';
+import { createBridgeWorker } from '../../src/worker/create-worker';
+import { createJsonLogger } from '../../src/worker/json-logger';
+import { startOneViewSimulator, type OneViewSimulator } from '../../simulators/oneview/server';
+import { startPagerDutySimulator, type PagerDutySimulator } from '../../simulators/pagerduty/server';
+import { controls } from './sim-control';
+
+/** A routing key of the right shape for tests. */
+export const TEST_ROUTING_KEY = 'R0UT1NGKEYFORTESTS00000000000001';
+
+let runtimeInstalled = false;
+
+/** Address and prebuilt workflow bundle of the dev server started by global setup. */
+export function testServer(): { address: string; bundlePath: string } {
+  const address = process.env.TEMPORAL_TEST_ADDRESS;
+  const bundlePath = process.env.WORKFLOW_BUNDLE_PATH;
+  if (!address || !bundlePath) throw new Error('global setup did not run: TEMPORAL_TEST_ADDRESS is unset');
+  return { address, bundlePath };
+}
+
+/** Both simulators on loopback plus a Temporal client; one per test file. */
+export async function startHarness() {
+  if (!runtimeInstalled) {
+    // Keep test output to real problems; the worker's JSON logs at WARN and above still show.
+    Runtime.install({ logger: createJsonLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  const oneView: OneViewSimulator = await startOneViewSimulator({ tls: true });
+  const pagerDuty: PagerDutySimulator = await startPagerDutySimulator({ rateLimitPerMinute: 0 });
+  const connection = await Connection.connect({ address: testServer().address });
+  const client = new Client({ connection });
+  return {
+    oneView,
+    pagerDuty,
+    client,
+    sim: controls(oneView.url, pagerDuty.url),
+    async close() {
+      await connection.close();
+      await Promise.all([oneView.close(), pagerDuty.close()]);
+    },
+  };
+}
+
+/** A fresh appliance id and task queue, so tests sharing one dev server never see each other's workflows. */
+export function uniqueAppliance(prefix: string): { applianceId: string; taskQueue: string } {
+  const suffix = randomBytes(4).toString('hex');
+  return { applianceId: `${prefix}-${suffix}`, taskQueue: `test-${prefix}-${suffix}` };
+}
+
+/** Worker configuration pointing at the simulators, as loadConfig would build it. */
+export function bridgeConfig(
+  harness: { oneView: OneViewSimulator; pagerDuty: PagerDutySimulator },
+  ids: { applianceId: string; taskQueue: string },
+  overrides: Partial<ApplianceConfig> = {},
+): WorkerConfig {
+  return {
+    temporal: { address: testServer().address, namespace: 'default', taskQueue: ids.taskQueue },
+    appliances: [
+      {
+        id: ids.applianceId,
+        host: harness.oneView.url.replace(/^https?:\/\//, ''),
+        baseUrl: harness.oneView.url,
+        username: 'administrator',
+        password: 'admin-password',
+        severities: ['Critical'],
+        pollIntervalSeconds: 3600,
+        sslVerify: true,
+        caCertPem: harness.oneView.certificatePem,
+        routingKey: TEST_ROUTING_KEY,
+        ...overrides,
+      },
+    ],
+    pagerDuty: { eventsUrl: harness.pagerDuty.eventsUrl },
+    session: { lifetimeMs: 22 * 3_600_000, renewBeforeMs: 3_600_000 },
+    logLevel: 'WARN',
+  };
+}
+
+/** Runs the real bridge worker in-process and starts the appliance's poller, as `npm start` does. */
+export async function runBridge(client: Client, config: WorkerConfig, options: { maxPollsPerRun?: number } = {}) {
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const bridge = await createBridgeWorker({ config, connection, workflowBundlePath: testServer().bundlePath });
+  const running = bridge.worker.run();
+  await ensurePollers(client, config, options);
+  return {
+    worker: bridge.worker as Worker,
+    async stop() {
+      bridge.worker.shutdown();
+      await running;
+      await bridge.closeDependencies();
+      await connection.close();
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { findTemporalExecutable } from '../../scripts/temporal-binaries';
+
+/** Starts one in-memory Temporal dev server on a free loopback port for the whole run, and bundles workflows once. */
+export default async function globalSetup(): Promise<void> {
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: findTemporalExecutable('temporal'), ip: '127.0.0.1', log: { format: 'pretty', level: 'error' } },
+  });
+  (globalThis as Record<string, unknown>).__TEMPORAL_TEST_ENV__ = env;
+  process.env.TEMPORAL_TEST_ADDRESS = env.address;
+
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../src/workflows'),
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} },
+  });
+  const bundlePath = join(mkdtempSync(join(tmpdir(), 'bridge-test-')), 'workflow-bundle.js');
+  writeFileSync(bundlePath, code);
+  process.env.WORKFLOW_BUNDLE_PATH = bundlePath;
+}

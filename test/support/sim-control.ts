@@ -1,0 +1,38 @@
+import { Agent, request } from 'undici';
+import type { AcceptedEvent, Incident } from '../../simulators/pagerduty/server';
+import type { RecordedRequest } from '../../simulators/oneview/server';
+
+const insecureAgent = new Agent({ connect: { rejectUnauthorized: false } });
+
+/** Calls a simulator's `/_sim` control API over real HTTP, as tests, the demo and benchmarks do. */
+export async function simCall<T = unknown>(baseUrl: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const res = await request(`${baseUrl}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    // The OneView simulator's certificate is self-signed; the control API is test plumbing, not the product's client.
+    dispatcher: insecureAgent,
+  });
+  const text = await res.body.text();
+  if (res.statusCode >= 300) throw new Error(`${method} ${path} answered ${res.statusCode}: ${text}`);
+  return JSON.parse(text) as T;
+}
+
+
+/** Typed helpers over both simulators' control APIs. */
+export function controls(oneViewUrl: string, pagerDutyUrl: string) {
+  return {
+    addAlerts: (alerts: unknown[]) => simCall<{ uri: string; severity: string }[]>(oneViewUrl, 'POST', '/_sim/alerts', alerts),
+    clearAlert: (id: string) => simCall(oneViewUrl, 'POST', `/_sim/alerts/${id}/clear`),
+    oneViewRequests: () => simCall<RecordedRequest[]>(oneViewUrl, 'GET', '/_sim/requests'),
+    oneViewSessions: () => simCall<unknown[]>(oneViewUrl, 'GET', '/_sim/sessions'),
+    oneViewFault: (fault: unknown) => simCall(oneViewUrl, 'POST', '/_sim/faults', fault),
+    events: () => simCall<AcceptedEvent[]>(pagerDutyUrl, 'GET', '/_sim/events'),
+    incidents: () => simCall<Incident[]>(pagerDutyUrl, 'GET', '/_sim/incidents'),
+    pagerDutyFault: (fault: unknown) => simCall(pagerDutyUrl, 'POST', '/_sim/faults', fault),
+    async reset() {
+      await simCall(oneViewUrl, 'POST', '/_sim/reset');
+      await simCall(pagerDutyUrl, 'POST', '/_sim/reset');
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import { ConfigError } from '../../src/config/config-error';
+import { loadConfig, toBaseUrl } from '../../src/config/load-config';
+
+const VALID = {
+  ONEVIEW_HOST: 'oneview.example.com',
+  ONEVIEW_USERNAME: 'monitor',
+  ONEVIEW_PASSWORD: 's3cret-pass',
+  PAGERDUTY_ROUTING_KEY: 'abcdefghijklmnopqrstuvwxyz012345',
+};
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env, () => {
+      throw Object.assign(new Error('missing'), { code: 'ENOENT' });
+    });
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+test('a minimal environment gives the documented defaults', () => {
+  const config = loadConfig(VALID);
+  expect(config.temporal).toEqual({ address: 'localhost:7233', namespace: 'default', taskQueue: 'oneview-pagerduty-bridge' });
+  expect(config.appliances).toHaveLength(1);
+  expect(config.appliances[0]).toMatchObject({
+    id: 'oneview.example.com',
+    baseUrl: 'https://oneview.example.com',
+    severities: ['Critical'],
+    pollIntervalSeconds: 180,
+    sslVerify: true,
+  });
+  expect(config.pagerDuty.eventsUrl).toBe('https://events.pagerduty.com/v2/enqueue');
+  expect(config.session).toEqual({ lifetimeMs: 22 * 3_600_000, renewBeforeMs: 3_600_000 });
+  expect(Object.isFrozen(config.appliances[0])).toBe(true);
+});
+
+test('every problem is listed at once', () => {
+  const problems = problemsOf({
+    ONEVIEW_HOST: 'ftp://nope/path',
+    POLL_INTERVAL: 'soon',
+    ONEVIEW_SSL_VERIFY: 'maybe',
+    PAGERDUTY_ROUTING_KEY: 'short',
+    LOG_LEVEL: 'chatty',
+    ONEVIEW_CACERT: '/missing/ca.pem',
+  });
+  expect(problems).toEqual(
+    expect.arrayContaining([
+      "ONEVIEW_HOST must be a host name, host:port or http(s) URL, got 'ftp://nope/path'",
+      'ONEVIEW_USERNAME is required',
+      'ONEVIEW_PASSWORD (or ONEVIEW_PASSWORD_FILE) is required',
+      "POLL_INTERVAL must be a whole number from 1 to 86400, got 'soon'",
+      "ONEVIEW_SSL_VERIFY must be true or false, got 'maybe'",
+      'PAGERDUTY_ROUTING_KEY must be a 32-character Events API v2 integration key (letters and digits)',
+      "LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, got 'chatty'",
+      'ONEVIEW_CACERT (/missing/ca.pem) cannot be read: ENOENT',
+    ]),
+  );
+  expect(problems).toHaveLength(8);
+});
+
+test('a secret is never echoed in a problem', () => {
+  const problems = problemsOf({ ...VALID, PAGERDUTY_ROUTING_KEY: 'not-a-key-but-maybe-secret' });
+  expect(problems.join('\n')).not.toContain('not-a-key-but-maybe-secret');
+});
+
+test('secrets can come from files, but not from both a variable and a file', () => {
+  const files: Record<string, string> = { '/run/secrets/pw': 'from-file\n' };
+  const config = loadConfig(
+    { ...VALID, ONEVIEW_PASSWORD: '', ONEVIEW_PASSWORD_FILE: '/run/secrets/pw' },
+    (p) => files[p] ?? '',
+  );
+  expect(config.appliances[0]?.password).toBe('from-file');
+  expect(problemsOf({ ...VALID, ONEVIEW_PASSWORD_FILE: '/run/secrets/pw' })).toContain(
+    'set only one of ONEVIEW_PASSWORD and ONEVIEW_PASSWORD_FILE',
+  );
+});
+
+test('severities are matched case-insensitively and unknown ones are refused', () => {
+  expect(loadConfig({ ...VALID, ONEVIEW_SEVERITIES: 'critical, WARNING' }).appliances[0]?.severities).toEqual(['Critical', 'Warning']);
+  expect(problemsOf({ ...VALID, ONEVIEW_SEVERITIES: 'Critical,Loud' })[0]).toMatch(/ONEVIEW_SEVERITIES must list some of/);
+});
+
+test.each([
+  ['oneview.example.com', 'https://oneview.example.com'],
+  ['10.0.0.5:8443', 'https://10.0.0.5:8443'],
+  ['http://127.0.0.1:9000', 'http://127.0.0.1:9000'],
+  ['https://ov.example.com/', 'https://ov.example.com'],
+  ['https://ov.example.com/some/path', undefined],
+  ['ftp://ov.example.com', undefined],
+])('toBaseUrl(%s) is %s', (host, expected) => {
+  expect(toBaseUrl(host)).toBe(expected);
+});
