@@ -9,7 +9,8 @@ import { alertClearedSignal, stateQuery } from './messages';
 // nextRetryDelay; 5xx and network errors back off without an attempt limit, because a lost resolve leaves a
 // page open forever.
 const { sendPagerDutyEvent } = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '30s',
+  // One POST with a 10 s client timeout; a worker that dies mid-send is detected after this and the send retried.
+  startToCloseTimeout: '15s',
   retry: {
     initialInterval: '1s',
     backoffCoefficient: 2,

@@ -19,7 +19,7 @@ export class PagerDutySender {
 
   constructor(
     private readonly eventsUrl: string = DEFAULT_EVENTS_URL,
-    private readonly timeoutMs = 30_000,
+    private readonly timeoutMs = 10_000,
   ) {}
 
   /** Sends one event and says what happened. */

@@ -1,0 +1,48 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { WorkerConfig } from '../../src/config/types';
+import { testServer } from './bridge-harness';
+
+const ROOT = join(__dirname, '..', '..');
+
+/** The environment `npm start` would be given for a configuration. */
+export function workerEnv(config: WorkerConfig, extra: Record<string, string> = {}): Record<string, string> {
+  const a = config.appliances[0]!;
+  return {
+    PATH: process.env.PATH ?? '',
+    TEMPORAL_ADDRESS: config.temporal.address,
+    TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
+    ONEVIEW_HOST: a.baseUrl,
+    ONEVIEW_APPLIANCE_ID: a.id,
+    ONEVIEW_USERNAME: a.username,
+    ONEVIEW_PASSWORD: a.password,
+    ONEVIEW_SEVERITIES: a.severities.join(','),
+    POLL_INTERVAL: String(a.pollIntervalSeconds),
+    ONEVIEW_SSL_VERIFY: String(a.sslVerify),
+    PAGERDUTY_ROUTING_KEY: a.routingKey,
+    PAGERDUTY_EVENTS_URL: config.pagerDuty.eventsUrl,
+    WORKFLOW_BUNDLE_PATH: testServer().bundlePath,
+    LOG_LEVEL: 'INFO',
+    ...extra,
+  };
+}
+
+/** Starts the real worker entry point as its own process (node with the tsx loader, so SIGKILL hits the worker itself). */
+export function spawnWorker(env: Record<string, string>): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'worker', 'main.ts')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  return { child, output: () => output };
+}
+
+/** Resolves when a process has exited. */
+export function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once('exit', () => resolve()));
+}
