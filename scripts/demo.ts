@@ -92,6 +92,8 @@ async function run(): Promise<void> {
       ONEVIEW_SSL_VERIFY: 'false',
       POLL_INTERVAL: '10',
       PAGERDUTY_ROUTING_KEY: randomBytes(16).toString('hex'),
+      // A fresh key per demo run: payloads (session tokens included) are encrypted in history.
+      PAYLOAD_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       PAGERDUTY_EVENTS_URL: pagerDuty.eventsUrl,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
     },

@@ -269,7 +269,7 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
       if (path === '/_sim/requests' && req.method === 'GET') return sendJson(res, 200, requests);
       if (path === '/_sim/sessions' && req.method === 'GET') {
         const live = [...sessions.values()].filter((s) => Date.now() - s.lastUsedAt <= sessionIdleMs);
-        return sendJson(res, 200, live.map((s) => ({ userName: s.userName, clientIp: s.clientIp, createdAt: new Date(s.createdAt).toISOString(), lastUsedAt: new Date(s.lastUsedAt).toISOString() })));
+        return sendJson(res, 200, live.map((s) => ({ token: s.token, userName: s.userName, clientIp: s.clientIp, createdAt: new Date(s.createdAt).toISOString(), lastUsedAt: new Date(s.lastUsedAt).toISOString() })));
       }
       if (path === '/_sim/faults' && req.method === 'POST') {
         const input = (await body()) as OneViewFault & { invalidateSessions?: boolean };

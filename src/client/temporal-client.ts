@@ -1,8 +1,13 @@
 import { Client, Connection } from '@temporalio/client';
 import type { TemporalConfig } from '../config/types';
+import { payloadCodecsFor } from './payload-codec';
 
 /** Opens a Temporal client for operator scripts, the web process and the worker's boot-time tasks. */
-export async function createTemporalClient(config: Pick<TemporalConfig, 'address' | 'namespace'>): Promise<Client> {
+export async function createTemporalClient(config: Pick<TemporalConfig, 'address' | 'namespace' | 'encryption'>): Promise<Client> {
   const connection = await Connection.connect({ address: config.address });
-  return new Client({ connection, namespace: config.namespace });
+  return new Client({
+    connection,
+    namespace: config.namespace,
+    dataConverter: { payloadCodecs: payloadCodecsFor(config.encryption) },
+  });
 }

@@ -13,7 +13,29 @@ export function readTemporalConfig(reader: EnvReader): TemporalConfig {
     address: reader.optional('TEMPORAL_ADDRESS') ?? 'localhost:7233',
     namespace: reader.optional('TEMPORAL_NAMESPACE') ?? 'default',
     taskQueue: reader.optional('TEMPORAL_TASK_QUEUE') ?? DEFAULT_TASK_QUEUE,
+    encryption: readEncryption(reader),
   };
+}
+
+/**
+ * The payload key: 32 bytes, base64, from PAYLOAD_ENCRYPTION_KEY(_FILE). Session tokens travel in workflow history,
+ * so running without a key must be chosen explicitly with PAYLOAD_ENCRYPTION=off.
+ */
+function readEncryption(reader: EnvReader): TemporalConfig['encryption'] {
+  const mode = reader.oneOf('PAYLOAD_ENCRYPTION', ['on', 'off'] as const, 'on');
+  const encoded = reader.secret('PAYLOAD_ENCRYPTION_KEY', mode === 'on');
+  const keyId = reader.optional('PAYLOAD_ENCRYPTION_KEY_ID');
+  if (mode === 'off') return {};
+  if (encoded === undefined) return {};
+  const key = Buffer.from(encoded, 'base64');
+  if (key.length !== 32) {
+    reader.problems.push('PAYLOAD_ENCRYPTION_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)');
+    return {};
+  }
+  if (keyId !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(keyId)) {
+    reader.problems.push('PAYLOAD_ENCRYPTION_KEY_ID must be 1-64 letters, digits, dots, dashes or underscores');
+  }
+  return { key, keyId };
 }
 
 /** Loads and validates the worker's configuration from the environment, listing every problem in one error. */
@@ -103,7 +125,8 @@ function isHttpUrl(value: string): boolean {
 }
 
 function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
+  // Buffers cannot be frozen (typed arrays); they are only ever read.
+  if (typeof value === 'object' && value !== null && !Buffer.isBuffer(value)) {
     for (const v of Object.values(value)) deepFreeze(v);
     Object.freeze(value);
   }

@@ -1,8 +1,10 @@
-/** How to reach Temporal. */
+/** How to reach Temporal, and how payloads are protected on the way. */
 export interface TemporalConfig {
   address: string;
   namespace: string;
   taskQueue: string;
+  /** AES-256-GCM key for the payload codec; absent only when PAYLOAD_ENCRYPTION=off was set explicitly. */
+  encryption: { key?: Buffer; keyId?: string };
 }
 
 /** One OneView appliance, with its credentials and the PagerDuty routing key its alerts go to. */

@@ -1,5 +1,6 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities, createActivityDeps } from '../activities';
+import { payloadCodecsFor } from '../client/payload-codec';
 import type { WorkerConfig } from '../config/types';
 
 /** A worker with its activity dependencies, so the caller can close both. */
@@ -26,6 +27,7 @@ export async function createBridgeWorker(options: {
     taskQueue: options.config.temporal.taskQueue,
     ...(options.identity ? { identity: options.identity } : {}),
     activities: createActivities(deps),
+    dataConverter: { payloadCodecs: payloadCodecsFor(options.config.temporal.encryption) },
     ...(options.workflowBundlePath
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
       : { workflowsPath: require.resolve('../workflows') }),

@@ -1,5 +1,5 @@
 import { pollerStatus } from '../../src/client/poller-operations';
-import { bridgeConfig, startHarness, uniqueAppliance } from '../support/bridge-harness';
+import { TEST_ROUTING_KEY, bridgeConfig, startHarness, uniqueAppliance } from '../support/bridge-harness';
 import { waitFor } from '../support/wait-for';
 import { exited, spawnWorker, workerEnv } from '../support/worker-process';
 
@@ -40,6 +40,12 @@ test('a worker killed with SIGKILL mid-delivery leaves exactly one incident per 
     for (const incident of incidents) expect(incident).toMatchObject({ status: 'triggered', opened: 1, resolves: 0 });
     const status = await pollerStatus(h.client, ids.applianceId);
     expect(status.counters.deliveriesStarted).toBe(5);
+    // The worker's JSON logs never carry a secret.
+    const [session] = await h.sim.oneViewSessions();
+    for (const output of [first.output(), second.output()]) {
+      expect(output).toContain('"level":"info"');
+      for (const secret of [config.appliances[0]!.password, TEST_ROUTING_KEY, session!.token]) expect(output).not.toContain(secret);
+    }
   } finally {
     second.child.kill('SIGTERM');
     await exited(second.child);

@@ -2,12 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { ensurePollers } from '../../src/client/ensure-pollers';
+import { payloadCodecsFor } from '../../src/client/payload-codec';
 import type { ApplianceConfig, WorkerConfig } from '../../src/config/types';
 import { createBridgeWorker } from '../../src/worker/create-worker';
 import { createJsonLogger } from '../../src/worker/json-logger';
 import { startOneViewSimulator, type OneViewSimulator } from '../../simulators/oneview/server';
 import { startPagerDutySimulator, type PagerDutySimulator } from '../../simulators/pagerduty/server';
 import { controls } from './sim-control';
+
+/** The payload key of this test file's workers and clients (payloads are encrypted in tests as in production). */
+export const TEST_PAYLOAD_KEY = randomBytes(32);
 
 /** A routing key of the right shape for tests. */
 export const TEST_ROUTING_KEY = 'R0UT1NGKEYFORTESTS00000000000001';
@@ -32,7 +36,7 @@ export async function startHarness() {
   const oneView: OneViewSimulator = await startOneViewSimulator({ tls: true });
   const pagerDuty: PagerDutySimulator = await startPagerDutySimulator({ rateLimitPerMinute: 0 });
   const connection = await Connection.connect({ address: testServer().address });
-  const client = new Client({ connection });
+  const client = new Client({ connection, dataConverter: { payloadCodecs: payloadCodecsFor({ key: TEST_PAYLOAD_KEY }) } });
   return {
     oneView,
     pagerDuty,
@@ -58,7 +62,7 @@ export function bridgeConfig(
   overrides: Partial<ApplianceConfig> = {},
 ): WorkerConfig {
   return {
-    temporal: { address: testServer().address, namespace: 'default', taskQueue: ids.taskQueue },
+    temporal: { address: testServer().address, namespace: 'default', taskQueue: ids.taskQueue, encryption: { key: TEST_PAYLOAD_KEY } },
     appliances: [
       {
         id: ids.applianceId,

@@ -25,7 +25,7 @@ export function controls(oneViewUrl: string, pagerDutyUrl: string) {
     addAlerts: (alerts: unknown[]) => simCall<{ uri: string; severity: string }[]>(oneViewUrl, 'POST', '/_sim/alerts', alerts),
     clearAlert: (id: string) => simCall(oneViewUrl, 'POST', `/_sim/alerts/${id}/clear`),
     oneViewRequests: () => simCall<RecordedRequest[]>(oneViewUrl, 'GET', '/_sim/requests'),
-    oneViewSessions: () => simCall<unknown[]>(oneViewUrl, 'GET', '/_sim/sessions'),
+    oneViewSessions: () => simCall<{ token: string; userName: string }[]>(oneViewUrl, 'GET', '/_sim/sessions'),
     oneViewFault: (fault: unknown) => simCall(oneViewUrl, 'POST', '/_sim/faults', fault),
     events: () => simCall<AcceptedEvent[]>(pagerDutyUrl, 'GET', '/_sim/events'),
     incidents: () => simCall<Incident[]>(pagerDutyUrl, 'GET', '/_sim/incidents'),

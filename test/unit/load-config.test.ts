@@ -6,6 +6,7 @@ const VALID = {
   ONEVIEW_USERNAME: 'monitor',
   ONEVIEW_PASSWORD: 's3cret-pass',
   PAGERDUTY_ROUTING_KEY: 'abcdefghijklmnopqrstuvwxyz012345',
+  PAYLOAD_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
 };
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -22,7 +23,8 @@ function problemsOf(env: Record<string, string>): string[] {
 
 test('a minimal environment gives the documented defaults', () => {
   const config = loadConfig(VALID);
-  expect(config.temporal).toEqual({ address: 'localhost:7233', namespace: 'default', taskQueue: 'oneview-pagerduty-bridge' });
+  expect(config.temporal).toMatchObject({ address: 'localhost:7233', namespace: 'default', taskQueue: 'oneview-pagerduty-bridge' });
+  expect(config.temporal.encryption.key).toEqual(Buffer.alloc(32, 7));
   expect(config.appliances).toHaveLength(1);
   expect(config.appliances[0]).toMatchObject({
     id: 'oneview.example.com',
@@ -55,9 +57,10 @@ test('every problem is listed at once', () => {
       'PAGERDUTY_ROUTING_KEY must be a 32-character Events API v2 integration key (letters and digits)',
       "LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, got 'chatty'",
       'ONEVIEW_CACERT (/missing/ca.pem) cannot be read: ENOENT',
+      'PAYLOAD_ENCRYPTION_KEY (or PAYLOAD_ENCRYPTION_KEY_FILE) is required',
     ]),
   );
-  expect(problems).toHaveLength(8);
+  expect(problems).toHaveLength(9);
 });
 
 test('a secret is never echoed in a problem', () => {
@@ -91,4 +94,13 @@ test.each([
   ['ftp://ov.example.com', undefined],
 ])('toBaseUrl(%s) is %s', (host, expected) => {
   expect(toBaseUrl(host)).toBe(expected);
+});
+
+test('running without payload encryption must be chosen explicitly', () => {
+  const { PAYLOAD_ENCRYPTION_KEY: _key, ...withoutKey } = VALID;
+  expect(problemsOf(withoutKey)).toEqual(['PAYLOAD_ENCRYPTION_KEY (or PAYLOAD_ENCRYPTION_KEY_FILE) is required']);
+  expect(loadConfig({ ...withoutKey, PAYLOAD_ENCRYPTION: 'off' }).temporal.encryption).toEqual({});
+  expect(problemsOf({ ...VALID, PAYLOAD_ENCRYPTION_KEY: 'dG9vIHNob3J0' })).toEqual([
+    'PAYLOAD_ENCRYPTION_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)',
+  ]);
 });

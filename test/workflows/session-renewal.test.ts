@@ -1,6 +1,8 @@
+import { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime } from '@temporalio/worker';
 import { pollerSettingsFor } from '../../src/client/ensure-pollers';
+import { payloadCodecsFor } from '../../src/client/payload-codec';
 import { statusQuery } from '../../src/workflows/messages';
 import { pollerWorkflowId } from '../../src/shared/workflow-ids';
 import { createBridgeWorker } from '../../src/worker/create-worker';
@@ -8,7 +10,7 @@ import { createJsonLogger } from '../../src/worker/json-logger';
 import { startOneViewSimulator } from '../../simulators/oneview/server';
 import { startPagerDutySimulator } from '../../simulators/pagerduty/server';
 import { findTemporalExecutable } from '../../scripts/temporal-binaries';
-import { bridgeConfig, testServer, uniqueAppliance } from '../support/bridge-harness';
+import { TEST_PAYLOAD_KEY, bridgeConfig, testServer, uniqueAppliance } from '../support/bridge-harness';
 import { controls } from '../support/sim-control';
 import { waitFor } from '../support/wait-for';
 
@@ -27,7 +29,8 @@ test('the poller renews its session ahead of expiry and logs the old one out, wi
     };
     const bridge = await createBridgeWorker({ config, connection: env.nativeConnection, workflowBundlePath: testServer().bundlePath });
     await bridge.worker.runUntil(async () => {
-      const handle = await env.client.workflow.start('appliancePollerWorkflow', {
+      const client = new Client({ connection: env.connection, dataConverter: { payloadCodecs: payloadCodecsFor({ key: TEST_PAYLOAD_KEY }) } });
+      const handle = await client.workflow.start('appliancePollerWorkflow', {
         workflowId: pollerWorkflowId(ids.applianceId),
         taskQueue: ids.taskQueue,
         args: [{ settings: pollerSettingsFor(config.appliances[0]!, config.session) }],
