@@ -1,26 +1,19 @@
 import { pollerStatus, forcePoll } from '../../src/client/poller-operations';
 import { pollerWorkflowId } from '../../src/shared/workflow-ids';
-import { bridgeConfig, runBridge, startHarness, uniqueAppliance } from '../support/bridge-harness';
+import { bridgeConfig, runBridge, useHarness, uniqueAppliance } from '../support/bridge-harness';
 import { waitFor } from '../support/wait-for';
 
-type Harness = Awaited<ReturnType<typeof startHarness>>;
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const harness = useHarness();
 
 const criticals = (n: number) => Array.from({ length: n }, () => ({ severity: 'Critical' }));
 const idOf = (uri: string) => uri.slice(uri.lastIndexOf('/') + 1);
 
 async function pollsDone(applianceId: string, atLeast: number) {
-  return waitFor(`poll ${atLeast} of ${applianceId}`, () => pollerStatus(h.client, applianceId), (s) => s.counters.polls >= atLeast);
+  return waitFor(`poll ${atLeast} of ${applianceId}`, () => pollerStatus(harness().client, applianceId), (s) => s.counters.polls >= atLeast);
 }
 
 test('one poll pages exactly the three Critical alerts, with distinct stable dedup keys', async () => {
+  const h = harness();
   const ids = uniqueAppliance('three-critical');
   const added = await h.sim.addAlerts([...criticals(3), { severity: 'Warning' }]);
   const bridge = await runBridge(h.client, bridgeConfig(h, ids));
@@ -42,6 +35,7 @@ test('one poll pages exactly the three Critical alerts, with distinct stable ded
 });
 
 test('forcePoll polls at once instead of waiting for the one-hour interval', async () => {
+  const h = harness();
   const ids = uniqueAppliance('force-poll');
   const bridge = await runBridge(h.client, bridgeConfig(h, ids));
   try {
@@ -60,6 +54,7 @@ test('forcePoll polls at once instead of waiting for the one-hour interval', asy
 });
 
 test('a cleared alert is resolved exactly once, and ten more polls send nothing', async () => {
+  const h = harness();
   const ids = uniqueAppliance('clear');
   const [first, second] = await h.sim.addAlerts(criticals(2));
   const bridge = await runBridge(h.client, bridgeConfig(h, ids));
@@ -90,6 +85,7 @@ test('a cleared alert is resolved exactly once, and ten more polls send nothing'
 });
 
 test('continue-as-new keeps the watermark and the session: no re-trigger and no new login', async () => {
+  const h = harness();
   const ids = uniqueAppliance('continue-as-new');
   await h.sim.addAlerts(criticals(2));
   const bridge = await runBridge(h.client, bridgeConfig(h, ids), { maxPollsPerRun: 2 });

@@ -1,17 +1,9 @@
 import { Client, Connection } from '@temporalio/client';
 import { pollerWorkflowId } from '../../src/shared/workflow-ids';
-import { TEST_ROUTING_KEY, bridgeConfig, runBridge, startHarness, testServer, uniqueAppliance } from '../support/bridge-harness';
+import { TEST_ROUTING_KEY, bridgeConfig, runBridge, useHarness, testServer, uniqueAppliance } from '../support/bridge-harness';
 import { waitFor } from '../support/wait-for';
 
-type Harness = Awaited<ReturnType<typeof startHarness>>;
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const harness = useHarness();
 
 /** A history as the server stores it, with every (base64) byte string also decoded, so plaintext cannot hide. */
 function storedText(history: unknown): string {
@@ -19,6 +11,7 @@ function storedText(history: unknown): string {
 }
 
 test('workflow history holds no session token, password, routing key or alert text in plaintext', async () => {
+  const h = harness();
   const ids = uniqueAppliance('secrets');
   const [alert] = await h.sim.addAlerts([{ severity: 'Critical', description: 'Distinctive fan failure text 7f3a.' }]);
   const alertId = alert!.uri.slice(alert!.uri.lastIndexOf('/') + 1);

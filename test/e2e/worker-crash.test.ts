@@ -1,19 +1,12 @@
 import { pollerStatus } from '../../src/client/poller-operations';
-import { TEST_ROUTING_KEY, bridgeConfig, startHarness, uniqueAppliance } from '../support/bridge-harness';
+import { TEST_ROUTING_KEY, bridgeConfig, useHarness, uniqueAppliance } from '../support/bridge-harness';
 import { waitFor } from '../support/wait-for';
 import { exited, spawnWorker, workerEnv } from '../support/worker-process';
 
-type Harness = Awaited<ReturnType<typeof startHarness>>;
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const harness = useHarness();
 
 test('a worker killed with SIGKILL mid-delivery leaves exactly one incident per alert once another worker takes over', async () => {
+  const h = harness();
   const ids = uniqueAppliance('sigkill');
   const config = bridgeConfig(h, ids, { caCertPem: undefined, sslVerify: false });
   const alerts = await h.sim.addAlerts(Array.from({ length: 5 }, () => ({ severity: 'Critical' })));

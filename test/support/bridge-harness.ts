@@ -49,6 +49,24 @@ export async function startHarness() {
   };
 }
 
+/** The running harness of a test file. */
+export type Harness = Awaited<ReturnType<typeof startHarness>>;
+
+/** Starts a harness before a file's tests and closes it after them; call the returned function inside a test. */
+export function useHarness(): () => Harness {
+  let harness: Harness | undefined;
+  beforeAll(async () => {
+    harness = await startHarness();
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+  return () => {
+    if (!harness) throw new Error('the harness is not started');
+    return harness;
+  };
+}
+
 /** A fresh appliance id and task queue, so tests sharing one dev server never see each other's workflows. */
 export function uniqueAppliance(prefix: string): { applianceId: string; taskQueue: string } {
   const suffix = randomBytes(4).toString('hex');
