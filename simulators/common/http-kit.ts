@@ -42,3 +42,11 @@ export function parseArgs(argv: string[]): Record<string, string | true> {
 
 /** Resolves after `ms` milliseconds. */
 export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Prints where a simulator listens and closes it on SIGINT/SIGTERM: the shared tail of every simulator's main. */
+export function serveUntilSignal(sim: { close(): Promise<void> }, announcement: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify(announcement)}\n`);
+  const stop = () => void sim.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}

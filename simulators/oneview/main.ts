@@ -1,4 +1,4 @@
-import { parseArgs } from '../common/http-kit';
+import { parseArgs, serveUntilSignal } from '../common/http-kit';
 import { startOneViewSimulator } from './server';
 
 /** `npm run sim:oneview -- --port P [--http] [--username U --password P]` */
@@ -12,10 +12,7 @@ async function run(): Promise<void> {
     users: { [username]: password },
     sessionIdleMs: typeof args['session-idle-ms'] === 'string' ? Number(args['session-idle-ms']) : undefined,
   });
-  process.stdout.write(`${JSON.stringify({ msg: 'OneView simulator listening', url: sim.url })}\n`);
-  const stop = () => void sim.close().then(() => process.exit(0));
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  serveUntilSignal(sim, { msg: 'OneView simulator listening', url: sim.url });
 }
 
 run().catch((err: unknown) => {

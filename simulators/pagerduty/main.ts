@@ -1,4 +1,4 @@
-import { parseArgs } from '../common/http-kit';
+import { parseArgs, serveUntilSignal } from '../common/http-kit';
 import { startPagerDutySimulator } from './server';
 
 /** `npm run sim:pagerduty -- --port P [--rate-limit N]` */
@@ -8,10 +8,7 @@ async function run(): Promise<void> {
     port: typeof args.port === 'string' ? Number(args.port) : 0,
     rateLimitPerMinute: typeof args['rate-limit'] === 'string' ? Number(args['rate-limit']) : undefined,
   });
-  process.stdout.write(`${JSON.stringify({ msg: 'PagerDuty simulator listening', url: sim.url, eventsUrl: sim.eventsUrl })}\n`);
-  const stop = () => void sim.close().then(() => process.exit(0));
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  serveUntilSignal(sim, { msg: 'PagerDuty simulator listening', url: sim.url, eventsUrl: sim.eventsUrl });
 }
 
 run().catch((err: unknown) => {

@@ -1,4 +1,4 @@
-import { ApplicationFailure, condition, log, proxyActivities, setHandler } from '@temporalio/workflow';
+import { condition, log, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { dedupKeyFor } from '../shared/dedup-key';
 import { FailureType } from '../shared/failure-types';
@@ -45,7 +45,9 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
     state.phase = 'failed';
     state.error = err instanceof Error ? err.message : String(err);
     log.error('PagerDuty trigger failed for good', { alertId: input.alert.id, error: state.error });
-    throw ApplicationFailure.create({ message: 'trigger was not delivered', type: FailureType.pagerDutyRejected, nonRetryable: true, cause: err instanceof Error ? err : undefined });
+    // Only final failures get here (retryable ones are retried forever): the workflow fails with the activity's
+    // own failure, so its type (rejected, misconfigured) stays visible in the Web UI.
+    throw err;
   }
   state.phase = 'triggered';
 
