@@ -3,13 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Agent, request } from 'undici';
+import { controls } from '../simulators/control-client';
 import { startOneViewSimulator } from '../simulators/oneview/server';
 import { startPagerDutySimulator } from '../simulators/pagerduty/server';
 import { findTemporalExecutable } from './temporal-binaries';
 
 const ROOT = join(__dirname, '..');
-const insecure = new Agent({ connect: { rejectUnauthorized: false } });
 const say = (msg: string) => process.stdout.write(`[demo] ${msg}\n`);
 
 /** The alerts the demo appliance raises: some Critical, some Warning, and one Active alert that clears later. */
@@ -33,16 +32,6 @@ async function freePort(preferred: number): Promise<number> {
       });
     });
   return tryPort(preferred).catch(() => tryPort(0));
-}
-
-async function sim(url: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
-  const res = await request(`${url}${path}`, {
-    method,
-    dispatcher: insecure,
-    headers: body ? { 'content-type': 'application/json' } : {},
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return res.body.json();
 }
 
 async function run(): Promise<void> {
@@ -114,18 +103,21 @@ async function run(): Promise<void> {
     }
   });
 
-  const added = (await sim(oneView.url, 'POST', '/_sim/alerts', DEMO_ALERTS)) as { uri: string; severity: string; description: string }[];
+  const sim = controls(oneView.url, pagerDuty.url);
+  const added = await sim.addAlerts(DEMO_ALERTS);
   say(`injected ${added.length} alerts (3 Critical, 2 Warning, 1 OK that OneView clears at birth); the bridge pages Critical and Warning`);
   say(`Temporal Web UI: ${uiUrl}/namespaces/default/workflows  (look for oneview-poller/${applianceId} and oneview-alert/${applianceId}/...)`);
   say('Ctrl-C stops everything.');
 
   let seen = 0;
   const watch = setInterval(() => {
-    void (sim(pagerDuty.url, 'GET', '/_sim/events') as Promise<{ receivedAt: string; event: { event_action: string; dedup_key: string; payload?: { severity: string; summary: string } } }[]>)
+    void sim
+      .events()
       .then((events) => {
         for (const { receivedAt, event } of events.slice(seen)) {
-          const what = event.payload ? `${event.payload.severity.padEnd(8)} ${event.payload.summary}` : '';
-          say(`PagerDuty ${event.event_action.toUpperCase().padEnd(8)} ${event.dedup_key} ${what} (${receivedAt})`);
+          const payload = event.payload as { severity: string; summary: string } | undefined;
+          const what = payload ? `${payload.severity.padEnd(8)} ${payload.summary}` : '';
+          say(`PagerDuty ${String(event.event_action).toUpperCase().padEnd(8)} ${String(event.dedup_key)} ${what} (${receivedAt})`);
         }
         seen = Math.max(seen, events.length);
       })
@@ -138,7 +130,7 @@ async function run(): Promise<void> {
     if (!toClear) return;
     const id = toClear.uri.slice(toClear.uri.lastIndexOf('/') + 1);
     say(`OneView clears alert ${id} ("${toClear.description}"); the next poll (every 10 s) resolves its incident`);
-    void sim(oneView.url, 'POST', `/_sim/alerts/${id}/clear`);
+    void sim.clearAlert(id);
   }, 15_000);
   cleanups.push(() => clearTimeout(clearTimer));
 

@@ -15,3 +15,9 @@ export function classifyNetworkError(err: unknown): NetworkFailureKind {
   const code = e.code ?? e.cause?.code;
   return (code && TIMEOUT_CODES.has(code)) || e.name === 'TimeoutError' ? 'timeout' : 'network';
 }
+
+/** The most telling short name of a network failure (ECONNREFUSED, UND_ERR_SOCKET, ...), never a URL or body. */
+export function describeNetworkError(err: unknown): string {
+  const e = err as { code?: string; message?: string; cause?: { code?: string } };
+  return e.cause?.code ?? e.code ?? e.message ?? 'network error';
+}

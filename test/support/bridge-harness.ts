@@ -8,7 +8,7 @@ import { createBridgeWorker } from '../../src/worker/create-worker';
 import { createJsonLogger } from '../../src/worker/json-logger';
 import { startOneViewSimulator, type OneViewSimulator } from '../../simulators/oneview/server';
 import { startPagerDutySimulator, type PagerDutySimulator } from '../../simulators/pagerduty/server';
-import { controls } from './sim-control';
+import { controls } from '../../simulators/control-client';
 
 /** The payload key of this test file's workers and clients (payloads are encrypted in tests as in production). */
 export const TEST_PAYLOAD_KEY = randomBytes(32);

@@ -11,7 +11,7 @@ import { startOneViewSimulator } from '../../simulators/oneview/server';
 import { startPagerDutySimulator } from '../../simulators/pagerduty/server';
 import { findTemporalExecutable } from '../../scripts/temporal-binaries';
 import { TEST_PAYLOAD_KEY, bridgeConfig, testServer, uniqueAppliance } from '../support/bridge-harness';
-import { controls } from '../support/sim-control';
+import { controls } from '../../simulators/control-client';
 import { waitFor } from '../support/wait-for';
 
 // Hours of session lifetime pass in seconds here: the time-skipping test server jumps over the poller's timers.

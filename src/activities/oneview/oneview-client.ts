@@ -1,6 +1,6 @@
 import { Agent, request } from 'undici';
 import { BridgeError, ErrorCode } from '../errors';
-import { classifyNetworkError } from '../network-error';
+import { classifyNetworkError, describeNetworkError } from '../network-error';
 
 /** Lowest and highest X-API-Version this client speaks (OneView 3.0 to 11.30). */
 export const CLIENT_API_VERSIONS = { min: 300, max: 8600 } as const;
@@ -182,9 +182,4 @@ function parseErrorBody(body: string): OneViewErrorBody {
 
 function looksLikeHtml(body: string): boolean {
   return /^\s*</.test(body);
-}
-
-function describeNetworkError(err: unknown): string {
-  const e = err as { code?: string; message?: string; cause?: { code?: string } };
-  return e.cause?.code ?? e.code ?? e.message ?? 'network error';
 }

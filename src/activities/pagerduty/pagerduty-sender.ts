@@ -1,5 +1,5 @@
 import { Agent, request } from 'undici';
-import { classifyNetworkError } from '../network-error';
+import { classifyNetworkError, describeNetworkError } from '../network-error';
 import type { PagerDutyEvent } from './build-event';
 
 /** PagerDuty's Events API v2 endpoint. */
@@ -41,9 +41,7 @@ export class PagerDutySender {
       retryAfter = Array.isArray(header) ? header[0] : header;
       body = await res.body.text();
     } catch (err) {
-      const kind = classifyNetworkError(err);
-      const e = err as { code?: string; message?: string };
-      return { kind, reason: e.code ?? e.message ?? 'network error' };
+      return { kind: classifyNetworkError(err), reason: describeNetworkError(err) };
     }
     if (status === 202 || (status >= 200 && status < 300)) {
       return { kind: 'accepted', dedupKey: parseDedupKey(body) ?? event.dedup_key };

@@ -1,6 +1,6 @@
 import { Agent, request } from 'undici';
-import type { AcceptedEvent, Incident } from '../../simulators/pagerduty/server';
-import type { RecordedRequest } from '../../simulators/oneview/server';
+import type { RecordedRequest } from './oneview/server';
+import type { AcceptedEvent, Incident } from './pagerduty/server';
 
 const insecureAgent = new Agent({ connect: { rejectUnauthorized: false } });
 
@@ -10,7 +10,7 @@ export async function simCall<T = unknown>(baseUrl: string, method: 'GET' | 'POS
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
-    // The OneView simulator's certificate is self-signed; the control API is test plumbing, not the product's client.
+    // The OneView simulator's certificate is self-signed; the control API is plumbing, not the product's client.
     dispatcher: insecureAgent,
   });
   const text = await res.body.text();
@@ -18,11 +18,10 @@ export async function simCall<T = unknown>(baseUrl: string, method: 'GET' | 'POS
   return JSON.parse(text) as T;
 }
 
-
 /** Typed helpers over both simulators' control APIs. */
 export function controls(oneViewUrl: string, pagerDutyUrl: string) {
   return {
-    addAlerts: (alerts: unknown[]) => simCall<{ uri: string; severity: string }[]>(oneViewUrl, 'POST', '/_sim/alerts', alerts),
+    addAlerts: (alerts: unknown[]) => simCall<{ uri: string; severity: string; description: string }[]>(oneViewUrl, 'POST', '/_sim/alerts', alerts),
     clearAlert: (id: string) => simCall(oneViewUrl, 'POST', `/_sim/alerts/${id}/clear`),
     oneViewRequests: () => simCall<RecordedRequest[]>(oneViewUrl, 'GET', '/_sim/requests'),
     oneViewSessions: () => simCall<{ token: string; userName: string }[]>(oneViewUrl, 'GET', '/_sim/sessions'),
