@@ -80,6 +80,8 @@ async function run(): Promise<void> {
       // The simulator's certificate is generated at start; a real deployment sets ONEVIEW_CACERT instead.
       ONEVIEW_SSL_VERIFY: 'false',
       POLL_INTERVAL: '10',
+      WORKER_HTTP_HOST: '127.0.0.1',
+      WORKER_HTTP_PORT: String(await freePort(9464)),
       PAGERDUTY_ROUTING_KEY: randomBytes(16).toString('hex'),
       // A fresh key per demo run: payloads (session tokens included) are encrypted in history.
       PAYLOAD_ENCRYPTION_KEY: randomBytes(32).toString('base64'),

@@ -99,6 +99,34 @@ export class AlertStore {
     return alert;
   }
 
+  /** Applies a user's PUT: only alertState, alertUrgency, assignedToUser and notes change; notes add a change-log entry. */
+  update(id: string, body: Record<string, unknown>, userName: string): OneViewAlert | undefined {
+    const alert = this.alerts.get(id);
+    if (!alert) return undefined;
+    const now = this.stamp();
+    if (typeof body.alertState === 'string') {
+      alert.alertState = body.alertState;
+      if (body.alertState === 'Cleared') {
+        alert.clearedTime = now;
+        alert.clearedByUser = userName;
+      }
+    }
+    if (typeof body.alertUrgency === 'string') alert.urgency = body.alertUrgency;
+    if (typeof body.assignedToUser === 'string') alert.assignedToUser = body.assignedToUser;
+    if (typeof body.notes === 'string') {
+      const entryUri = `/rest/alerts/AlertChangeLog/${id}${alert.changeLog.length + 1}`;
+      alert.changeLog = [...alert.changeLog, { userEntered: true, uri: entryUri, notes: body.notes, username: userName, created: now }];
+    }
+    alert.modified = now;
+    alert.eTag = now;
+    return alert;
+  }
+
+  /** Deletes one alert. */
+  remove(id: string): void {
+    this.alerts.delete(id);
+  }
+
   /** Forgets every alert. */
   reset(): void {
     this.alerts.clear();

@@ -23,6 +23,8 @@ export interface OneViewSimulatorOptions {
   sessionsPerClient?: number;
   /** Largest page of alerts, whatever `count` asks for (OneView: 25). */
   maxPageSize?: number;
+  /** A login banner is configured: logins without `loginMsgAck` are refused. */
+  loginBanner?: boolean;
 }
 
 /** A recorded request, for tests. */
@@ -70,6 +72,9 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
   const sessionIdleMs = options.sessionIdleMs ?? 24 * 3_600_000;
   const sessionsPerClient = options.sessionsPerClient ?? 960;
   const maxPageSize = options.maxPageSize ?? 25;
+  let loginBanner = options.loginBanner ?? false;
+  let peakSessions = 0;
+  let repeatNextPage = 0;
   const store = new AlertStore();
   const sessions = new Map<string, Session>();
   let requests: RecordedRequest[] = [];
@@ -151,14 +156,34 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
       }
     }
 
+    if (path === '/rest/sessions/idle-timeout') {
+      // These two take the token in a Session-ID header and answer 404 for a dead session (oneview-golang relies on it).
+      const s = liveSession(headerValue(req, 'session-id'));
+      if (!s) return reply(404, notFound(path));
+      if (req.method === 'GET') return reply(200, { idleTimeout: sessionIdleMs });
+      if (req.method === 'POST') return reply(200, { idleTimeout: sessionIdleMs });
+    }
+
     const session = liveSession(headerValue(req, 'auth'));
     if (!session) return reply(401, ERROR_401);
 
+    if (path === '/rest/login-sessions' && req.method === 'PUT') return reply(200, { sessionID: session.token, partnerData: {} });
     if (path === '/rest/alerts' && req.method === 'GET') return listAlerts(url, reply);
+    if (path === '/rest/alerts' && req.method === 'DELETE') return deleteAlerts(url, res, finish);
     const one = /^\/rest\/alerts\/([^/]+)$/.exec(path);
-    if (one && req.method === 'GET') {
-      const alert = store.get(one[1] ?? '');
-      return alert ? reply(200, alert) : reply(404, notFound(path));
+    if (one) {
+      const id = one[1] ?? '';
+      const alert = store.get(id);
+      if (!alert) return reply(404, notFound(path));
+      if (req.method === 'GET') return reply(200, alert);
+      if (req.method === 'PUT') return updateAlert(req, alert, session, reply);
+      if (req.method === 'DELETE') {
+        if (alert.alertState !== 'Cleared') return reply(409, stateConflict('Only alerts that are no longer active can be removed.'));
+        store.remove(id);
+        finish(204);
+        res.writeHead(204).end();
+        return;
+      }
     }
     return reply(404, notFound(path));
   }
@@ -168,7 +193,7 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
       finish(status);
       sendJson(res, status, body);
     };
-    let body: { userName?: unknown; password?: unknown; authLoginDomain?: unknown };
+    let body: { userName?: unknown; password?: unknown; authLoginDomain?: unknown; loginMsgAck?: unknown };
     try {
       body = JSON.parse(await readBody(req)) as typeof body;
     } catch {
@@ -180,6 +205,10 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
     }
     if (typeof body.userName !== 'string' || typeof body.password !== 'string' || users[body.userName] !== body.password) {
       return reply(400, { errorCode: 'AUTHN_AUTH_FAIL', message: 'Invalid user name or password.', details: 'Unable to authenticate.', recommendedActions: ['Retry login.'], nestedErrors: [], errorSource: null, data: {} });
+    }
+    // Clients send the acknowledgement as a boolean or as the string "true" (hpe-oneview-hubot).
+    if (loginBanner && body.loginMsgAck !== true && body.loginMsgAck !== 'true') {
+      return reply(400, { errorCode: 'AUTHN_LOGIN_MESSAGE_ACKNOWLEDGMENT_REQUIRED', message: 'The login message must be acknowledged.', details: 'Set loginMsgAck to true to acknowledge the login message.', recommendedActions: ['Acknowledge the login message.'], nestedErrors: [], errorSource: null, data: {} });
     }
     const clientIp = req.socket.remoteAddress ?? 'unknown';
     const live = [...sessions.values()].filter((s) => s.clientIp === clientIp && liveSession(s.token));
@@ -197,6 +226,7 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
     }
     const token = randomBytes(24).toString('base64url');
     sessions.set(token, { token, userName: body.userName, clientIp, createdAt: Date.now(), lastUsedAt: Date.now() });
+    peakSessions = Math.max(peakSessions, [...sessions.values()].filter((x) => liveSession(x.token)).length);
     return reply(200, { sessionID: token, partnerData: {} });
   }
 
@@ -231,21 +261,71 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
       return `/rest/alerts?${q.toString()}`;
     };
     const now = new Date().toISOString();
+    const selfUri = `${url.pathname}${url.search}`;
+    let nextPageUri = start + count < matching.length ? pageUri(start + count) : null;
+    // Some appliances answered a last page whose nextPageUri is the page itself (python-hpOneView PR #181).
+    if (nextPageUri === null && repeatNextPage > 0) {
+      repeatNextPage--;
+      nextPageUri = selfUri;
+    }
+    const alertSeverityCounts =
+      url.searchParams.get('view') === 'alertSummary'
+        ? matching.reduce<Record<string, number>>((acc, a) => ({ ...acc, [a.severity]: (acc[a.severity] ?? 0) + 1 }), {})
+        : null;
     reply(200, {
       type: 'AlertResourceCollectionV3',
-      uri: `${url.pathname}${url.search}`,
+      uri: selfUri,
       category: 'alerts',
       members,
       count: members.length,
       total: matching.length,
       start,
       prevPageUri: start > 0 ? pageUri(Math.max(0, start - count)) : null,
-      nextPageUri: start + count < matching.length ? pageUri(start + count) : null,
+      nextPageUri,
       eTag: now,
       created: now,
       modified: now,
-      alertSeverityCounts: null,
+      alertSeverityCounts,
     });
+  }
+
+  async function updateAlert(
+    req: IncomingMessage,
+    alert: OneViewAlert,
+    session: Session,
+    reply: (status: number, body: unknown) => void,
+  ): Promise<void> {
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(await readBody(req)) as Record<string, unknown>;
+    } catch {
+      return reply(400, { errorCode: 'INVALID_JSON', message: 'The request body is not valid JSON.', details: '', recommendedActions: [], nestedErrors: [], errorSource: null, data: {} });
+    }
+    const etag = body.eTag ?? headerValue(req, 'if-match');
+    if (typeof etag === 'string' && etag !== '' && etag !== '*' && etag !== alert.eTag) {
+      return reply(412, { errorCode: 'ETAG_MISMATCH', message: 'The resource was modified by another request.', details: `eTag ${etag} does not match ${alert.eTag}.`, recommendedActions: ['Get the resource again and retry.'], nestedErrors: [], errorSource: alert.uri, data: {} });
+    }
+    if (alert.alertState === 'Locked' && body.alertState !== undefined) {
+      return reply(409, stateConflict("The Alert provided is a Locked alert and it's state cannot be modified."));
+    }
+    const changed = store.update(idOf(alert), body, session.userName);
+    return reply(200, changed);
+  }
+
+  function deleteAlerts(url: URL, res: ServerResponse, finish: (s: number) => void): void {
+    let filters: FilterExpression[];
+    try {
+      filters = url.searchParams.getAll('filter').map(parseFilter);
+    } catch (err) {
+      finish(400);
+      return sendJson(res, 400, { errorCode: 'INVALID_FILTER', message: `The filter is not valid: ${(err as Error).message}`, details: '', recommendedActions: [], nestedErrors: [], errorSource: null, data: {} });
+    }
+    for (const a of store.all()) {
+      if (a.alertState === 'Cleared' && filters.every((f) => matchesFilter(a as unknown as Record<string, unknown>, f))) store.remove(idOf(a));
+    }
+    // A bulk delete is asynchronous on the appliance: 202 with the task to follow.
+    finish(202);
+    res.writeHead(202, { location: `/rest/tasks/${randomBytes(8).toString('hex')}` }).end();
   }
 
   async function control(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -260,6 +340,12 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
         const list = Array.isArray(input) ? input : [input];
         return sendJson(res, 200, list.map((a) => store.add(a as Partial<OneViewAlert>)));
       }
+      if (path === '/_sim/alerts/bulk' && req.method === 'POST') {
+        // Many alerts at once without a huge request: { count, template } (e.g. 20,000 cleared ones of history).
+        const { count = 1, template = {} } = (await body()) as { count?: number; template?: Partial<OneViewAlert> };
+        for (let i = 0; i < count; i++) store.add({ ...template });
+        return sendJson(res, 200, { added: count, total: store.all().length });
+      }
       if (path === '/_sim/alerts' && req.method === 'GET') return sendJson(res, 200, store.all());
       const clear = /^\/_sim\/alerts\/([^/]+)\/clear$/.exec(path);
       if (clear && req.method === 'POST') {
@@ -272,15 +358,24 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
         return sendJson(res, 200, live.map((s) => ({ token: s.token, userName: s.userName, clientIp: s.clientIp, createdAt: new Date(s.createdAt).toISOString(), lastUsedAt: new Date(s.lastUsedAt).toISOString() })));
       }
       if (path === '/_sim/faults' && req.method === 'POST') {
-        const input = (await body()) as OneViewFault & { invalidateSessions?: boolean };
+        const input = (await body()) as OneViewFault & { invalidateSessions?: boolean; repeatNextPageUri?: number; loginBanner?: boolean };
         if (input.invalidateSessions) sessions.clear();
+        if (input.repeatNextPageUri !== undefined) repeatNextPage = input.repeatNextPageUri;
+        if (input.loginBanner !== undefined) loginBanner = input.loginBanner;
         if (input.status !== undefined || input.delayMs !== undefined || input.dropConnection) {
           faults.push({ ...input, remaining: input.count ?? 1 });
         }
         return sendJson(res, 200, { faults: faults.length, sessions: sessions.size });
       }
+      if (path === '/_sim/stats' && req.method === 'GET') {
+        const live = [...sessions.values()].filter((x) => Date.now() - x.lastUsedAt <= sessionIdleMs).length;
+        return sendJson(res, 200, { liveSessions: live, peakSessions, alerts: store.all().length, requests: requests.length });
+      }
       if (path === '/_sim/reset' && req.method === 'POST') {
         store.reset();
+        peakSessions = 0;
+        repeatNextPage = 0;
+        loginBanner = options.loginBanner ?? false;
         sessions.clear();
         requests = [];
         faults = [];
@@ -336,6 +431,10 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
 
 function idOf(alert: OneViewAlert): string {
   return alert.uri.slice(alert.uri.lastIndexOf('/') + 1);
+}
+
+function stateConflict(message: string) {
+  return { errorCode: 'STATE_CONFLICT', message, details: '', recommendedActions: ['The requested state change does not apply to this alert.'], nestedErrors: [], errorSource: null, data: {} };
 }
 
 function notFound(path: string) {

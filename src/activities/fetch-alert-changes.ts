@@ -2,6 +2,7 @@ import { heartbeat, log } from '@temporalio/activity';
 import { toAlertRecord } from '../shared/alert-record';
 import type { AlertRecord, FetchAlertChangesInput, FetchAlertChangesResult, OneViewLogin } from '../shared/types';
 import type { ApplianceRegistry } from './appliance-registry';
+import type { BridgeMetrics } from './bridge-metrics';
 import { BridgeError, ErrorCode } from './errors';
 import { alertQueryPath } from './oneview/alert-query';
 import type { OneViewClient } from './oneview/oneview-client';
@@ -17,20 +18,37 @@ const MAX_PAGES = 2000;
  */
 export async function fetchAlertChanges(
   registry: ApplianceRegistry,
+  metrics: BridgeMetrics,
   input: FetchAlertChangesInput,
 ): Promise<FetchAlertChangesResult> {
   const client = registry.client(input.applianceId);
-  let login: OneViewLogin = input.session;
+  const labels = { appliance: input.applianceId };
+  const fetchPages = (login: OneViewLogin) =>
+    fetchAllPages(client, login, alertQueryPath(input.watermark, input.severities), (seconds) =>
+      metrics.apiLatency.observe({ ...labels, endpoint: '/rest/alerts' }, seconds),
+    );
   let relogin: OneViewLogin | undefined;
   let raw: { members: unknown[]; pages: number };
   try {
-    raw = await fetchAllPages(client, login, alertQueryPath(input.watermark, input.severities));
+    registry.remember(input.applianceId, input.session);
+    try {
+      raw = await fetchPages(input.session);
+    } catch (err) {
+      if (!(err instanceof BridgeError && err.details.status === 401)) throw err;
+      registry.forget(input.applianceId, input.session.token);
+      log.info('OneView session no longer valid; logging in again once', { applianceId: input.applianceId });
+      relogin = await renewSession(registry, metrics, { applianceId: input.applianceId });
+      // A 401 right after a fresh login is a privilege problem, not an expired session: reported, never looped on.
+      raw = await fetchPages(relogin);
+    }
   } catch (err) {
-    if (!(err instanceof BridgeError && err.details.status === 401)) throw err;
-    log.info('OneView session no longer valid; logging in again once', { applianceId: input.applianceId });
-    relogin = login = await renewSession(registry, { applianceId: input.applianceId });
-    raw = await fetchAllPages(client, login, alertQueryPath(input.watermark, input.severities));
+    if (err instanceof BridgeError) {
+      metrics.pollFailures.inc({ ...labels, reason: err.code });
+      if (err.code === 'ONEVIEW_AUTH') metrics.sessionActive.set(labels, 0);
+    }
+    throw err;
   }
+  metrics.sessionActive.set(labels, 1);
 
   const records: AlertRecord[] = [];
   for (const member of raw.members) {
@@ -46,6 +64,7 @@ async function fetchAllPages(
   client: OneViewClient,
   login: OneViewLogin,
   firstPage: string,
+  observeSeconds: (seconds: number) => void,
 ): Promise<{ members: unknown[]; pages: number }> {
   const members: unknown[] = [];
   const visited = new Set<string>();
@@ -55,7 +74,9 @@ async function fetchAllPages(
       throw new BridgeError(ErrorCode.oneViewInvalidBody, `alert paging did not end after ${MAX_PAGES} pages`);
     }
     visited.add(next);
+    const started = performance.now();
     const page = await client.getPage(next, login.token, login.apiVersion);
+    observeSeconds((performance.now() - started) / 1000);
     members.push(...page.members);
     // Some appliances answer a last page whose nextPageUri is the page itself: that is the end, not a loop.
     if (page.uri) visited.add(page.uri);

@@ -6,6 +6,7 @@ import type {
   SendPagerDutyEventInput,
 } from '../shared/types';
 import { ApplianceRegistry } from './appliance-registry';
+import { createBridgeMetrics, type BridgeMetrics } from './bridge-metrics';
 import { fetchAlertChanges } from './fetch-alert-changes';
 import { PagerDutySender } from './pagerduty/pagerduty-sender';
 import { renewSession } from './renew-session';
@@ -16,21 +17,26 @@ import { atBoundary } from './to-application-failure';
 export interface ActivityDeps {
   registry: ApplianceRegistry;
   sender: PagerDutySender;
+  metrics: BridgeMetrics;
 }
 
 /** Builds the dependencies of the activities from the worker's configuration. */
-export function createActivityDeps(config: Pick<WorkerConfig, 'appliances' | 'pagerDuty'>): ActivityDeps {
+export function createActivityDeps(
+  config: Pick<WorkerConfig, 'appliances' | 'pagerDuty'>,
+  metrics: BridgeMetrics = createBridgeMetrics(),
+): ActivityDeps {
   return {
     registry: new ApplianceRegistry(config.appliances),
     sender: new PagerDutySender(config.pagerDuty.eventsUrl),
+    metrics,
   };
 }
 
 /** The activities of the bridge, bound to their dependencies, each translating errors at the Temporal boundary. */
 export function createActivities(deps: ActivityDeps) {
   return {
-    renewSession: atBoundary((input: RenewSessionInput): Promise<OneViewLogin> => renewSession(deps.registry, input)),
-    fetchAlertChanges: atBoundary((input: FetchAlertChangesInput) => fetchAlertChanges(deps.registry, input)),
+    renewSession: atBoundary((input: RenewSessionInput): Promise<OneViewLogin> => renewSession(deps.registry, deps.metrics, input)),
+    fetchAlertChanges: atBoundary((input: FetchAlertChangesInput) => fetchAlertChanges(deps.registry, deps.metrics, input)),
     sendPagerDutyEvent: atBoundary((input: SendPagerDutyEventInput) =>
       sendPagerDutyEvent(deps.registry, deps.sender, input),
     ),

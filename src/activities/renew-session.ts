@@ -1,17 +1,38 @@
 import { log } from '@temporalio/activity';
 import type { OneViewLogin, RenewSessionInput } from '../shared/types';
 import type { ApplianceRegistry } from './appliance-registry';
+import type { BridgeMetrics } from './bridge-metrics';
+import { BridgeError } from './errors';
 
 /** Logs in to an appliance (negotiating the API version) and only then logs the previous session out. */
-export async function renewSession(registry: ApplianceRegistry, input: RenewSessionInput): Promise<OneViewLogin> {
+export async function renewSession(
+  registry: ApplianceRegistry,
+  metrics: BridgeMetrics,
+  input: RenewSessionInput,
+): Promise<OneViewLogin> {
   const config = registry.config(input.applianceId);
   const client = registry.client(input.applianceId);
-  const apiVersion = await client.negotiateVersion();
-  const token = await client.login(
-    { userName: config.username, password: config.password, authLoginDomain: config.loginDomain },
-    apiVersion,
-  );
+  const labels = { appliance: input.applianceId };
+  const stopTimer = metrics.authDuration.startTimer(labels);
+  let apiVersion: number;
+  let token: string;
+  try {
+    apiVersion = await client.negotiateVersion();
+    token = await client.login(
+      { userName: config.username, password: config.password, authLoginDomain: config.loginDomain },
+      apiVersion,
+    );
+  } catch (err) {
+    metrics.sessionActive.set(labels, 0);
+    if (err instanceof BridgeError) metrics.pollFailures.inc({ ...labels, reason: err.code });
+    throw err;
+  } finally {
+    stopTimer();
+  }
+  registry.remember(input.applianceId, { token, apiVersion });
+  metrics.sessionActive.set(labels, 1);
   if (input.previous) {
+    registry.forget(input.applianceId, input.previous.token);
     // Old sessions count against the appliance's per-client cap (960) for 24 h unless logged out.
     await client.logout(input.previous.token, input.previous.apiVersion).catch((err: unknown) => {
       log.warn('logout of the previous OneView session failed', { applianceId: input.applianceId, error: String(err) });

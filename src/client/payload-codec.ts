@@ -63,9 +63,15 @@ export function keyIdOf(key: Buffer): string {
   return createHash('sha256').update(key).digest('hex').slice(0, 8);
 }
 
-/** Builds the codec from a 32-byte key, or none when encryption is explicitly off. */
-export function payloadCodecsFor(encryption: { key?: Buffer; keyId?: string }): PayloadCodec[] {
+/**
+ * Builds the codec from the current 32-byte key (ids derived from the key unless given) plus previous keys that only
+ * decrypt, or no codec when encryption is explicitly off.
+ */
+export function payloadCodecsFor(encryption: { key?: Buffer; keyId?: string; previousKeys?: Buffer[] }): PayloadCodec[] {
   if (!encryption.key) return [];
   const id = encryption.keyId ?? keyIdOf(encryption.key);
-  return [new AesGcmPayloadCodec(id, { [id]: encryption.key })];
+  const keys: Record<string, Buffer> = {};
+  for (const old of encryption.previousKeys ?? []) keys[keyIdOf(old)] = old;
+  keys[id] = encryption.key;
+  return [new AesGcmPayloadCodec(id, keys)];
 }

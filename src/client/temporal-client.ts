@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import type { TemporalConfig } from '../config/types';
-import { payloadCodecsFor } from './payload-codec';
+import { bridgeDataConverter } from './data-converter';
 
 /** Opens a Temporal client for operator scripts, the web process and the worker's boot-time tasks. */
 export async function createTemporalClient(config: Pick<TemporalConfig, 'address' | 'namespace' | 'encryption'>): Promise<Client> {
@@ -8,6 +8,6 @@ export async function createTemporalClient(config: Pick<TemporalConfig, 'address
   return new Client({
     connection,
     namespace: config.namespace,
-    dataConverter: { payloadCodecs: payloadCodecsFor(config.encryption) },
+    dataConverter: bridgeDataConverter(config.encryption),
   });
 }

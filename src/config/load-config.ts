@@ -35,7 +35,16 @@ function readEncryption(reader: EnvReader): TemporalConfig['encryption'] {
   if (keyId !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(keyId)) {
     reader.problems.push('PAYLOAD_ENCRYPTION_KEY_ID must be 1-64 letters, digits, dots, dashes or underscores');
   }
-  return { key, keyId };
+  // Keys being rotated out: still decrypt history written with them, never encrypt.
+  const previousKeys = (reader.secret('PAYLOAD_ENCRYPTION_PREVIOUS_KEYS', false) ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean)
+    .map((k) => Buffer.from(k, 'base64'));
+  if (previousKeys.some((k) => k.length !== 32)) {
+    reader.problems.push('PAYLOAD_ENCRYPTION_PREVIOUS_KEYS must be comma-separated 32-byte base64 keys');
+  }
+  return { key, keyId, previousKeys };
 }
 
 /** Loads and validates the worker's configuration from the environment, listing every problem in one error. */
@@ -51,12 +60,14 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: Re
     reader.problems.push('ONEVIEW_SESSION_RENEW_BEFORE_MINUTES must be shorter than ONEVIEW_SESSION_LIFETIME_HOURS');
   }
   const logLevel = reader.oneOf('LOG_LEVEL', LOG_LEVELS, 'INFO');
+  const http = { host: reader.optional('WORKER_HTTP_HOST') ?? '0.0.0.0', port: reader.integer('WORKER_HTTP_PORT', 9464, 0, 65_535) };
   if (reader.problems.length > 0) throw new ConfigError(reader.problems);
   return deepFreeze({
     temporal,
     appliances: [appliance],
     pagerDuty: { eventsUrl },
     session: { lifetimeMs: lifetimeHours * 3_600_000, renewBeforeMs: renewMinutes * 60_000 },
+    http,
     logLevel,
   });
 }

@@ -4,7 +4,7 @@ export interface TemporalConfig {
   namespace: string;
   taskQueue: string;
   /** AES-256-GCM key for the payload codec; absent only when PAYLOAD_ENCRYPTION=off was set explicitly. */
-  encryption: { key?: Buffer; keyId?: string };
+  encryption: { key?: Buffer; keyId?: string; previousKeys?: Buffer[] };
 }
 
 /** One OneView appliance, with its credentials and the PagerDuty routing key its alerts go to. */
@@ -34,5 +34,7 @@ export interface WorkerConfig {
   appliances: ApplianceConfig[];
   pagerDuty: { eventsUrl: string };
   session: { lifetimeMs: number; renewBeforeMs: number };
+  /** Where the worker serves /metrics and /healthz; port 0 picks a free one. */
+  http: { host: string; port: number };
   logLevel: LogLevel;
 }

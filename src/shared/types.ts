@@ -78,6 +78,9 @@ export interface PollerInput {
   counters?: PollerCounters;
   lastPollAt?: number;
   lastError?: string;
+  lastErrorType?: string;
+  /** Polls failed in a row; the poller backs off while it grows. */
+  consecutiveFailures?: number;
   /** Continue-as-new after this many polls even without the server's suggestion; tests set it low. */
   maxPollsPerRun?: number;
   paused?: boolean;
@@ -97,6 +100,10 @@ export interface PollerStatus {
   lastPollAt?: string;
   lastPollResult?: 'ok' | 'error';
   lastError?: string;
+  /** Failure type of the last error, e.g. OneViewAuthFailed for a wrong password or a missing privilege. */
+  lastErrorType?: string;
+  consecutiveFailures: number;
+  nextPollAt?: string;
   watermark?: AlertWatermark;
   pollIntervalMs: number;
   counters: PollerCounters;

@@ -1,12 +1,14 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities, createActivityDeps } from '../activities';
-import { payloadCodecsFor } from '../client/payload-codec';
+import { createBridgeMetrics, type BridgeMetrics } from '../activities/bridge-metrics';
+import { bridgeDataConverter } from '../client/data-converter';
 import type { WorkerConfig } from '../config/types';
 
 /** A worker with its activity dependencies, so the caller can close both. */
 export interface BridgeWorker {
   worker: Worker;
-  /** Closes the OneView and PagerDuty connection pools; call after the worker stopped. */
+  metrics: BridgeMetrics;
+  /** Logs out the OneView sessions this worker used and closes the OneView and PagerDuty connection pools; call after the worker stopped. */
   closeDependencies(): Promise<void>;
 }
 
@@ -20,14 +22,15 @@ export async function createBridgeWorker(options: {
   workflowBundlePath?: string;
   identity?: string;
 }): Promise<BridgeWorker> {
-  const deps = createActivityDeps(options.config);
+  const metrics = createBridgeMetrics();
+  const deps = createActivityDeps(options.config, metrics);
   const worker = await Worker.create({
     connection: options.connection,
     namespace: options.config.temporal.namespace,
     taskQueue: options.config.temporal.taskQueue,
     ...(options.identity ? { identity: options.identity } : {}),
     activities: createActivities(deps),
-    dataConverter: { payloadCodecs: payloadCodecsFor(options.config.temporal.encryption) },
+    dataConverter: bridgeDataConverter(options.config.temporal.encryption),
     ...(options.workflowBundlePath
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
       : { workflowsPath: require.resolve('../workflows') }),
@@ -36,6 +39,7 @@ export async function createBridgeWorker(options: {
   });
   return {
     worker,
+    metrics,
     async closeDependencies() {
       await Promise.all([deps.registry.close(), deps.sender.close()]);
     },

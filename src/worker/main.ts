@@ -4,6 +4,7 @@ import { createTemporalClient } from '../client/temporal-client';
 import { ConfigError } from '../config/config-error';
 import { loadConfig } from '../config/load-config';
 import { createBridgeWorker } from './create-worker';
+import { startWorkerHttpServer } from './http-server';
 import { createJsonLogger } from './json-logger';
 
 async function run(): Promise<void> {
@@ -29,12 +30,18 @@ async function run(): Promise<void> {
     connection,
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH || undefined,
   });
+  const http = await startWorkerHttpServer({
+    ...config.http,
+    registry: bridge.metrics.registry,
+    workerState: () => bridge.worker.getState(),
+  });
   const client = await createTemporalClient(config.temporal);
   try {
     const pollers = await ensurePollers(client, config);
-    logger.info('worker started', { taskQueue: config.temporal.taskQueue, pollers });
+    logger.info('worker started', { taskQueue: config.temporal.taskQueue, pollers, httpPort: http.port });
     await bridge.worker.run();
   } finally {
+    await http.close();
     await client.connection.close();
     await bridge.closeDependencies();
     await connection.close();

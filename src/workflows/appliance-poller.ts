@@ -50,6 +50,9 @@ const { renewSession, fetchAlertChanges } = proxyActivities<ReturnType<typeof cr
   },
 });
 
+/** Longest wait between polls of a failing appliance: the backoff doubles the interval up to this. */
+const MAX_BACKOFF_MS = 30 * 60_000;
+
 /** Polls without the server's continue-as-new hint before starting a fresh run; bounds replay cost. */
 const DEFAULT_MAX_POLLS_PER_RUN = 500;
 
@@ -76,6 +79,9 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
   let paused = input.paused ?? false;
   let lastPollAt = input.lastPollAt;
   let lastError = input.lastError;
+  let lastErrorType = input.lastErrorType;
+  let consecutiveFailures = input.consecutiveFailures ?? 0;
+  let nextPollAt = 0;
   let lastPollResult: PollerStatus['lastPollResult'] = lastPollAt === undefined ? undefined : lastError ? 'error' : 'ok';
   let pollRequested = input.pollRequested ?? false;
   const pushed: AlertRecord[] = [...(input.pendingAlerts ?? [])];
@@ -104,6 +110,9 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
     lastPollAt: lastPollAt === undefined ? undefined : new Date(lastPollAt).toISOString(),
     lastPollResult,
     lastError,
+    lastErrorType,
+    consecutiveFailures,
+    nextPollAt: nextPollAt > 0 ? new Date(nextPollAt).toISOString() : undefined,
     watermark,
     pollIntervalMs: settings.pollIntervalMs,
     counters: { ...counters },
@@ -161,13 +170,17 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
       await handleAlerts(result.alerts);
       watermark = result.watermark ?? watermark;
       lastError = undefined;
+      lastErrorType = undefined;
+      consecutiveFailures = 0;
       lastPollResult = 'ok';
     } catch (err) {
       counters.failedPolls++;
+      consecutiveFailures++;
       lastPollResult = 'error';
       lastError = describe(err);
+      lastErrorType = failureType(err);
       // A rejected login means the stored session is no use either; the next poll logs in afresh.
-      if (failureType(err) === FailureType.oneViewAuth) session = undefined;
+      if (lastErrorType === FailureType.oneViewAuth) session = undefined;
       log.warn('poll failed; retrying at the next interval', { applianceId: settings.applianceId, error: lastError });
     }
     counters.polls++;
@@ -176,15 +189,20 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
 
   const maxPolls = input.maxPollsPerRun ?? DEFAULT_MAX_POLLS_PER_RUN;
   let pollsThisRun = 0;
+  // A failing appliance is polled less and less often (never a login loop); a success restores the interval.
+  const delayAfterPoll = () =>
+    consecutiveFailures === 0
+      ? settings.pollIntervalMs
+      : Math.max(settings.pollIntervalMs, Math.min(MAX_BACKOFF_MS, settings.pollIntervalMs * 2 ** (consecutiveFailures - 1)));
   // A new run keeps the previous run's rhythm instead of polling again at once.
-  let nextPollAt = lastPollAt !== undefined ? lastPollAt + settings.pollIntervalMs : Date.now();
+  nextPollAt = lastPollAt !== undefined ? lastPollAt + delayAfterPoll() : Date.now();
   for (;;) {
     if (!paused && pushed.length > 0) await handleAlerts(pushed.splice(0));
     if (!paused && (pollRequested || Date.now() >= nextPollAt)) {
       pollRequested = false;
       await poll();
       pollsThisRun++;
-      nextPollAt = Date.now() + settings.pollIntervalMs;
+      nextPollAt = Date.now() + delayAfterPoll();
     }
     if (workflowInfo().continueAsNewSuggested || pollsThisRun >= maxPolls) {
       await condition(allHandlersFinished);
@@ -195,6 +213,8 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
         counters: { ...counters, continuedAsNew: counters.continuedAsNew + 1 },
         lastPollAt,
         lastError,
+        lastErrorType,
+        consecutiveFailures,
         maxPollsPerRun: input.maxPollsPerRun,
         paused,
         pendingAlerts: pushed.length > 0 ? pushed : undefined,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { ensurePollers } from '../../src/client/ensure-pollers';
-import { payloadCodecsFor } from '../../src/client/payload-codec';
+import { bridgeDataConverter } from '../../src/client/data-converter';
 import type { ApplianceConfig, WorkerConfig } from '../../src/config/types';
 import { createBridgeWorker } from '../../src/worker/create-worker';
 import { createJsonLogger } from '../../src/worker/json-logger';
@@ -36,7 +36,7 @@ export async function startHarness() {
   const oneView: OneViewSimulator = await startOneViewSimulator({ tls: true });
   const pagerDuty: PagerDutySimulator = await startPagerDutySimulator({ rateLimitPerMinute: 0 });
   const connection = await Connection.connect({ address: testServer().address });
-  const client = new Client({ connection, dataConverter: { payloadCodecs: payloadCodecsFor({ key: TEST_PAYLOAD_KEY }) } });
+  const client = new Client({ connection, dataConverter: bridgeDataConverter({ key: TEST_PAYLOAD_KEY }) });
   return {
     oneView,
     pagerDuty,
@@ -98,6 +98,7 @@ export function bridgeConfig(
     ],
     pagerDuty: { eventsUrl: harness.pagerDuty.eventsUrl },
     session: { lifetimeMs: 22 * 3_600_000, renewBeforeMs: 3_600_000 },
+    http: { host: '127.0.0.1', port: 0 },
     logLevel: 'WARN',
   };
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { findTemporalExecutable } from '../../scripts/temporal-binaries';
+import { FAILURE_CONVERTER_PATH } from '../../src/client/data-converter';
 
 /** Starts one in-memory Temporal dev server on a free loopback port for the whole run, and bundles workflows once. */
 export default async function globalSetup(): Promise<void> {
@@ -15,6 +16,7 @@ export default async function globalSetup(): Promise<void> {
 
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../../src/workflows'),
+    failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} },
   });
   const bundlePath = join(mkdtempSync(join(tmpdir(), 'bridge-test-')), 'workflow-bundle.js');

@@ -23,6 +23,8 @@ export function workerEnv(config: WorkerConfig, extra: Record<string, string> = 
     PAGERDUTY_EVENTS_URL: config.pagerDuty.eventsUrl,
     WORKFLOW_BUNDLE_PATH: testServer().bundlePath,
     LOG_LEVEL: 'INFO',
+    WORKER_HTTP_HOST: '127.0.0.1',
+    WORKER_HTTP_PORT: '0',
     PAYLOAD_ENCRYPTION_KEY: config.temporal.encryption.key?.toString('base64') ?? '',
     ...(config.temporal.encryption.key ? {} : { PAYLOAD_ENCRYPTION: 'off' }),
     ...extra,

@@ -2,7 +2,7 @@ import { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime } from '@temporalio/worker';
 import { pollerSettingsFor } from '../../src/client/ensure-pollers';
-import { payloadCodecsFor } from '../../src/client/payload-codec';
+import { bridgeDataConverter } from '../../src/client/data-converter';
 import { statusQuery } from '../../src/workflows/messages';
 import { pollerWorkflowId } from '../../src/shared/workflow-ids';
 import { createBridgeWorker } from '../../src/worker/create-worker';
@@ -29,7 +29,7 @@ test('the poller renews its session ahead of expiry and logs the old one out, wi
     };
     const bridge = await createBridgeWorker({ config, connection: env.nativeConnection, workflowBundlePath: testServer().bundlePath });
     await bridge.worker.runUntil(async () => {
-      const client = new Client({ connection: env.connection, dataConverter: { payloadCodecs: payloadCodecsFor({ key: TEST_PAYLOAD_KEY }) } });
+      const client = new Client({ connection: env.connection, dataConverter: bridgeDataConverter({ key: TEST_PAYLOAD_KEY }) });
       const handle = await client.workflow.start('appliancePollerWorkflow', {
         workflowId: pollerWorkflowId(ids.applianceId),
         taskQueue: ids.taskQueue,

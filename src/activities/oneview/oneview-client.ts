@@ -90,7 +90,7 @@ export class OneViewClient {
           { status: res.status },
         );
       }
-      throw this.httpError('POST /rest/login-sessions', res.status, res.body);
+      throw this.httpError('POST /rest/login-sessions', res.status, res.body, apiVersion);
     }
     const session = parseJson(res.body, 'POST /rest/login-sessions') as { sessionID?: unknown };
     if (typeof session.sessionID !== 'string' || session.sessionID === '') {
@@ -103,7 +103,7 @@ export class OneViewClient {
   async logout(token: string, apiVersion: number): Promise<void> {
     const res = await this.send('DELETE', '/rest/login-sessions', { 'X-API-Version': String(apiVersion), auth: token });
     if (res.status !== 204 && res.status !== 200 && res.status !== 401) {
-      throw this.httpError('DELETE /rest/login-sessions', res.status, res.body);
+      throw this.httpError('DELETE /rest/login-sessions', res.status, res.body, apiVersion);
     }
   }
 
@@ -115,7 +115,7 @@ export class OneViewClient {
       const err = parseErrorBody(res.body);
       throw new BridgeError(ErrorCode.oneViewAuth, `${what} unauthorized: ${err.message ?? 'no message'}`, { status: 401 });
     }
-    if (res.status !== 200) throw this.httpError(what, res.status, res.body);
+    if (res.status !== 200) throw this.httpError(what, res.status, res.body, apiVersion);
     const page = parseJson(res.body, what) as Partial<OneViewPage>;
     if (!Array.isArray(page.members)) {
       throw new BridgeError(ErrorCode.oneViewInvalidBody, `${what} answered a body without a members array`);
@@ -155,8 +155,16 @@ export class OneViewClient {
     }
   }
 
-  private httpError(what: string, status: number, body: string): BridgeError {
+  private httpError(what: string, status: number, body: string, apiVersion?: number): BridgeError {
     const err = parseErrorBody(body);
+    if (status === 412 && apiVersion !== undefined && /version/i.test(`${err.message ?? ''} ${err.details ?? ''}`)) {
+      // The appliance names the versions it accepts in `details`; both sides' versions end up in one message.
+      return new BridgeError(
+        ErrorCode.oneViewVersion,
+        `appliance refused X-API-Version ${apiVersion} (this client speaks ${CLIENT_API_VERSIONS.min}-${CLIENT_API_VERSIONS.max}): ${err.details ?? err.message}`,
+        { status },
+      );
+    }
     const reason = err.message ?? (looksLikeHtml(body) ? 'an HTML page (a proxy in the way?)' : 'no error body');
     return new BridgeError(ErrorCode.oneViewHttp, `${what} answered ${status}: ${reason}`, { status });
   }

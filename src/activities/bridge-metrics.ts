@@ -1,0 +1,43 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The worker's own Prometheus metrics, with the names SRE dashboards of the seed product already query. */
+export interface BridgeMetrics {
+  registry: Registry;
+  sessionActive: Gauge<'appliance'>;
+  authDuration: Histogram<'appliance'>;
+  apiLatency: Histogram<'appliance' | 'endpoint'>;
+  pollFailures: Counter<'appliance' | 'reason'>;
+}
+
+/** Creates the metrics on a registry of their own (so tests can run several workers in one process). */
+export function createBridgeMetrics(registry = new Registry()): BridgeMetrics {
+  return {
+    registry,
+    sessionActive: new Gauge({
+      name: 'oneview_session_active',
+      help: 'Whether the bridge holds a working OneView session for the appliance (1) or not (0).',
+      labelNames: ['appliance'],
+      registers: [registry],
+    }),
+    authDuration: new Histogram({
+      name: 'oneview_auth_duration_seconds',
+      help: 'Time to negotiate the API version and log in to a OneView appliance.',
+      labelNames: ['appliance'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    apiLatency: new Histogram({
+      name: 'oneview_api_latency_seconds',
+      help: 'Latency of OneView REST calls by endpoint.',
+      labelNames: ['appliance', 'endpoint'],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    pollFailures: new Counter({
+      name: 'oneview_poll_failures_total',
+      help: 'OneView calls of a poll that failed, by stable error code (ONEVIEW_AUTH, ONEVIEW_NETWORK, ...).',
+      labelNames: ['appliance', 'reason'],
+      registers: [registry],
+    }),
+  };
+}
