@@ -119,6 +119,7 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
       if (fault.status) {
         finish(fault.status);
         if (fault.html) return sendText(res, fault.status, `<html><head><title>${fault.status} Bad Gateway</title></head><body><h1>${fault.status}</h1></body></html>`, 'text/html');
+        if (fault.status === 401) return sendJson(res, 401, ERROR_401);
         return sendJson(res, fault.status, { errorCode: 'SIMULATED_FAULT', message: `Simulated HTTP ${fault.status}.`, details: '', recommendedActions: [], nestedErrors: [], errorSource: null, data: {} });
       }
     }

@@ -35,9 +35,9 @@ export async function fetchAlertChanges(
       raw = await fetchPages(input.session);
     } catch (err) {
       if (!(err instanceof BridgeError && err.details.status === 401)) throw err;
-      registry.forget(input.applianceId, input.session.token);
-      log.info('OneView session no longer valid; logging in again once', { applianceId: input.applianceId });
-      relogin = await renewSession(registry, metrics, { applianceId: input.applianceId });
+      log.info('OneView answered 401; logging in again once', { applianceId: input.applianceId });
+      // The old session is logged out too: a 401 can also mean a missing privilege on a session that still lives.
+      relogin = await renewSession(registry, metrics, { applianceId: input.applianceId, previous: input.session });
       // A 401 right after a fresh login is a privilege problem, not an expired session: reported, never looped on.
       raw = await fetchPages(relogin);
     }

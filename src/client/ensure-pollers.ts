@@ -16,15 +16,23 @@ export function pollerSettingsFor(appliance: ApplianceConfig, session: WorkerCon
   };
 }
 
+/** What {@link ensurePollers} did. */
+export interface EnsurePollersResult {
+  running: string[];
+  /** Pollers of appliances no longer configured, stopped. */
+  retired: string[];
+}
+
 /**
- * Makes sure each appliance's poller runs with the current settings: signal-with-start is atomic on the server, so
- * any number of workers booting at once end with exactly one poller per appliance.
+ * Makes sure each appliance's poller runs with the current settings (signal-with-start is atomic on the server, so any
+ * number of workers booting at once end with exactly one poller per appliance), and stops the pollers of appliances
+ * removed from the configuration.
  */
 export async function ensurePollers(
   client: Client,
   config: Pick<WorkerConfig, 'appliances' | 'session' | 'temporal'>,
   extra: { maxPollsPerRun?: number } = {},
-): Promise<string[]> {
+): Promise<EnsurePollersResult> {
   const ids: string[] = [];
   for (const appliance of config.appliances) {
     const settings = pollerSettingsFor(appliance, config.session);
@@ -38,5 +46,18 @@ export async function ensurePollers(
     });
     ids.push(workflowId);
   }
-  return ids;
+  return { running: ids, retired: await retireRemovedPollers(client, config.temporal.taskQueue, new Set(ids)) };
+}
+
+async function retireRemovedPollers(client: Client, taskQueue: string, keep: Set<string>): Promise<string[]> {
+  const retired: string[] = [];
+  const query = `WorkflowType = 'appliancePollerWorkflow' AND ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue.replace(/'/g, "")}'`;
+  for await (const execution of client.workflow.list({ query })) {
+    if (keep.has(execution.workflowId)) continue;
+    // Its delivery workflows are left alone: an open incident is resolved only while some worker still knows the
+    // appliance, so remove an appliance after its incidents are resolved (docs/architecture.md).
+    await client.workflow.getHandle(execution.workflowId).terminate('appliance removed from the configuration');
+    retired.push(execution.workflowId);
+  }
+  return retired;
 }

@@ -85,11 +85,15 @@ export class EnvReader {
   /** Contents of a file named by NAME, if set. */
   fileContents(name: string): string | undefined {
     const path = this.optional(name);
-    if (path === undefined) return undefined;
+    return path === undefined ? undefined : this.readFileOrProblem(path, name);
+  }
+
+  /** Contents of a file, or a problem naming `label` when it cannot be read. */
+  readFileOrProblem(path: string, label: string): string | undefined {
     try {
       return this.readFile(path);
     } catch (err) {
-      this.problems.push(`${name} (${path}) cannot be read: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+      this.problems.push(`${label} (${path}) cannot be read: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
       return undefined;
     }
   }

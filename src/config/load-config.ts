@@ -1,9 +1,10 @@
 import { DEFAULT_TASK_QUEUE } from '../shared/workflow-ids';
+import { applianceIdFromUrl, checkApplianceFields, normalizeSeverities, toBaseUrl } from './appliance-fields';
+import { type ApplianceDefaults, readAppliancesFile } from './appliances-file';
 import { ConfigError } from './config-error';
 import { EnvReader, type ReadFile, readFileUtf8 } from './env-reader';
 import type { ApplianceConfig, LogLevel, TemporalConfig, WorkerConfig } from './types';
 
-const OUR_SEVERITIES = ['Critical', 'Warning', 'OK', 'Unknown', 'Disabled'];
 const LOG_LEVELS: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
 const DEFAULT_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
 
@@ -51,7 +52,7 @@ function readEncryption(reader: EnvReader): TemporalConfig['encryption'] {
 export function loadConfig(env: Record<string, string | undefined>, readFile: ReadFile = readFileUtf8): WorkerConfig {
   const reader = new EnvReader(env, readFile);
   const temporal = readTemporalConfig(reader);
-  const appliance = readSingleAppliance(reader);
+  const appliances = readAppliances(reader);
   const eventsUrl = reader.optional('PAGERDUTY_EVENTS_URL') ?? DEFAULT_EVENTS_URL;
   if (!isHttpUrl(eventsUrl)) reader.problems.push(`PAGERDUTY_EVENTS_URL must be an http(s) URL, got '${eventsUrl}'`);
   const lifetimeHours = reader.integer('ONEVIEW_SESSION_LIFETIME_HOURS', 22, 1, 24);
@@ -64,7 +65,7 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: Re
   if (reader.problems.length > 0) throw new ConfigError(reader.problems);
   return deepFreeze({
     temporal,
-    appliances: [appliance],
+    appliances,
     pagerDuty: { eventsUrl },
     session: { lifetimeMs: lifetimeHours * 3_600_000, renewBeforeMs: renewMinutes * 60_000 },
     http,
@@ -73,58 +74,41 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: Re
 }
 
 /** The seed's single-appliance variables (ONEVIEW_HOST, ONEVIEW_USERNAME, ...) as one appliance. */
-function readSingleAppliance(reader: EnvReader): ApplianceConfig {
-  const host = reader.required('ONEVIEW_HOST', 'the appliance host name or URL');
+function readSingleAppliance(reader: EnvReader, defaults: ApplianceDefaults): ApplianceConfig {
+  const host = reader.required('ONEVIEW_HOST', 'the appliance host name or URL (or set APPLIANCES_FILE)');
   const baseUrl = toBaseUrl(host);
-  if (host && !baseUrl) reader.problems.push(`ONEVIEW_HOST must be a host name, host:port or http(s) URL, got '${host}'`);
-  const id = reader.optional('ONEVIEW_APPLIANCE_ID') ?? (baseUrl ? applianceIdFromUrl(baseUrl) : '');
-  if (id && !/^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$/.test(id)) {
-    reader.problems.push(`ONEVIEW_APPLIANCE_ID must be 1-63 lower-case letters, digits, dots or dashes, got '${id}'`);
-  }
-  const severities = (reader.optional('ONEVIEW_SEVERITIES') ?? 'Critical')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((s) => OUR_SEVERITIES.find((k) => k.toLowerCase() === s.toLowerCase()) ?? s);
-  const unknown = severities.filter((s) => !OUR_SEVERITIES.includes(s));
-  if (unknown.length > 0 || severities.length === 0) {
-    reader.problems.push(`ONEVIEW_SEVERITIES must list some of ${OUR_SEVERITIES.join(', ')}, got '${unknown.join(',')}'`);
-  }
-  const routingKey = reader.secret('PAGERDUTY_ROUTING_KEY') ?? '';
-  if (routingKey && !/^[A-Za-z0-9]{32}$/.test(routingKey)) {
-    // Never echo the key: a wrong one may still be a real secret of another integration.
-    reader.problems.push('PAGERDUTY_ROUTING_KEY must be a 32-character Events API v2 integration key (letters and digits)');
-  }
-  return {
-    id,
+  const appliance: ApplianceConfig = {
+    id: reader.optional('ONEVIEW_APPLIANCE_ID') ?? (baseUrl ? applianceIdFromUrl(baseUrl) : ''),
     host,
     baseUrl: baseUrl ?? '',
     username: reader.required('ONEVIEW_USERNAME'),
     password: reader.secret('ONEVIEW_PASSWORD') ?? '',
     loginDomain: reader.optional('ONEVIEW_LOGIN_DOMAIN'),
-    severities,
+    severities: defaults.severities,
+    pollIntervalSeconds: defaults.pollIntervalSeconds,
+    sslVerify: defaults.sslVerify,
+    caCertPem: reader.fileContents('ONEVIEW_CACERT'),
+    routingKey: reader.secret('PAGERDUTY_ROUTING_KEY') ?? '',
+  };
+  const names = { id: 'ONEVIEW_APPLIANCE_ID', host: 'ONEVIEW_HOST', severities: 'ONEVIEW_SEVERITIES', routingKey: 'PAGERDUTY_ROUTING_KEY' };
+  checkApplianceFields(appliance, (field) => names[field], reader.problems);
+  return appliance;
+}
+
+/** Appliances from APPLIANCES_FILE, or the single appliance of the seed's variables; never both. */
+function readAppliances(reader: EnvReader): ApplianceConfig[] {
+  const file = reader.optional('APPLIANCES_FILE');
+  const defaults: ApplianceDefaults = {
+    severities: normalizeSeverities((reader.optional('ONEVIEW_SEVERITIES') ?? 'Critical').split(',')),
     pollIntervalSeconds: reader.integer('POLL_INTERVAL', 180, 1, 86_400),
     sslVerify: reader.boolean('ONEVIEW_SSL_VERIFY', true),
-    caCertPem: reader.fileContents('ONEVIEW_CACERT'),
-    routingKey,
   };
-}
-
-/** `https://host[:port]` from a host, host:port or URL; undefined when it is none of these. */
-export function toBaseUrl(host: string): string | undefined {
-  if (!host) return undefined;
-  const withScheme = /^[a-z]+:\/\//i.test(host) ? host : `https://${host}`;
-  try {
-    const url = new URL(withScheme);
-    if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.pathname.length > 1 || url.search) return undefined;
-    return `${url.protocol}//${url.host}`;
-  } catch {
-    return undefined;
+  if (file === undefined) return [readSingleAppliance(reader, defaults)];
+  if (reader.optional('ONEVIEW_HOST') !== undefined) {
+    reader.problems.push('set either APPLIANCES_FILE or ONEVIEW_HOST, not both');
   }
-}
-
-function applianceIdFromUrl(baseUrl: string): string {
-  return new URL(baseUrl).host.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^-+|-+$/g, '');
+  const routingKey = reader.secret('PAGERDUTY_ROUTING_KEY', false);
+  return readAppliancesFile(reader, file, { ...defaults, routingKey });
 }
 
 function isHttpUrl(value: string): boolean {

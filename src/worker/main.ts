@@ -38,7 +38,7 @@ async function run(): Promise<void> {
   const client = await createTemporalClient(config.temporal);
   try {
     const pollers = await ensurePollers(client, config);
-    logger.info('worker started', { taskQueue: config.temporal.taskQueue, pollers, httpPort: http.port });
+    logger.info('worker started', { taskQueue: config.temporal.taskQueue, ...pollers, httpPort: http.port });
     await bridge.worker.run();
   } finally {
     await http.close();

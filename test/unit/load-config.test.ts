@@ -1,5 +1,6 @@
 import { ConfigError } from '../../src/config/config-error';
-import { loadConfig, toBaseUrl } from '../../src/config/load-config';
+import { toBaseUrl } from '../../src/config/appliance-fields';
+import { loadConfig } from '../../src/config/load-config';
 
 const VALID = {
   ONEVIEW_HOST: 'oneview.example.com',

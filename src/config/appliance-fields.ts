@@ -1,0 +1,53 @@
+/** OneView severities an appliance may page on. */
+export const ONEVIEW_SEVERITIES = ['Critical', 'Warning', 'OK', 'Unknown', 'Disabled'];
+
+const APPLIANCE_ID = /^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$/;
+const ROUTING_KEY = /^[A-Za-z0-9]{32}$/;
+
+/** `https://host[:port]` from a host, host:port or URL; undefined when it is none of these. */
+export function toBaseUrl(host: string): string | undefined {
+  if (!host) return undefined;
+  const withScheme = /^[a-z]+:\/\//i.test(host) ? host : `https://${host}`;
+  try {
+    const url = new URL(withScheme);
+    if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.pathname.length > 1 || url.search) return undefined;
+    return `${url.protocol}//${url.host}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A default appliance id from its URL: the host (and port), lower-cased, with anything else turned into dashes. */
+export function applianceIdFromUrl(baseUrl: string): string {
+  return new URL(baseUrl).host.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^-+|-+$/g, '');
+}
+
+/** Checks the fields every appliance has, whether from the environment or from APPLIANCES_FILE; `label` names a field. */
+export function checkApplianceFields(
+  fields: { id: string; host: string; baseUrl?: string; severities: string[]; routingKey: string },
+  label: (field: 'id' | 'host' | 'severities' | 'routingKey') => string,
+  problems: string[],
+): void {
+  if (fields.host && !fields.baseUrl) {
+    problems.push(`${label('host')} must be a host name, host:port or http(s) URL, got '${fields.host}'`);
+  }
+  if (fields.id && !APPLIANCE_ID.test(fields.id)) {
+    problems.push(`${label('id')} must be 1-63 lower-case letters, digits, dots or dashes, got '${fields.id}'`);
+  }
+  const unknown = fields.severities.filter((s) => !ONEVIEW_SEVERITIES.includes(s));
+  if (unknown.length > 0 || fields.severities.length === 0) {
+    problems.push(`${label('severities')} must list some of ${ONEVIEW_SEVERITIES.join(', ')}, got '${unknown.join(',')}'`);
+  }
+  if (fields.routingKey && !ROUTING_KEY.test(fields.routingKey)) {
+    // Never echo the key: a wrong one may still be a real secret of another integration.
+    problems.push(`${label('routingKey')} must be a 32-character Events API v2 integration key (letters and digits)`);
+  }
+}
+
+/** Canonical spelling of severities given in any case. */
+export function normalizeSeverities(list: string[]): string[] {
+  return list
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => ONEVIEW_SEVERITIES.find((k) => k.toLowerCase() === s.toLowerCase()) ?? s);
+}

@@ -1,0 +1,76 @@
+import { ConfigError } from '../../src/config/config-error';
+import { loadConfig } from '../../src/config/load-config';
+
+const KEY = Buffer.alloc(32, 1).toString('base64');
+const ROUTING_A = 'A'.repeat(32);
+const ROUTING_DEFAULT = 'D'.repeat(32);
+
+function load(file: unknown, env: Record<string, string> = {}) {
+  const files: Record<string, string> = {
+    '/etc/bridge/appliances.json': typeof file === 'string' ? file : JSON.stringify(file),
+    '/run/secrets/ov-b': 'b-password\n',
+    '/etc/bridge/ov-b-ca.pem': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+  };
+  return loadConfig(
+    { APPLIANCES_FILE: '/etc/bridge/appliances.json', PAYLOAD_ENCRYPTION_KEY: KEY, OV_A_PASSWORD: 'a-password', PD_A: ROUTING_A, ...env },
+    (path) => {
+      const text = files[path];
+      if (text === undefined) throw Object.assign(new Error('missing'), { code: 'ENOENT' });
+      return text;
+    },
+  );
+}
+
+function problems(file: unknown, env: Record<string, string> = {}): string[] {
+  try {
+    load(file, env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+test('every appliance of the file is configured, with secrets from env vars or files and defaults from the environment', () => {
+  const config = load(
+    [
+      { id: 'synergy-a', host: 'ov-a.example.com', username: 'monitor', passwordEnv: 'OV_A_PASSWORD', routingKeyEnv: 'PD_A', severities: ['critical', 'Warning'] },
+      { host: '10.1.2.3:8443', username: 'monitor', passwordFile: '/run/secrets/ov-b', caFile: '/etc/bridge/ov-b-ca.pem', pollIntervalSeconds: 60, loginDomain: 'corp' },
+    ],
+    { PAGERDUTY_ROUTING_KEY: ROUTING_DEFAULT, POLL_INTERVAL: '120' },
+  );
+  expect(config.appliances).toEqual([
+    expect.objectContaining({ id: 'synergy-a', baseUrl: 'https://ov-a.example.com', password: 'a-password', routingKey: ROUTING_A, severities: ['Critical', 'Warning'], pollIntervalSeconds: 120 }),
+    expect.objectContaining({ id: '10.1.2.3-8443', password: 'b-password', routingKey: ROUTING_DEFAULT, severities: ['Critical'], pollIntervalSeconds: 60, loginDomain: 'corp' }),
+  ]);
+  expect(config.appliances[1]?.caCertPem).toContain('BEGIN CERTIFICATE');
+});
+
+test('problems in the file are all listed with their path', () => {
+  expect(
+    problems([
+      { id: 'Bad_ID', host: 'ftp://x', passwordEnv: 'NOT_SET', severities: ['Loud'], colour: 'red' },
+      { id: 'dup', host: 'ov.example.com', username: 'u', passwordEnv: 'OV_A_PASSWORD', passwordFile: '/run/secrets/ov-b', routingKeyEnv: 'PD_A' },
+      { id: 'dup', host: 'ov2.example.com', username: 'u', passwordEnv: 'OV_A_PASSWORD', routingKeyEnv: 'PD_A', pollIntervalSeconds: 0 },
+    ]),
+  ).toEqual([
+    'appliances[0].colour is not a known field',
+    'appliances[0].passwordEnv names NOT_SET, which is not set',
+    'appliances[0] needs routingKeyEnv or routingKeyFile (or PAGERDUTY_ROUTING_KEY for all appliances)',
+    'appliances[0].username is required',
+    "appliances[0].host must be a host name, host:port or http(s) URL, got 'ftp://x'",
+    "appliances[0].id must be 1-63 lower-case letters, digits, dots or dashes, got 'Bad_ID'",
+    "appliances[0].severities must list some of Critical, Warning, OK, Unknown, Disabled, got 'Loud'",
+    'appliances[1]: set only one of passwordEnv and passwordFile',
+    'appliances[2].pollIntervalSeconds must be a whole number from 1 to 86400',
+    "appliances[2].id 'dup' is used twice",
+  ]);
+});
+
+test('the file and the single-appliance variables cannot both be set, and the file must be JSON', () => {
+  expect(problems([{ host: 'a', username: 'u', passwordEnv: 'OV_A_PASSWORD', routingKeyEnv: 'PD_A' }], { ONEVIEW_HOST: 'b' })).toEqual([
+    'set either APPLIANCES_FILE or ONEVIEW_HOST, not both',
+  ]);
+  expect(problems('{ not json')[0]).toMatch(/^APPLIANCES_FILE \(\/etc\/bridge\/appliances.json\) is not valid JSON/);
+  expect(problems([])).toEqual(['APPLIANCES_FILE (/etc/bridge/appliances.json) must hold a non-empty array of appliances (or {"appliances": [...]})']);
+});
