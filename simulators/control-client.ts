@@ -25,6 +25,8 @@ export function controls(oneViewUrl: string, pagerDutyUrl: string) {
     clearAlert: (id: string) => simCall(oneViewUrl, 'POST', `/_sim/alerts/${id}/clear`),
     oneViewRequests: () => simCall<RecordedRequest[]>(oneViewUrl, 'GET', '/_sim/requests'),
     oneViewSessions: () => simCall<{ token: string; userName: string }[]>(oneViewUrl, 'GET', '/_sim/sessions'),
+    oneViewStats: () => simCall<{ liveSessions: number; peakSessions: number; alerts: number; requests: number }>(oneViewUrl, 'GET', '/_sim/stats'),
+    bulkAlerts: (count: number, template: Record<string, unknown>) => simCall<{ added: number }>(oneViewUrl, 'POST', '/_sim/alerts/bulk', { count, template }),
     oneViewFault: (fault: unknown) => simCall(oneViewUrl, 'POST', '/_sim/faults', fault),
     events: () => simCall<AcceptedEvent[]>(pagerDutyUrl, 'GET', '/_sim/events'),
     incidents: () => simCall<Incident[]>(pagerDutyUrl, 'GET', '/_sim/incidents'),

@@ -1,0 +1,92 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { request } from 'undici';
+import { pollerStatus } from '../../src/client/poller-operations';
+import { pollerWorkflowId } from '../../src/shared/workflow-ids';
+import { bridgeConfig, testServer, uniqueAppliance, useHarness } from '../support/bridge-harness';
+import { waitFor } from '../support/wait-for';
+import { exited, spawnWorker, workerEnv } from '../support/worker-process';
+
+const harness = useHarness();
+
+/** The environment of a worker configured only by APPLIANCES_FILE. */
+function fileEnv(base: Record<string, string>, file: string, extra: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = { ...base, APPLIANCES_FILE: file, ...extra };
+  for (const name of ['ONEVIEW_HOST', 'ONEVIEW_APPLIANCE_ID', 'ONEVIEW_USERNAME', 'ONEVIEW_PASSWORD']) delete env[name];
+  return env;
+}
+
+async function scrape(output: () => string): Promise<string> {
+  const port = await waitFor('the worker HTTP port', async () => /"httpPort":(\d+)/.exec(output())?.[1], Boolean, 60_000);
+  const res = await request(`http://127.0.0.1:${port}/metrics`);
+  return res.body.text();
+}
+
+test('three appliances from APPLIANCES_FILE: two deliver, the one with a wrong password reports it, and a removed one is stopped', async () => {
+  const h = harness();
+  const { taskQueue, applianceId: prefix } = uniqueAppliance('fleet');
+  const [good1, good2, bad] = ['a', 'b', 'c'].map((x) => `${prefix}-${x}`) as [string, string, string];
+  const dir = mkdtempSync(join(tmpdir(), 'bridge-fleet-'));
+  const caFile = join(dir, 'oneview-ca.pem');
+  writeFileSync(caFile, h.oneView.certificatePem ?? '');
+  const entry = (id: string, passwordEnv: string) => ({ id, host: h.oneView.url, username: 'administrator', passwordEnv, caFile });
+  const writeFile = (name: string, list: unknown[]) => {
+    const path = join(dir, name);
+    writeFileSync(path, JSON.stringify({ appliances: list }));
+    return path;
+  };
+  const allThree = writeFile('three.json', [entry(good1, 'OV_PASSWORD'), entry(good2, 'OV_PASSWORD'), entry(bad, 'OV_BAD_PASSWORD')]);
+  const config = bridgeConfig(h, { applianceId: good1, taskQueue });
+  const secrets = { OV_PASSWORD: 'admin-password', OV_BAD_PASSWORD: 'not-the-password' };
+  const alerts = await h.sim.addAlerts([{ severity: 'Critical' }, { severity: 'Critical' }]);
+
+  const worker = spawnWorker(fileEnv(workerEnv(config), allThree, secrets));
+  const connection = await Connection.connect({ address: testServer().address });
+  try {
+    const incidents = await waitFor('two appliances deliver', () => h.sim.incidents(), (i) => i.length === 4, 60_000);
+    const keys = incidents.map((i) => i.dedup_key).sort();
+    const ids = alerts.map((a) => a.uri.slice(a.uri.lastIndexOf('/') + 1));
+    expect(keys).toEqual([good1, good2].flatMap((app) => ids.map((id) => `oneview/${app}/alert/${id}`)).sort());
+
+    const badStatus = await waitFor('the auth error in status', () => pollerStatus(h.client, bad), (s) => s.counters.failedPolls >= 1);
+    expect(badStatus).toMatchObject({ lastPollResult: 'error', lastErrorType: 'OneViewAuthFailed', sessionValid: false, consecutiveFailures: 1 });
+    expect(badStatus.lastError).toContain('login rejected (400 AUTHN_AUTH_FAIL)');
+    // It backs off instead of logging in again and again: the next poll is at least one interval away.
+    expect(Date.parse(badStatus.nextPollAt!) - Date.parse(badStatus.lastPollAt!)).toBeGreaterThanOrEqual(3_600_000);
+
+    const metrics = await scrape(worker.output);
+    expect(metrics).toContain(`oneview_session_active{appliance="${good1}"} 1`);
+    expect(metrics).toContain(`oneview_session_active{appliance="${good2}"} 1`);
+    expect(metrics).toContain(`oneview_session_active{appliance="${bad}"} 0`);
+    expect(metrics).toMatch(new RegExp(`oneview_poll_failures_total\\{appliance="${bad}",reason="ONEVIEW_AUTH"\\} 1`));
+
+    // The failure is in the bad poller's history, but neither its text nor any secret is readable there.
+    const raw = new Client({ connection });
+    const history = JSON.stringify(await raw.workflow.getHandle(pollerWorkflowId(bad)).fetchHistory(), (_k, v: unknown) =>
+      typeof v === 'string' ? `${v} ${Buffer.from(v, 'base64').toString('utf8')}` : v,
+    );
+    expect(history).toContain('binary/encrypted');
+    for (const secret of ['AUTHN_AUTH_FAIL', 'login rejected', 'not-the-password', 'admin-password']) expect(history).not.toContain(secret);
+  } finally {
+    worker.child.kill('SIGTERM');
+    await exited(worker.child);
+  }
+  // A stopped worker logs out every session it opened.
+  expect(await h.sim.oneViewSessions()).toHaveLength(0);
+
+  // Restarted with the bad appliance removed from the file: its poller is stopped, the others keep running.
+  const twoOnly = writeFile('two.json', [entry(good1, 'OV_PASSWORD'), entry(good2, 'OV_PASSWORD')]);
+  const second = spawnWorker(fileEnv(workerEnv(config), twoOnly, secrets));
+  try {
+    await waitFor('the removed poller stopped', () => h.client.workflow.getHandle(pollerWorkflowId(bad)).describe(), (d) => d.status.name === 'TERMINATED', 60_000);
+    expect((await h.client.workflow.getHandle(pollerWorkflowId(good1)).describe()).status.name).toBe('RUNNING');
+    expect(second.output()).toContain(`"retired":["${pollerWorkflowId(bad)}"]`);
+  } finally {
+    second.child.kill('SIGTERM');
+    await exited(second.child);
+    await connection.close();
+    await h.sim.reset();
+  }
+});
