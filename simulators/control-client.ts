@@ -31,6 +31,7 @@ export function controls(oneViewUrl: string, pagerDutyUrl: string) {
     events: () => simCall<AcceptedEvent[]>(pagerDutyUrl, 'GET', '/_sim/events'),
     incidents: () => simCall<Incident[]>(pagerDutyUrl, 'GET', '/_sim/incidents'),
     pagerDutyFault: (fault: unknown) => simCall(pagerDutyUrl, 'POST', '/_sim/faults', fault),
+    resetOneView: () => simCall(oneViewUrl, 'POST', '/_sim/reset'),
     async reset() {
       await simCall(oneViewUrl, 'POST', '/_sim/reset');
       await simCall(pagerDutyUrl, 'POST', '/_sim/reset');

@@ -18,7 +18,7 @@ beforeAll(async () => {
   control = controls(sim.url, 'http://127.0.0.1:9');
 });
 afterAll(() => sim.close());
-afterEach(() => control.reset().catch(() => undefined));
+afterEach(() => control.resetOneView());
 
 const client = (options: Partial<ConstructorParameters<typeof OneViewClient>[0]> = {}) =>
   new OneViewClient({ baseUrl: sim.url, sslVerify: true, caCertPem: sim.certificatePem, ...options });
