@@ -1,6 +1,7 @@
 import { pollerStatus, forcePoll } from '../../src/client/poller-operations';
 import { pollerWorkflowId } from '../../src/shared/workflow-ids';
 import { bridgeConfig, runBridge, useHarness, uniqueAppliance } from '../support/bridge-harness';
+import { pollOnceMore } from '../support/poll-once-more';
 import { waitFor } from '../support/wait-for';
 
 const harness = useHarness();
@@ -66,11 +67,7 @@ test('a cleared alert is resolved exactly once, and ten more polls send nothing'
     await waitFor('the resolve', () => h.sim.incidents(), (i) => i.some((x) => x.dedup_key === clearedKey && x.status === 'resolved'));
     const eventsAfterResolve = (await h.sim.events()).length;
 
-    const before = (await pollerStatus(h.client, ids.applianceId)).counters.polls;
-    for (let n = 1; n <= 10; n++) {
-      await forcePoll(h.client, ids.applianceId);
-      await pollsDone(ids.applianceId, before + n);
-    }
+    for (let n = 1; n <= 10; n++) await pollOnceMore(h.client, ids.applianceId);
     const events = await h.sim.events();
     expect(events).toHaveLength(eventsAfterResolve);
     expect(events.filter((e) => e.event.event_action === 'resolve').map((e) => e.event.dedup_key)).toEqual([clearedKey]);
@@ -93,10 +90,7 @@ test('continue-as-new keeps the watermark and the session: no re-trigger and no 
     await waitFor('two triggers', () => h.sim.incidents(), (i) => i.length === 2);
     const handle = h.client.workflow.getHandle(pollerWorkflowId(ids.applianceId));
     const firstRunId = (await handle.describe()).runId;
-    for (let n = 2; n <= 5; n++) {
-      await forcePoll(h.client, ids.applianceId);
-      await pollsDone(ids.applianceId, n);
-    }
+    for (let n = 2; n <= 5; n++) await pollOnceMore(h.client, ids.applianceId);
     const status = await pollerStatus(h.client, ids.applianceId);
     expect(status.counters.continuedAsNew).toBeGreaterThanOrEqual(2);
     expect((await handle.describe()).runId).not.toBe(firstRunId);

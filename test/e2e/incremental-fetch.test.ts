@@ -1,15 +1,9 @@
-import { forcePoll, pollerStatus } from '../../src/client/poller-operations';
+import { pollerStatus } from '../../src/client/poller-operations';
 import { bridgeConfig, runBridge, uniqueAppliance, useHarness } from '../support/bridge-harness';
+import { pollOnceMore } from '../support/poll-once-more';
 import { waitFor } from '../support/wait-for';
 
 const harness = useHarness();
-
-async function pollOnceMore(applianceId: string): Promise<void> {
-  const h = harness();
-  const before = (await pollerStatus(h.client, applianceId)).counters.polls;
-  await forcePoll(h.client, applianceId);
-  await waitFor('one more poll', () => pollerStatus(h.client, applianceId), (s) => s.counters.polls === before + 1);
-}
 
 test('with 20,000 cleared alerts in history an idle poll costs at most 2 OneView requests', async () => {
   const h = harness();
@@ -21,7 +15,7 @@ test('with 20,000 cleared alerts in history an idle poll costs at most 2 OneView
     await waitFor('the one active alert paged', () => h.sim.incidents(), (i) => i.length === 1);
     await waitFor('first poll done', () => pollerStatus(h.client, ids.applianceId), (s) => s.counters.polls === 1);
     const before = (await h.sim.oneViewRequests()).length;
-    await pollOnceMore(ids.applianceId);
+    await pollOnceMore(h.client, ids.applianceId);
     const idle = (await h.sim.oneViewRequests()).slice(before);
     expect(idle.length).toBeLessThanOrEqual(2);
     expect(idle.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /rest/alerts 200']);
@@ -42,13 +36,13 @@ test('60 alerts sharing one modified timestamp, across a page boundary and two p
   try {
     await waitFor('40 triggers', () => h.sim.incidents(), (i) => i.length === 40);
     await h.sim.bulkAlerts(20, tied);
-    await pollOnceMore(ids.applianceId);
+    await pollOnceMore(h.client, ids.applianceId);
     const incidents = await waitFor('60 triggers', () => h.sim.incidents(), (i) => i.length === 60);
     expect(incidents.every((i) => i.triggers === 1 && i.opened === 1)).toBe(true);
     expect(new Set(incidents.map((i) => i.dedup_key)).size).toBe(60);
     // Two more idle polls find the same 60 alerts at the watermark instant and send nothing.
-    await pollOnceMore(ids.applianceId);
-    await pollOnceMore(ids.applianceId);
+    await pollOnceMore(h.client, ids.applianceId);
+    await pollOnceMore(h.client, ids.applianceId);
     expect(await h.sim.events()).toHaveLength(60);
     const status = await pollerStatus(h.client, ids.applianceId);
     expect(status.watermark).toEqual({ modified: instant, idsAtModified: expect.any(Array) });
