@@ -7,6 +7,10 @@ export interface BridgeMetrics {
   authDuration: Histogram<'appliance'>;
   apiLatency: Histogram<'appliance' | 'endpoint'>;
   pollFailures: Counter<'appliance' | 'reason'>;
+  alertsSent: Counter<'appliance' | 'action'>;
+  alertsFailed: Counter<'appliance' | 'action' | 'reason'>;
+  sendErrors: Counter<'appliance' | 'action' | 'reason'>;
+  deliveryDuration: Histogram<'appliance' | 'action'>;
 }
 
 /** Creates the metrics on a registry of their own (so tests can run several workers in one process). */
@@ -37,6 +41,31 @@ export function createBridgeMetrics(registry = new Registry()): BridgeMetrics {
       name: 'oneview_poll_failures_total',
       help: 'OneView calls of a poll that failed, by stable error code (ONEVIEW_AUTH, ONEVIEW_NETWORK, ...).',
       labelNames: ['appliance', 'reason'],
+      registers: [registry],
+    }),
+    alertsSent: new Counter({
+      name: 'pagerduty_alerts_sent_total',
+      help: 'Events PagerDuty accepted (202), by action (trigger, resolve).',
+      labelNames: ['appliance', 'action'],
+      registers: [registry],
+    }),
+    alertsFailed: new Counter({
+      name: 'pagerduty_alerts_failed_total',
+      help: 'Events that failed for good and will not be retried (rejected by PagerDuty, or invalid).',
+      labelNames: ['appliance', 'action', 'reason'],
+      registers: [registry],
+    }),
+    sendErrors: new Counter({
+      name: 'pagerduty_send_errors_total',
+      help: 'Send attempts that failed and will be retried (429, 5xx, network, timeout).',
+      labelNames: ['appliance', 'action', 'reason'],
+      registers: [registry],
+    }),
+    deliveryDuration: new Histogram({
+      name: 'alert_delivery_duration_seconds',
+      help: 'Time from the alert changing on the appliance to PagerDuty accepting the event.',
+      labelNames: ['appliance', 'action'],
+      buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 180, 600, 1800],
       registers: [registry],
     }),
   };

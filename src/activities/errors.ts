@@ -22,7 +22,7 @@ export class BridgeError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly details: { status?: number; retryAfterMs?: number; appliance?: string } = {},
+    readonly details: { status?: number; nextRetryDelayMs?: number; appliance?: string } = {},
     options?: { cause?: unknown },
   ) {
     super(message, options);

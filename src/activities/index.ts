@@ -9,6 +9,7 @@ import { ApplianceRegistry } from './appliance-registry';
 import { createBridgeMetrics, type BridgeMetrics } from './bridge-metrics';
 import { fetchAlertChanges } from './fetch-alert-changes';
 import { PagerDutySender } from './pagerduty/pagerduty-sender';
+import type { PagerDutyRetryPolicy } from './pagerduty/retry-delay';
 import { renewSession } from './renew-session';
 import { sendPagerDutyEvent } from './send-pagerduty-event';
 import { atBoundary } from './to-application-failure';
@@ -18,6 +19,7 @@ export interface ActivityDeps {
   registry: ApplianceRegistry;
   sender: PagerDutySender;
   metrics: BridgeMetrics;
+  retry: PagerDutyRetryPolicy;
 }
 
 /** Builds the dependencies of the activities from the worker's configuration. */
@@ -29,6 +31,7 @@ export function createActivityDeps(
     registry: new ApplianceRegistry(config.appliances),
     sender: new PagerDutySender(config.pagerDuty.eventsUrl),
     metrics,
+    retry: config.pagerDuty.retry,
   };
 }
 
@@ -38,7 +41,7 @@ export function createActivities(deps: ActivityDeps) {
     renewSession: atBoundary((input: RenewSessionInput): Promise<OneViewLogin> => renewSession(deps.registry, deps.metrics, input)),
     fetchAlertChanges: atBoundary((input: FetchAlertChangesInput) => fetchAlertChanges(deps.registry, deps.metrics, input)),
     sendPagerDutyEvent: atBoundary((input: SendPagerDutyEventInput) =>
-      sendPagerDutyEvent(deps.registry, deps.sender, input),
+      sendPagerDutyEvent(deps, input),
     ),
   };
 }

@@ -1,32 +1,63 @@
-import { log } from '@temporalio/activity';
+import { activityInfo, log } from '@temporalio/activity';
 import type { SendPagerDutyEventInput, SendPagerDutyEventResult } from '../shared/types';
 import type { ApplianceRegistry } from './appliance-registry';
+import type { BridgeMetrics } from './bridge-metrics';
 import { BridgeError, ErrorCode } from './errors';
 import { buildEvent } from './pagerduty/build-event';
 import type { PagerDutySender, SendOutcome } from './pagerduty/pagerduty-sender';
+import { type PagerDutyRetryPolicy, backoffDelayMs, rateLimitDelayMs } from './pagerduty/retry-delay';
+import { validateEvent } from './pagerduty/validate-event';
 
-/** Builds and sends one trigger or resolve; any outcome but "accepted" is thrown as a typed error for Temporal. */
-export async function sendPagerDutyEvent(
-  registry: ApplianceRegistry,
-  sender: PagerDutySender,
-  input: SendPagerDutyEventInput,
-): Promise<SendPagerDutyEventResult> {
-  const appliance = registry.config(input.applianceId);
-  const event = buildEvent({
-    ...input,
-    applianceUrl: appliance.baseUrl,
-    routingKey: appliance.routingKey,
-  });
-  const outcome = await sender.send(event);
+/** What sending needs besides the input. */
+export interface SendDeps {
+  registry: ApplianceRegistry;
+  sender: PagerDutySender;
+  metrics: BridgeMetrics;
+  retry: PagerDutyRetryPolicy;
+}
+
+/**
+ * Builds, checks and sends one trigger or resolve. Any outcome but "accepted" is thrown as a typed error carrying the
+ * wait before the next attempt; Temporal does the retrying.
+ */
+export async function sendPagerDutyEvent(deps: SendDeps, input: SendPagerDutyEventInput): Promise<SendPagerDutyEventResult> {
+  const appliance = deps.registry.config(input.applianceId);
+  const labels = { appliance: input.applianceId, action: input.action };
+  const event = buildEvent({ ...input, applianceUrl: appliance.baseUrl, routingKey: appliance.routingKey, severityMap: appliance.severityMap });
+  const problems = validateEvent(event);
+  if (problems.length > 0) {
+    deps.metrics.alertsFailed.inc({ ...labels, reason: 'invalid_event' });
+    log.error('refusing to send an invalid PagerDuty event (a bug in the bridge)', { alertId: input.alert.id, problems });
+    throw new BridgeError(ErrorCode.pagerDutyRejected, `built an invalid ${input.action} event: ${problems.join('; ')}`);
+  }
+  const outcome = await deps.sender.send(event);
   if (outcome.kind === 'accepted') {
+    deps.metrics.alertsSent.inc(labels);
+    // End to end: from the change on the appliance (creation or clear) to PagerDuty's 202.
+    const since = Date.parse(input.alert.modified);
+    if (!Number.isNaN(since)) deps.metrics.deliveryDuration.observe(labels, Math.max(0, (Date.now() - since) / 1000));
     log.info('PagerDuty accepted event', { action: input.action, alertId: input.alert.id, dedupKey: event.dedup_key });
     return { dedupKey: outcome.dedupKey };
   }
-  throw outcomeError(outcome, input);
+  const err = outcomeError(outcome, input, deps.retry, activityInfo().attempt);
+  if (err.code === ErrorCode.pagerDutyRejected) {
+    deps.metrics.alertsFailed.inc({ ...labels, reason: 'rejected' });
+    log.error('PagerDuty rejected the event for good; not retrying', { action: input.action, alertId: input.alert.id, error: err.message });
+  } else {
+    deps.metrics.sendErrors.inc({ ...labels, reason: err.code });
+    log.warn('PagerDuty send failed, will retry', { action: input.action, alertId: input.alert.id, error: err.message, retryInMs: err.details.nextRetryDelayMs });
+  }
+  throw err;
 }
 
-function outcomeError(outcome: Exclude<SendOutcome, { kind: 'accepted' }>, input: SendPagerDutyEventInput): BridgeError {
+function outcomeError(
+  outcome: Exclude<SendOutcome, { kind: 'accepted' }>,
+  input: SendPagerDutyEventInput,
+  retry: PagerDutyRetryPolicy,
+  attempt: number,
+): BridgeError {
   const what = `PagerDuty ${input.action} of alert ${input.alert.id}`;
+  const backoff = { nextRetryDelayMs: backoffDelayMs(retry, attempt) };
   switch (outcome.kind) {
     case 'rejected':
       return new BridgeError(ErrorCode.pagerDutyRejected, `${what} rejected (${outcome.status}): ${outcome.reason}`, {
@@ -35,15 +66,16 @@ function outcomeError(outcome: Exclude<SendOutcome, { kind: 'accepted' }>, input
     case 'rate_limited':
       return new BridgeError(ErrorCode.pagerDutyRateLimited, `${what} rate-limited (429)`, {
         status: 429,
-        retryAfterMs: outcome.retryAfterMs,
+        nextRetryDelayMs: rateLimitDelayMs(retry, outcome.retryAfterMs),
       });
     case 'server_error':
       return new BridgeError(ErrorCode.pagerDutyServerError, `${what} failed (${outcome.status}): ${outcome.reason}`, {
         status: outcome.status,
+        ...backoff,
       });
     case 'timeout':
-      return new BridgeError(ErrorCode.pagerDutyTimeout, `${what} timed out`);
+      return new BridgeError(ErrorCode.pagerDutyTimeout, `${what} timed out`, backoff);
     case 'network':
-      return new BridgeError(ErrorCode.pagerDutyNetwork, `${what} could not reach PagerDuty: ${outcome.reason}`);
+      return new BridgeError(ErrorCode.pagerDutyNetwork, `${what} could not reach PagerDuty: ${outcome.reason}`, backoff);
   }
 }

@@ -2,9 +2,6 @@ import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../shared/failure-types';
 import { BridgeError, ErrorCode } from './errors';
 
-/** A 429 without Retry-After still waits this long: PagerDuty suggests retrying about 30 s apart. */
-export const MIN_RATE_LIMIT_DELAY_MS = 30_000;
-
 const FAILURE_OF_CODE: Record<ErrorCode, { type: FailureType; nonRetryable: boolean }> = {
   [ErrorCode.oneViewAuth]: { type: FailureType.oneViewAuth, nonRetryable: true },
   [ErrorCode.oneViewVersion]: { type: FailureType.oneViewVersion, nonRetryable: true },
@@ -22,20 +19,16 @@ const FAILURE_OF_CODE: Record<ErrorCode, { type: FailureType; nonRetryable: bool
 
 /**
  * The single place where the bridge's typed errors become Temporal failures: the type names what went wrong, the
- * retry policy decides from it, and a PagerDuty 429 carries its wait as `nextRetryDelay`.
+ * retry policy decides from it, and a computed wait (a 429's Retry-After, jittered backoff) becomes `nextRetryDelay`.
  */
 export function toApplicationFailure(err: unknown): unknown {
   if (!(err instanceof BridgeError)) return err;
   const { type, nonRetryable } = FAILURE_OF_CODE[err.code];
-  const nextRetryDelay =
-    err.code === ErrorCode.pagerDutyRateLimited
-      ? Math.max(MIN_RATE_LIMIT_DELAY_MS, err.details.retryAfterMs ?? 0)
-      : undefined;
   return ApplicationFailure.create({
     message: `${err.code}: ${err.message}`,
     type,
     nonRetryable,
-    nextRetryDelay,
+    nextRetryDelay: err.details.nextRetryDelayMs,
     details: [{ code: err.code, status: err.details.status }],
   });
 }

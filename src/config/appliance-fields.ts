@@ -44,6 +44,41 @@ export function checkApplianceFields(
   }
 }
 
+const PAGERDUTY_SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
+
+/**
+ * Parses a severity map override, `Critical=critical,Warning=error` (environment) or `{"Warning": "error"}` (file);
+ * keys are OneView severities, values PagerDuty's.
+ */
+export function parseSeverityMap(
+  raw: string | Record<string, unknown> | undefined,
+  label: string,
+  problems: string[],
+): ApplianceSeverityMap | undefined {
+  if (raw === undefined) return undefined;
+  const pairs: [string, unknown][] =
+    typeof raw === 'string'
+      ? raw.split(',').filter((p) => p.trim() !== '').map((p) => {
+          const [k = '', v = ''] = p.split('=');
+          return [k.trim(), v.trim()];
+        })
+      : Object.entries(raw);
+  const map: ApplianceSeverityMap = {};
+  for (const [key, value] of pairs) {
+    const from = ONEVIEW_SEVERITIES.find((s) => s.toLowerCase() === key.toLowerCase());
+    const to = PAGERDUTY_SEVERITIES.find((s) => typeof value === 'string' && s === value.toLowerCase());
+    if (!from || !to) {
+      problems.push(`${label} must map OneView severities to critical, error, warning or info, got '${key}=${String(value)}'`);
+      continue;
+    }
+    map[from] = to;
+  }
+  return map;
+}
+
+/** A per-appliance severity map override. */
+export type ApplianceSeverityMap = Record<string, (typeof PAGERDUTY_SEVERITIES)[number]>;
+
 /** Canonical spelling of severities given in any case. */
 export function normalizeSeverities(list: string[]): string[] {
   return list

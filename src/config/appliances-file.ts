@@ -1,4 +1,11 @@
-import { applianceIdFromUrl, checkApplianceFields, normalizeSeverities, toBaseUrl } from './appliance-fields';
+import {
+  type ApplianceSeverityMap,
+  applianceIdFromUrl,
+  checkApplianceFields,
+  normalizeSeverities,
+  parseSeverityMap,
+  toBaseUrl,
+} from './appliance-fields';
 import type { EnvReader } from './env-reader';
 import type { ApplianceConfig } from './types';
 
@@ -9,11 +16,12 @@ export interface ApplianceDefaults {
   sslVerify: boolean;
   /** PAGERDUTY_ROUTING_KEY, for entries that name no routing key of their own. */
   routingKey?: string;
+  severityMap?: ApplianceSeverityMap;
 }
 
 const KNOWN_FIELDS = new Set([
   'id', 'host', 'username', 'passwordEnv', 'passwordFile', 'loginDomain', 'severities', 'pollIntervalSeconds',
-  'caFile', 'sslVerify', 'routingKeyEnv', 'routingKeyFile',
+  'caFile', 'sslVerify', 'routingKeyEnv', 'routingKeyFile', 'severityMap',
 ]);
 
 /**
@@ -98,9 +106,19 @@ function readEntry(reader: EnvReader, entry: unknown, at: string, defaults: Appl
     sslVerify,
     caCertPem: caFile === undefined ? undefined : reader.readFileOrProblem(caFile, `${at}.caFile`),
     routingKey,
+    severityMap: readSeverityMap(e.severityMap, `${at}.severityMap`, problems) ?? defaults.severityMap,
   };
   checkApplianceFields(appliance, (field) => `${at}.${field}`, problems);
   return appliance;
+}
+
+function readSeverityMap(raw: unknown, label: string, problems: string[]): ApplianceSeverityMap | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    problems.push(`${label} must be an object such as {"Warning": "error"}`);
+    return undefined;
+  }
+  return parseSeverityMap(raw as Record<string, unknown>, label, problems);
 }
 
 /** Resolves a secret given by environment variable name or by file path (exactly one), or a default. */

@@ -1,5 +1,5 @@
 import { DEFAULT_TASK_QUEUE } from '../shared/workflow-ids';
-import { applianceIdFromUrl, checkApplianceFields, normalizeSeverities, toBaseUrl } from './appliance-fields';
+import { applianceIdFromUrl, checkApplianceFields, normalizeSeverities, parseSeverityMap, toBaseUrl } from './appliance-fields';
 import { type ApplianceDefaults, readAppliancesFile } from './appliances-file';
 import { ConfigError } from './config-error';
 import { EnvReader, type ReadFile, readFileUtf8 } from './env-reader';
@@ -62,11 +62,16 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: Re
   }
   const logLevel = reader.oneOf('LOG_LEVEL', LOG_LEVELS, 'INFO');
   const http = { host: reader.optional('WORKER_HTTP_HOST') ?? '0.0.0.0', port: reader.integer('WORKER_HTTP_PORT', 9464, 0, 65_535) };
+  const retry = {
+    baseMs: reader.integer('PAGERDUTY_RETRY_BASE_MS', 1000, 10, 600_000),
+    maxMs: reader.integer('PAGERDUTY_RETRY_MAX_MS', 300_000, 100, 3_600_000),
+    rateLimitMinMs: reader.integer('PAGERDUTY_RATE_LIMIT_MIN_DELAY_MS', 30_000, 10, 600_000),
+  };
   if (reader.problems.length > 0) throw new ConfigError(reader.problems);
   return deepFreeze({
     temporal,
     appliances,
-    pagerDuty: { eventsUrl },
+    pagerDuty: { eventsUrl, retry },
     session: { lifetimeMs: lifetimeHours * 3_600_000, renewBeforeMs: renewMinutes * 60_000 },
     http,
     logLevel,
@@ -89,6 +94,7 @@ function readSingleAppliance(reader: EnvReader, defaults: ApplianceDefaults): Ap
     sslVerify: defaults.sslVerify,
     caCertPem: reader.fileContents('ONEVIEW_CACERT'),
     routingKey: reader.secret('PAGERDUTY_ROUTING_KEY') ?? '',
+    severityMap: defaults.severityMap,
   };
   const names = { id: 'ONEVIEW_APPLIANCE_ID', host: 'ONEVIEW_HOST', severities: 'ONEVIEW_SEVERITIES', routingKey: 'PAGERDUTY_ROUTING_KEY' };
   checkApplianceFields(appliance, (field) => names[field], reader.problems);
@@ -102,6 +108,7 @@ function readAppliances(reader: EnvReader): ApplianceConfig[] {
     severities: normalizeSeverities((reader.optional('ONEVIEW_SEVERITIES') ?? 'Critical').split(',')),
     pollIntervalSeconds: reader.integer('POLL_INTERVAL', 180, 1, 86_400),
     sslVerify: reader.boolean('ONEVIEW_SSL_VERIFY', true),
+    severityMap: parseSeverityMap(reader.optional('PAGERDUTY_SEVERITY_MAP'), 'PAGERDUTY_SEVERITY_MAP', reader.problems),
   };
   if (file === undefined) return [readSingleAppliance(reader, defaults)];
   if (reader.optional('ONEVIEW_HOST') !== undefined) {

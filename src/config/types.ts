@@ -23,6 +23,8 @@ export interface ApplianceConfig {
   sslVerify: boolean;
   caCertPem?: string;
   routingKey: string;
+  /** Overrides of the OneView → PagerDuty severity map, keyed by OneView severity. */
+  severityMap?: Record<string, 'critical' | 'error' | 'warning' | 'info'>;
 }
 
 /** Log levels, from most to least verbose. */
@@ -32,7 +34,11 @@ export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 export interface WorkerConfig {
   temporal: TemporalConfig;
   appliances: ApplianceConfig[];
-  pagerDuty: { eventsUrl: string };
+  pagerDuty: {
+    eventsUrl: string;
+    /** Waits between send attempts (see src/activities/pagerduty/retry-delay.ts). */
+    retry: { baseMs: number; maxMs: number; rateLimitMinMs: number };
+  };
   session: { lifetimeMs: number; renewBeforeMs: number };
   /** Where the worker serves /metrics and /healthz; port 0 picks a free one. */
   http: { host: string; port: number };

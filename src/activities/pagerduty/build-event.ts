@@ -1,6 +1,8 @@
 import { dedupKeyFor } from '../../shared/dedup-key';
 import { toPagerDutySeverity, type PagerDutySeverity } from '../../shared/severity';
 import type { AlertRecord, DeliveryAction } from '../../shared/types';
+import { fitEventSize } from './fit-event-size';
+import { truncateGraphemes } from './truncate';
 
 /** PagerDuty's limit on `payload.summary`, counted in code points as Alertmanager and Grafana do. */
 export const MAX_SUMMARY_CODE_POINTS = 1024;
@@ -37,15 +39,20 @@ export interface BuildEventInput {
   applianceUrl: string;
   routingKey: string;
   alert: AlertRecord;
+  /** Per-appliance overrides of the OneView → PagerDuty severity map, keyed by OneView severity. */
+  severityMap?: Readonly<Record<string, PagerDutySeverity>>;
 }
 
-/** Builds the PagerDuty event for one alert: a full trigger, or a resolve carrying only what matches it. */
+/**
+ * Builds the PagerDuty event for one alert: a full trigger readable on a phone, or a resolve carrying only what
+ * matches it (routing key and dedup key). The encoded event always fits PagerDuty's 512,000-byte limit.
+ */
 export function buildEvent(input: BuildEventInput): PagerDutyEvent {
   const { alert } = input;
   const dedup_key = dedupKeyFor(input.applianceId, alert.id);
   if (input.action === 'resolve') return { routing_key: input.routingKey, event_action: 'resolve', dedup_key };
 
-  const where = alert.resourceName ?? input.applianceHost;
+  const where = nonBlank(alert.resourceName) ?? input.applianceHost;
   const custom_details: Record<string, unknown> = {
     appliance: input.applianceHost,
     alert_uri: alert.uri,
@@ -61,30 +68,42 @@ export function buildEvent(input: BuildEventInput): PagerDutyEvent {
     resource_uri: alert.resourceUri,
     health_category: alert.healthCategory,
   })) {
-    if (value !== undefined) custom_details[key] = value;
+    if (nonBlank(value) !== undefined) custom_details[key] = value;
   }
-  return {
+  const links = [{ href: `${input.applianceUrl}/#/activity/r${alert.uri}`, text: 'Alert in HPE OneView' }];
+  if (alert.resourceUri && alert.resourceCategory) {
+    links.push({
+      href: `${input.applianceUrl}/#/${alert.resourceCategory}/show/overview/r${alert.resourceUri}`,
+      text: `${where} in HPE OneView`,
+    });
+  }
+  return fitEventSize({
     routing_key: input.routingKey,
     event_action: 'trigger',
     dedup_key,
     payload: {
-      summary: truncateCodePoints(`${alert.severity}: ${alert.description} (${where})`, MAX_SUMMARY_CODE_POINTS),
+      // What broke and where, first: the part a phone's lock screen shows.
+      summary: truncateGraphemes(`${where}: ${nonBlank(alert.description) ?? alert.alertTypeID ?? 'OneView alert'}`, MAX_SUMMARY_CODE_POINTS),
       source: where,
-      severity: toPagerDutySeverity(alert.severity),
+      severity: input.severityMap?.[alert.severity] ?? toPagerDutySeverity(alert.severity),
       timestamp: alert.created,
-      component: alert.resourceName,
-      group: alert.resourceCategory,
-      class: alert.healthCategory ?? alert.alertTypeID,
+      component: nonBlank(alert.resourceCategory),
+      group: enclosureOf(alert.resourceName) ?? input.applianceHost,
+      class: nonBlank(alert.healthCategory) ?? nonBlank(alert.alertTypeID),
       custom_details,
     },
-    links: [{ href: `${input.applianceUrl}/#/activity/r${alert.uri}`, text: 'Alert in HPE OneView' }],
+    links,
     client: CLIENT_NAME,
     client_url: input.applianceUrl,
-  };
+  });
 }
 
-/** Cuts a string to at most `max` code points, ending in `…` when cut, never splitting a surrogate pair. */
-export function truncateCodePoints(text: string, max: number): string {
-  const points = Array.from(text);
-  return points.length <= max ? text : `${points.slice(0, max - 1).join('')}…`;
+/** The enclosure of a resource named like OneView's "Encl1, bay 3". */
+function enclosureOf(resourceName: string | undefined): string | undefined {
+  const match = /^(.+?),\s*bay\s+\d+$/i.exec(resourceName ?? '');
+  return match?.[1];
+}
+
+function nonBlank(value: string | undefined): string | undefined {
+  return value !== undefined && value.trim() !== '' ? value : undefined;
 }
