@@ -1,12 +1,23 @@
+import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { ApplianceConfig, WorkerConfig } from '../config/types';
 import type { PollerSettings } from '../shared/types';
-import { pollerWorkflowId } from '../shared/workflow-ids';
-import { updateSettingsSignal } from '../workflows/messages';
+import { limiterWorkflowId, pollerWorkflowId } from '../shared/workflow-ids';
+import { limiterSettingsSignal, updateSettingsSignal } from '../workflows/messages';
+
+/** The limiter of a routing key: named by a SHA-256 prefix, since workflow IDs are stored in plaintext. */
+export function limiterIdFor(taskQueue: string, routingKey: string): string {
+  return limiterWorkflowId(taskQueue, createHash('sha256').update(routingKey).digest('hex').slice(0, 16));
+}
 
 /** The secret-free settings a poller runs with, derived from an appliance's configuration. */
-export function pollerSettingsFor(appliance: ApplianceConfig, session: WorkerConfig['session']): PollerSettings {
+export function pollerSettingsFor(
+  appliance: ApplianceConfig,
+  session: WorkerConfig['session'],
+  limiter?: { taskQueue: string; ratePerMinute: number },
+): PollerSettings {
   return {
+    ...(limiter && limiter.ratePerMinute > 0 ? { limiterId: limiterIdFor(limiter.taskQueue, appliance.routingKey) } : {}),
     applianceId: appliance.id,
     applianceHost: appliance.host,
     severities: [...appliance.severities],
@@ -30,12 +41,24 @@ export interface EnsurePollersResult {
  */
 export async function ensurePollers(
   client: Client,
-  config: Pick<WorkerConfig, 'appliances' | 'session' | 'temporal'>,
+  config: Pick<WorkerConfig, 'appliances' | 'session' | 'temporal' | 'pagerDuty'>,
   extra: { maxPollsPerRun?: number } = {},
 ): Promise<EnsurePollersResult> {
   const ids: string[] = [];
+  const { ratePerMinute } = config.pagerDuty;
+  if (ratePerMinute > 0) {
+    for (const limiterId of new Set(config.appliances.map((a) => limiterIdFor(config.temporal.taskQueue, a.routingKey)))) {
+      await client.workflow.signalWithStart('pagerDutyLimiterWorkflow', {
+        workflowId: limiterId,
+        taskQueue: config.temporal.taskQueue,
+        args: [{ perMinute: ratePerMinute }],
+        signal: limiterSettingsSignal,
+        signalArgs: [{ perMinute: ratePerMinute }],
+      });
+    }
+  }
   for (const appliance of config.appliances) {
-    const settings = pollerSettingsFor(appliance, config.session);
+    const settings = pollerSettingsFor(appliance, config.session, { taskQueue: config.temporal.taskQueue, ratePerMinute });
     const workflowId = pollerWorkflowId(appliance.id);
     await client.workflow.signalWithStart('appliancePollerWorkflow', {
       workflowId,

@@ -38,6 +38,8 @@ export interface WorkerConfig {
     eventsUrl: string;
     /** Waits between send attempts (see src/activities/pagerduty/retry-delay.ts). */
     retry: { baseMs: number; maxMs: number; rateLimitMinMs: number };
+    /** Events per routing key in any minute, across every worker; 0 turns the limiter off. */
+    ratePerMinute: number;
   };
   session: { lifetimeMs: number; renewBeforeMs: number };
   /** Where the worker serves /metrics and /healthz; port 0 picks a free one. */

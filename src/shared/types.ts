@@ -57,6 +57,30 @@ export interface PollerSettings {
   pollIntervalMs: number;
   sessionLifetimeMs: number;
   sessionRenewBeforeMs: number;
+  /** Workflow ID of the rate limiter of the appliance's PagerDuty routing key; absent: send unthrottled. */
+  limiterId?: string;
+  /** How often the poller compares open deliveries with the appliance (reconciliation). */
+  reconcileIntervalMs?: number;
+}
+
+/** Send priority: resolves and Critical triggers go first, everything else after. */
+export type SendPriority = 0 | 1;
+
+/** A delivery's request for a send slot on its routing key's limiter. */
+export interface SlotRequest {
+  workflowId: string;
+  priority: SendPriority;
+}
+
+/** Settings and carried state of a routing key's limiter. */
+export interface LimiterInput {
+  /** Events allowed in any 60 s window, across every worker. */
+  perMinute: number;
+  waiting?: (SlotRequest & { seq: number })[];
+  /** Grant times (epoch ms, workflow time) of the last 60 s. */
+  recentGrants?: number[];
+  granted?: number;
+  seq?: number;
 }
 
 /** Counters the poller carries across continue-as-new. */
@@ -138,6 +162,8 @@ export interface AlertDeliveryInput {
   applianceId: string;
   applianceHost: string;
   alert: AlertRecord;
+  /** The routing key's limiter; every send waits for a slot from it. */
+  limiterId?: string;
 }
 
 /** PagerDuty event actions this product sends. */

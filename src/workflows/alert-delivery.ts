@@ -1,9 +1,12 @@
-import { condition, log, proxyActivities, setHandler } from '@temporalio/workflow';
+import { condition, getExternalWorkflowHandle, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { dedupKeyFor } from '../shared/dedup-key';
 import { FailureType } from '../shared/failure-types';
-import type { AlertDeliveryInput, AlertRecord, DeliveryState } from '../shared/types';
-import { alertClearedSignal, stateQuery } from './messages';
+import type { AlertDeliveryInput, AlertRecord, DeliveryAction, DeliveryState, SendPriority } from '../shared/types';
+import { alertClearedSignal, requestSlotSignal, slotGrantedSignal, stateQuery } from './messages';
+
+/** How long a delivery waits for its slot before asking the limiter again (a limiter restarted meanwhile). */
+const SLOT_WAIT = '15m';
 
 // Temporal owns every retry: the sender classifies, these policies decide. A 400 is final; 429s arrive with
 // nextRetryDelay; 5xx and network errors back off without an attempt limit, because a lost resolve leaves a
@@ -32,14 +35,35 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
     clearedSeen: false,
   };
   let clearedAlert: AlertRecord | undefined;
+  let slotGranted = false;
   setHandler(stateQuery, () => state);
+  setHandler(slotGrantedSignal, () => {
+    slotGranted = true;
+  });
   setHandler(alertClearedSignal, (alert) => {
     clearedAlert = alert;
     state.clearedSeen = true;
   });
 
+  /** Waits for a send slot from the routing key's limiter, so no replica's sends push the key over its limit. */
+  async function takeSlot(action: DeliveryAction): Promise<void> {
+    if (!input.limiterId) return;
+    const priority: SendPriority = action === 'resolve' || input.alert.severity.toLowerCase() === 'critical' ? 0 : 1;
+    slotGranted = false;
+    for (;;) {
+      try {
+        await getExternalWorkflowHandle(input.limiterId).signal(requestSlotSignal, { workflowId: workflowInfo().workflowId, priority });
+      } catch {
+        log.warn('routing key limiter not found; sending without waiting for a slot', { limiterId: input.limiterId });
+        return;
+      }
+      if (await condition(() => slotGranted, SLOT_WAIT)) return;
+    }
+  }
+
   const event = { applianceId: input.applianceId, applianceHost: input.applianceHost };
   try {
+    await takeSlot('trigger');
     await sendPagerDutyEvent({ ...event, action: 'trigger', alert: input.alert });
   } catch (err) {
     state.phase = 'failed';
@@ -55,6 +79,7 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
   // so PagerDuty never sees the resolve first.
   await condition(() => clearedAlert !== undefined);
   state.phase = 'resolving';
+  await takeSlot('resolve');
   await sendPagerDutyEvent({ ...event, action: 'resolve', alert: clearedAlert ?? input.alert });
   state.phase = 'resolved';
   return state;

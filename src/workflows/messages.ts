@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { AlertRecord, DeliveryState, PollerSettings, PollerStatus } from '../shared/types';
+import type { AlertRecord, DeliveryState, PollerSettings, PollerStatus, SlotRequest } from '../shared/types';
 
 /** Asks a poller to poll now instead of at the end of its interval. */
 export const forcePollSignal = defineSignal('forcePoll');
@@ -18,6 +18,15 @@ export const resumeSignal = defineSignal('resume');
 
 /** Reports a poller's session, last poll, watermark and counters. */
 export const statusQuery = defineQuery<PollerStatus>('status');
+
+/** Asks a routing key's limiter for a send slot; answered by `slotGranted` to the requesting workflow. */
+export const requestSlotSignal = defineSignal<[SlotRequest]>('requestSlot');
+
+/** Changes a limiter's rate (sent by every worker at boot). */
+export const limiterSettingsSignal = defineSignal<[{ perMinute: number }]>('limiterSettings');
+
+/** Lets a delivery send one event now. */
+export const slotGrantedSignal = defineSignal('slotGranted');
 
 /** Tells a delivery workflow that OneView cleared its alert. */
 export const alertClearedSignal = defineSignal<[AlertRecord]>('alertCleared');

@@ -96,7 +96,7 @@ export function bridgeConfig(
         ...overrides,
       },
     ],
-    pagerDuty: { eventsUrl: harness.pagerDuty.eventsUrl, retry: { baseMs: 1000, maxMs: 300_000, rateLimitMinMs: 30_000 } },
+    pagerDuty: { eventsUrl: harness.pagerDuty.eventsUrl, retry: { baseMs: 1000, maxMs: 300_000, rateLimitMinMs: 30_000 }, ratePerMinute: 100 },
     session: { lifetimeMs: 22 * 3_600_000, renewBeforeMs: 3_600_000 },
     http: { host: '127.0.0.1', port: 0 },
     logLevel: 'WARN',
