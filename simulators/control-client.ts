@@ -1,11 +1,11 @@
 import { Agent, request } from 'undici';
 import type { RecordedRequest } from './oneview/server';
-import type { AcceptedEvent, Incident } from './pagerduty/server';
+import type { AcceptedEvent, Incident, PagerDutyRequest } from './pagerduty/server';
 
 const insecureAgent = new Agent({ connect: { rejectUnauthorized: false } });
 
 /** Calls a simulator's `/_sim` control API over real HTTP, as tests, the demo and benchmarks do. */
-export async function simCall<T = unknown>(baseUrl: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+export async function simCall<T = unknown>(baseUrl: string, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const res = await request(`${baseUrl}${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -22,6 +22,9 @@ export async function simCall<T = unknown>(baseUrl: string, method: 'GET' | 'POS
 export function controls(oneViewUrl: string, pagerDutyUrl: string) {
   return {
     addAlerts: (alerts: unknown[]) => simCall<{ uri: string; severity: string; description: string }[]>(oneViewUrl, 'POST', '/_sim/alerts', alerts),
+    deleteAlert: (id: string) => simCall(oneViewUrl, 'DELETE', `/_sim/alerts/${id}`),
+    pagerDutyRequests: () => simCall<PagerDutyRequest[]>(pagerDutyUrl, 'GET', '/_sim/requests'),
+    pagerDutyStats: () => simCall<{ accepted: number; rejected: number; rateLimited: number; faulted: number }>(pagerDutyUrl, 'GET', '/_sim/stats'),
     clearAlert: (id: string) => simCall(oneViewUrl, 'POST', `/_sim/alerts/${id}/clear`),
     oneViewRequests: () => simCall<RecordedRequest[]>(oneViewUrl, 'GET', '/_sim/requests'),
     oneViewSessions: () => simCall<{ token: string; userName: string }[]>(oneViewUrl, 'GET', '/_sim/sessions'),

@@ -348,6 +348,11 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
         return sendJson(res, 200, { added: count, total: store.all().length });
       }
       if (path === '/_sim/alerts' && req.method === 'GET') return sendJson(res, 200, store.all());
+      const remove = /^\/_sim\/alerts\/([^/]+)$/.exec(path);
+      if (remove && req.method === 'DELETE') {
+        store.remove(decodeURIComponent(remove[1] ?? ''));
+        return sendJson(res, 200, { deleted: true });
+      }
       const clear = /^\/_sim\/alerts\/([^/]+)\/clear$/.exec(path);
       if (clear && req.method === 'POST') {
         const alert = store.clear(decodeURIComponent(clear[1] ?? ''));

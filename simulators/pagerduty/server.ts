@@ -45,6 +45,16 @@ export interface PagerDutyFault {
   delayMs?: number;
   dropConnection?: boolean;
   count?: number;
+  /** Apply to every request for this long instead of to `count` requests: a sustained outage. */
+  durationMs?: number;
+}
+
+/** A request as the simulator answered it, for tests. */
+export interface PagerDutyRequest {
+  at: string;
+  status: number;
+  dedupKey?: string;
+  action?: string;
 }
 
 /** A running PagerDuty simulator. */
@@ -59,7 +69,8 @@ export async function startPagerDutySimulator(options: PagerDutySimulatorOptions
   let rateLimit = options.rateLimitPerMinute ?? 120;
   let events: AcceptedEvent[] = [];
   let incidents = new Map<string, Incident & { routingKey: string }>();
-  let faults: (PagerDutyFault & { remaining: number })[] = [];
+  let faults: (PagerDutyFault & { remaining: number; until?: number })[] = [];
+  let requests: PagerDutyRequest[] = [];
   let windows = new Map<string, number[]>();
   let counters = { rejected: 0, rateLimited: 0, faulted: 0 };
 
@@ -115,10 +126,13 @@ export async function startPagerDutySimulator(options: PagerDutySimulatorOptions
   }
 
   async function enqueue(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const fault = faults.find((f) => f.remaining > 0);
+    const record: PagerDutyRequest = { at: new Date().toISOString(), status: 0 };
+    requests.push(record);
+    res.once('finish', () => (record.status = res.statusCode));
+    faults = faults.filter((f) => (f.until === undefined ? f.remaining > 0 : f.until > Date.now()));
+    const fault = faults[0];
     if (fault) {
       fault.remaining--;
-      faults = faults.filter((f) => f.remaining > 0);
       if (fault.delayMs) await delay(fault.delayMs);
       if (fault.dropConnection) {
         counters.faulted++;
@@ -157,6 +171,8 @@ export async function startPagerDutySimulator(options: PagerDutySimulatorOptions
       return sendJson(res, 400, { status: 'invalid event', message: 'Event object is invalid', errors });
     }
     const e = event as Record<string, unknown>;
+    record.dedupKey = typeof e.dedup_key === 'string' ? e.dedup_key : undefined;
+    record.action = String(e.event_action);
     if (options.validRoutingKeys && !options.validRoutingKeys.includes(String(e.routing_key))) {
       counters.rejected++;
       return sendText(res, 400, 'Invalid routing key');
@@ -175,16 +191,20 @@ export async function startPagerDutySimulator(options: PagerDutySimulatorOptions
     if (path === '/_sim/incidents' && req.method === 'GET') {
       return sendJson(res, 200, [...incidents.values()].map(({ routingKey: _r, ...incident }) => incident));
     }
+    if (path === '/_sim/requests' && req.method === 'GET') return sendJson(res, 200, requests);
     if (path === '/_sim/stats' && req.method === 'GET') return sendJson(res, 200, { accepted: events.length, ...counters });
     if (path === '/_sim/faults' && req.method === 'POST') {
       const text = await readBody(req);
       const input = (text.trim() ? JSON.parse(text) : {}) as PagerDutyFault & { rateLimitPerMinute?: number };
       if (input.rateLimitPerMinute !== undefined) rateLimit = input.rateLimitPerMinute;
-      if (input.status !== undefined || input.delayMs !== undefined || input.dropConnection) faults.push({ ...input, remaining: input.count ?? 1 });
+      if (input.status !== undefined || input.delayMs !== undefined || input.dropConnection) {
+        faults.push({ ...input, remaining: input.count ?? 1, until: input.durationMs === undefined ? undefined : Date.now() + input.durationMs });
+      }
       return sendJson(res, 200, { faults: faults.length, rateLimitPerMinute: rateLimit });
     }
     if (path === '/_sim/reset' && req.method === 'POST') {
       events = [];
+      requests = [];
       incidents = new Map();
       faults = [];
       windows = new Map();

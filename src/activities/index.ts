@@ -1,6 +1,8 @@
 import type { WorkerConfig } from '../config/types';
+import type { Client } from '@temporalio/client';
 import type {
   FetchAlertChangesInput,
+  ListOpenDeliveriesInput,
   OneViewLogin,
   RenewSessionInput,
   SendPagerDutyEventInput,
@@ -8,6 +10,7 @@ import type {
 import { ApplianceRegistry } from './appliance-registry';
 import { createBridgeMetrics, type BridgeMetrics } from './bridge-metrics';
 import { fetchAlertChanges } from './fetch-alert-changes';
+import { listOpenDeliveries } from './list-open-deliveries';
 import { PagerDutySender } from './pagerduty/pagerduty-sender';
 import type { PagerDutyRetryPolicy } from './pagerduty/retry-delay';
 import { renewSession } from './renew-session';
@@ -16,6 +19,8 @@ import { atBoundary } from './to-application-failure';
 
 /** What the activities are bound to; the worker builds it once and closes it at shutdown. */
 export interface ActivityDeps {
+  /** Temporal client for visibility queries (reconciliation). */
+  client: Client;
   registry: ApplianceRegistry;
   sender: PagerDutySender;
   metrics: BridgeMetrics;
@@ -25,9 +30,11 @@ export interface ActivityDeps {
 /** Builds the dependencies of the activities from the worker's configuration. */
 export function createActivityDeps(
   config: Pick<WorkerConfig, 'appliances' | 'pagerDuty'>,
+  client: Client,
   metrics: BridgeMetrics = createBridgeMetrics(),
 ): ActivityDeps {
   return {
+    client,
     registry: new ApplianceRegistry(config.appliances),
     sender: new PagerDutySender(config.pagerDuty.eventsUrl),
     metrics,
@@ -40,6 +47,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     renewSession: atBoundary((input: RenewSessionInput): Promise<OneViewLogin> => renewSession(deps.registry, deps.metrics, input)),
     fetchAlertChanges: atBoundary((input: FetchAlertChangesInput) => fetchAlertChanges(deps.registry, deps.metrics, input)),
+    listOpenDeliveries: atBoundary((input: ListOpenDeliveriesInput) => listOpenDeliveries(deps.client, input)),
     sendPagerDutyEvent: atBoundary((input: SendPagerDutyEventInput) =>
       sendPagerDutyEvent(deps, input),
     ),

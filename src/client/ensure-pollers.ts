@@ -15,8 +15,10 @@ export function pollerSettingsFor(
   appliance: ApplianceConfig,
   session: WorkerConfig['session'],
   limiter?: { taskQueue: string; ratePerMinute: number },
+  reconcileIntervalMs?: number,
 ): PollerSettings {
   return {
+    ...(reconcileIntervalMs !== undefined ? { reconcileIntervalMs } : {}),
     ...(limiter && limiter.ratePerMinute > 0 ? { limiterId: limiterIdFor(limiter.taskQueue, appliance.routingKey) } : {}),
     applianceId: appliance.id,
     applianceHost: appliance.host,
@@ -41,7 +43,7 @@ export interface EnsurePollersResult {
  */
 export async function ensurePollers(
   client: Client,
-  config: Pick<WorkerConfig, 'appliances' | 'session' | 'temporal' | 'pagerDuty'>,
+  config: Pick<WorkerConfig, 'appliances' | 'session' | 'temporal' | 'pagerDuty' | 'reconcileIntervalMs'>,
   extra: { maxPollsPerRun?: number } = {},
 ): Promise<EnsurePollersResult> {
   const ids: string[] = [];
@@ -58,7 +60,7 @@ export async function ensurePollers(
     }
   }
   for (const appliance of config.appliances) {
-    const settings = pollerSettingsFor(appliance, config.session, { taskQueue: config.temporal.taskQueue, ratePerMinute });
+    const settings = pollerSettingsFor(appliance, config.session, { taskQueue: config.temporal.taskQueue, ratePerMinute }, config.reconcileIntervalMs);
     const workflowId = pollerWorkflowId(appliance.id);
     await client.workflow.signalWithStart('appliancePollerWorkflow', {
       workflowId,

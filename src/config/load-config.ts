@@ -67,6 +67,7 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: Re
     maxMs: reader.integer('PAGERDUTY_RETRY_MAX_MS', 300_000, 100, 3_600_000),
     rateLimitMinMs: reader.integer('PAGERDUTY_RATE_LIMIT_MIN_DELAY_MS', 30_000, 10, 600_000),
   };
+  const reconcileIntervalMs = reader.integer('RECONCILE_INTERVAL_MINUTES', 60, 0, 10_080) * 60_000;
   const ratePerMinute = reader.integer('PAGERDUTY_RATE_LIMIT_PER_MINUTE', 100, 0, 100_000);
   if (reader.problems.length > 0) throw new ConfigError(reader.problems);
   return deepFreeze({
@@ -75,6 +76,7 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: Re
     pagerDuty: { eventsUrl, retry, ratePerMinute },
     session: { lifetimeMs: lifetimeHours * 3_600_000, renewBeforeMs: renewMinutes * 60_000 },
     http,
+    reconcileIntervalMs,
     logLevel,
   });
 }

@@ -42,6 +42,8 @@ export interface WorkerConfig {
     ratePerMinute: number;
   };
   session: { lifetimeMs: number; renewBeforeMs: number };
+  /** How often each poller reconciles open deliveries with its appliance; 0 turns it off. */
+  reconcileIntervalMs: number;
   /** Where the worker serves /metrics and /healthz; port 0 picks a free one. */
   http: { host: string; port: number };
   logLevel: LogLevel;

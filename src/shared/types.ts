@@ -59,7 +59,7 @@ export interface PollerSettings {
   sessionRenewBeforeMs: number;
   /** Workflow ID of the rate limiter of the appliance's PagerDuty routing key; absent: send unthrottled. */
   limiterId?: string;
-  /** How often the poller compares open deliveries with the appliance (reconciliation). */
+  /** How often the poller compares open deliveries with the appliance (reconciliation); 0 turns it off. */
   reconcileIntervalMs?: number;
 }
 
@@ -90,6 +90,9 @@ export interface PollerCounters {
   alertsSeen: number;
   deliveriesStarted: number;
   clearsSignalled: number;
+  reconciliations: number;
+  /** Deliveries resolved because reconciliation found their alert no longer active (missed clear, deleted alert). */
+  reconciledClears: number;
   logins: number;
   continuedAsNew: number;
 }
@@ -112,6 +115,8 @@ export interface PollerInput {
   pendingAlerts?: AlertRecord[];
   /** A forcePoll that arrived in the previous run and had not been served yet. */
   pollRequested?: boolean;
+  /** When the open deliveries were last compared with the appliance (epoch ms, workflow time). */
+  lastReconcileAt?: number;
 }
 
 /** Answer of the poller's `status` query. */
@@ -148,6 +153,11 @@ export interface FetchAlertChangesResult {
   /** Set when the activity had to log in again after a 401; the poller carries it from then on. */
   relogin?: OneViewLogin;
   pages: number;
+}
+
+/** Input of `listOpenDeliveries`. */
+export interface ListOpenDeliveriesInput {
+  applianceId: string;
 }
 
 /** Input of `renewSession`. */

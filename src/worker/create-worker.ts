@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities, createActivityDeps } from '../activities';
 import { createBridgeMetrics, type BridgeMetrics } from '../activities/bridge-metrics';
@@ -19,11 +20,13 @@ export interface BridgeWorker {
 export async function createBridgeWorker(options: {
   config: Pick<WorkerConfig, 'appliances' | 'pagerDuty' | 'temporal'>;
   connection: NativeConnection;
+  /** For the activities' visibility queries (reconciliation). */
+  client: Client;
   workflowBundlePath?: string;
   identity?: string;
 }): Promise<BridgeWorker> {
   const metrics = createBridgeMetrics();
-  const deps = createActivityDeps(options.config, metrics);
+  const deps = createActivityDeps(options.config, options.client, metrics);
   const worker = await Worker.create({
     connection: options.connection,
     namespace: options.config.temporal.namespace,

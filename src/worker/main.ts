@@ -25,9 +25,11 @@ async function run(): Promise<void> {
   }
 
   const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const client = await createTemporalClient(config.temporal);
   const bridge = await createBridgeWorker({
     config,
     connection,
+    client,
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH || undefined,
   });
   const http = await startWorkerHttpServer({
@@ -35,7 +37,6 @@ async function run(): Promise<void> {
     registry: bridge.metrics.registry,
     workerState: () => bridge.worker.getState(),
   });
-  const client = await createTemporalClient(config.temporal);
   try {
     const pollers = await ensurePollers(client, config);
     logger.info('worker started', { taskQueue: config.temporal.taskQueue, ...pollers, httpPort: http.port });

@@ -3,6 +3,7 @@ import type { createActivities } from '../activities';
 import { dedupKeyFor } from '../shared/dedup-key';
 import { FailureType } from '../shared/failure-types';
 import type { AlertDeliveryInput, AlertRecord, DeliveryAction, DeliveryState, SendPriority } from '../shared/types';
+import { failureMessage } from './failure-details';
 import { alertClearedSignal, requestSlotSignal, slotGrantedSignal, stateQuery } from './messages';
 
 /** How long a delivery waits for its slot before asking the limiter again (a limiter restarted meanwhile). */
@@ -67,7 +68,7 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
     await sendPagerDutyEvent({ ...event, action: 'trigger', alert: input.alert });
   } catch (err) {
     state.phase = 'failed';
-    state.error = err instanceof Error ? err.message : String(err);
+    state.error = failureMessage(err);
     log.error('PagerDuty trigger failed for good', { alertId: input.alert.id, error: state.error });
     // Only final failures get here (retryable ones are retried forever): the workflow fails with the activity's
     // own failure, so its type (rejected, misconfigured) stays visible in the Web UI.

@@ -1,7 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
-  ActivityFailure,
-  ApplicationFailure,
   ParentClosePolicy,
   WorkflowIdReusePolicy,
   allHandlersFinished,
@@ -27,6 +25,7 @@ import type {
 } from '../shared/types';
 import { alertWorkflowId } from '../shared/workflow-ids';
 import { alertDeliveryWorkflow } from './alert-delivery';
+import { failureMessage, failureType } from './failure-details';
 import {
   alertClearedSignal,
   alertsPushedSignal,
@@ -39,7 +38,7 @@ import {
 
 // A poll is cheap to repeat, so an unreachable appliance gets a few quick attempts and then waits for the next
 // poll instead of holding the poller in an endless retry; auth and version problems are final at once.
-const { renewSession, fetchAlertChanges } = proxyActivities<ReturnType<typeof createActivities>>({
+const { renewSession, fetchAlertChanges, listOpenDeliveries } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '2m',
   retry: {
     initialInterval: '2s',
@@ -49,6 +48,9 @@ const { renewSession, fetchAlertChanges } = proxyActivities<ReturnType<typeof cr
     nonRetryableErrorTypes: [FailureType.oneViewAuth, FailureType.oneViewVersion, FailureType.configuration],
   },
 });
+
+/** How often open deliveries are compared with the appliance unless the settings say otherwise. */
+const DEFAULT_RECONCILE_INTERVAL_MS = 3_600_000;
 
 /** Longest wait between polls of a failing appliance: the backoff doubles the interval up to this. */
 const MAX_BACKOFF_MS = 30 * 60_000;
@@ -62,6 +64,8 @@ const ZERO_COUNTERS: PollerCounters = {
   alertsSeen: 0,
   deliveriesStarted: 0,
   clearsSignalled: 0,
+  reconciliations: 0,
+  reconciledClears: 0,
   logins: 0,
   continuedAsNew: 0,
 };
@@ -84,6 +88,9 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
   let nextPollAt = 0;
   let lastPollResult: PollerStatus['lastPollResult'] = lastPollAt === undefined ? undefined : lastError ? 'error' : 'ok';
   let pollRequested = input.pollRequested ?? false;
+  let lastReconcileAt = input.lastReconcileAt;
+  // A new poller, and every worker boot (which re-sends the settings), reconciles at its next poll.
+  let reconcileRequested = lastReconcileAt === undefined;
   const pushed: AlertRecord[] = [...(input.pendingAlerts ?? [])];
 
   setHandler(forcePollSignal, () => {
@@ -93,7 +100,11 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
     pushed.push(...alerts);
   });
   setHandler(updateSettingsSignal, (next) => {
-    if (next.applianceId === settings.applianceId) settings = next;
+    if (next.applianceId !== settings.applianceId) return;
+    settings = next;
+    // Sent by every booting worker: whatever happened while no worker ran is looked at now, not an interval later.
+    reconcileRequested = true;
+    pollRequested = true;
   });
   setHandler(pauseSignal, () => {
     paused = true;
@@ -155,14 +166,46 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
     await Promise.all(matching.map((a) => (isOpenState(a.alertState) ? startDelivery(a) : signalClear(a))));
   }
 
+  /**
+   * Compares the open deliveries with what the appliance still reports as active: resolves the ones whose alert is
+   * gone (cleared or deleted while nobody watched) and starts deliveries for active alerts that have none.
+   */
+  async function reconcile(current: OneViewSession): Promise<void> {
+    const snapshot = await fetchAlertChanges({ applianceId: settings.applianceId, session: current, severities: settings.severities });
+    if (snapshot.relogin) session = stamp(snapshot.relogin);
+    const open = new Set(await listOpenDeliveries({ applianceId: settings.applianceId }));
+    const active = snapshot.alerts.filter((a) => isOpenState(a.alertState) && severityMatches(a.severity, settings.severities));
+    const activeIds = new Set(active.map((a) => a.id));
+    const gone = [...open].filter((id) => !activeIds.has(id));
+    await Promise.all(gone.map((id) => signalClear(goneAlert(id))));
+    counters.reconciledClears += gone.length;
+    await handleAlerts(active.filter((a) => !open.has(a.id)));
+    counters.reconciliations++;
+    lastReconcileAt = Date.now();
+    reconcileRequested = false;
+    if (gone.length > 0) log.info('reconciliation resolved deliveries of alerts no longer active', { applianceId: settings.applianceId, alertIds: gone });
+  }
+
   async function poll(): Promise<void> {
     try {
       if (!session || session.expiresAt - settings.sessionRenewBeforeMs <= Date.now()) {
         session = stamp(await renewSession({ applianceId: settings.applianceId, previous: session }));
       }
+      const reconcileEvery = settings.reconcileIntervalMs ?? DEFAULT_RECONCILE_INTERVAL_MS;
+      const due = reconcileRequested || lastReconcileAt === undefined || Date.now() - lastReconcileAt >= reconcileEvery;
+      if (reconcileEvery > 0 && due) {
+        try {
+          await reconcile(session);
+        } catch (err) {
+          // Reconciliation is a safety net: when it fails (e.g. visibility unavailable), polling still goes on.
+          lastReconcileAt = Date.now();
+          reconcileRequested = false;
+          log.warn('reconciliation failed; polling goes on', { applianceId: settings.applianceId, error: failureMessage(err) });
+        }
+      }
       const result = await fetchAlertChanges({
         applianceId: settings.applianceId,
-        session,
+        session: session!,
         watermark,
         severities: settings.severities,
       });
@@ -177,7 +220,7 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
       counters.failedPolls++;
       consecutiveFailures++;
       lastPollResult = 'error';
-      lastError = describe(err);
+      lastError = failureMessage(err);
       lastErrorType = failureType(err);
       // A rejected login means the stored session is no use either; the next poll logs in afresh.
       if (lastErrorType === FailureType.oneViewAuth) session = undefined;
@@ -218,6 +261,7 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
         maxPollsPerRun: input.maxPollsPerRun,
         paused,
         pendingAlerts: pushed.length > 0 ? pushed : undefined,
+        lastReconcileAt: reconcileRequested ? undefined : lastReconcileAt,
         pollRequested: pollRequested || undefined,
       });
     }
@@ -227,12 +271,7 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
   }
 }
 
-function failureType(err: unknown): string | undefined {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
-}
-
-function describe(err: unknown): string {
-  const cause = err instanceof ActivityFailure && err.cause ? err.cause : err;
-  return cause instanceof Error ? cause.message : String(cause);
+/** What a delivery is told when its alert vanished from the appliance without a clear being seen. */
+function goneAlert(id: string): AlertRecord {
+  return { id, uri: `/rest/alerts/${id}`, severity: '', alertState: 'Cleared', description: 'no longer active on the appliance', created: '', modified: '' };
 }

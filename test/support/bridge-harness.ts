@@ -5,6 +5,7 @@ import { ensurePollers } from '../../src/client/ensure-pollers';
 import { bridgeDataConverter } from '../../src/client/data-converter';
 import type { ApplianceConfig, WorkerConfig } from '../../src/config/types';
 import { createBridgeWorker } from '../../src/worker/create-worker';
+import { startWorkerHttpServer } from '../../src/worker/http-server';
 import { createJsonLogger } from '../../src/worker/json-logger';
 import { startOneViewSimulator, type OneViewSimulator } from '../../simulators/oneview/server';
 import { startPagerDutySimulator, type PagerDutySimulator } from '../../simulators/pagerduty/server';
@@ -99,6 +100,7 @@ export function bridgeConfig(
     pagerDuty: { eventsUrl: harness.pagerDuty.eventsUrl, retry: { baseMs: 1000, maxMs: 300_000, rateLimitMinMs: 30_000 }, ratePerMinute: 100 },
     session: { lifetimeMs: 22 * 3_600_000, renewBeforeMs: 3_600_000 },
     http: { host: '127.0.0.1', port: 0 },
+    reconcileIntervalMs: 3_600_000,
     logLevel: 'WARN',
   };
 }
@@ -106,14 +108,18 @@ export function bridgeConfig(
 /** Runs the real bridge worker in-process and starts the appliance's poller, as `npm start` does. */
 export async function runBridge(client: Client, config: WorkerConfig, options: { maxPollsPerRun?: number } = {}) {
   const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const bridge = await createBridgeWorker({ config, connection, workflowBundlePath: testServer().bundlePath });
+  const bridge = await createBridgeWorker({ config, connection, client, workflowBundlePath: testServer().bundlePath });
   const running = bridge.worker.run();
+  const http = await startWorkerHttpServer({ ...config.http, registry: bridge.metrics.registry, workerState: () => bridge.worker.getState() });
   await ensurePollers(client, config, options);
   return {
     worker: bridge.worker as Worker,
+    /** Port of the worker's /metrics and /healthz. */
+    httpPort: http.port,
     async stop() {
       bridge.worker.shutdown();
       await running;
+      await http.close();
       await bridge.closeDependencies();
       await connection.close();
     },

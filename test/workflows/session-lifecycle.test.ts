@@ -32,14 +32,15 @@ async function withPoller(
   const sim = controls(oneView.url, pagerDuty.url);
   const ids = uniqueAppliance('lifecycle');
   const config = { ...bridgeConfig({ oneView, pagerDuty }, ids, { pollIntervalSeconds }), session };
-  const bridge = await createBridgeWorker({ config, connection: env.nativeConnection, workflowBundlePath: testServer().bundlePath });
   const client = new Client({ connection: env.connection, dataConverter: bridgeDataConverter({ key: TEST_PAYLOAD_KEY }) });
+  const bridge = await createBridgeWorker({ config, connection: env.nativeConnection, client, workflowBundlePath: testServer().bundlePath });
   try {
     await bridge.worker.runUntil(async () => {
       const handle = await client.workflow.start('appliancePollerWorkflow', {
         workflowId: pollerWorkflowId(ids.applianceId),
         taskQueue: ids.taskQueue,
-        args: [{ settings: pollerSettingsFor(config.appliances[0]!, config.session) }],
+        // The time-skipping server has no visibility queries, so reconciliation is off here (tested in e2e).
+        args: [{ settings: pollerSettingsFor(config.appliances[0]!, config.session, undefined, 0) }],
       });
       await body({ query: () => handle.query(statusQuery), sim });
       await handle.terminate('test done');
