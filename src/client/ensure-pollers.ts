@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { ApplianceConfig, WorkerConfig } from '../config/types';
 import type { PollerSettings } from '../shared/types';
 import { limiterWorkflowId, pollerWorkflowId } from '../shared/workflow-ids';
+import { ensureSearchAttributes } from './ensure-search-attributes';
 import { limiterSettingsSignal, updateSettingsSignal } from '../workflows/messages';
 
 /** The limiter of a routing key: named by a SHA-256 prefix, since workflow IDs are stored in plaintext. */
@@ -48,6 +49,7 @@ export async function ensurePollers(
 ): Promise<EnsurePollersResult> {
   const ids: string[] = [];
   const { ratePerMinute } = config.pagerDuty;
+  const searchAttributes = await ensureSearchAttributes(client, config.temporal.namespace);
   if (ratePerMinute > 0) {
     for (const limiterId of new Set(config.appliances.map((a) => limiterIdFor(config.temporal.taskQueue, a.routingKey)))) {
       await client.workflow.signalWithStart('pagerDutyLimiterWorkflow', {
@@ -60,7 +62,10 @@ export async function ensurePollers(
     }
   }
   for (const appliance of config.appliances) {
-    const settings = pollerSettingsFor(appliance, config.session, { taskQueue: config.temporal.taskQueue, ratePerMinute }, config.reconcileIntervalMs);
+    const settings = {
+      ...pollerSettingsFor(appliance, config.session, { taskQueue: config.temporal.taskQueue, ratePerMinute }, config.reconcileIntervalMs),
+      searchAttributes,
+    };
     const workflowId = pollerWorkflowId(appliance.id);
     await client.workflow.signalWithStart('appliancePollerWorkflow', {
       workflowId,

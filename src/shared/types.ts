@@ -57,6 +57,8 @@ export interface PollerSettings {
   pollIntervalMs: number;
   sessionLifetimeMs: number;
   sessionRenewBeforeMs: number;
+  /** The namespace has the bridge's search attributes, so deliveries may set them. */
+  searchAttributes?: boolean;
   /** Workflow ID of the rate limiter of the appliance's PagerDuty routing key; absent: send unthrottled. */
   limiterId?: string;
   /** How often the poller compares open deliveries with the appliance (reconciliation); 0 turns it off. */
@@ -174,6 +176,8 @@ export interface AlertDeliveryInput {
   alert: AlertRecord;
   /** The routing key's limiter; every send waits for a slot from it. */
   limiterId?: string;
+  /** Keep BridgeDeliveryPhase and OneViewApplianceId up to date. */
+  searchAttributes?: boolean;
 }
 
 /** PagerDuty event actions this product sends. */

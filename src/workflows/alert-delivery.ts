@@ -1,8 +1,17 @@
-import { condition, getExternalWorkflowHandle, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  condition,
+  getExternalWorkflowHandle,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { dedupKeyFor } from '../shared/dedup-key';
 import { FailureType } from '../shared/failure-types';
-import type { AlertDeliveryInput, AlertRecord, DeliveryAction, DeliveryState, SendPriority } from '../shared/types';
+import { APPLIANCE_ID, DELIVERY_PHASE } from '../shared/search-attributes';
+import type { AlertDeliveryInput, AlertRecord, DeliveryAction, DeliveryPhase, DeliveryState, SendPriority } from '../shared/types';
 import { failureMessage } from './failure-details';
 import { alertClearedSignal, requestSlotSignal, slotGrantedSignal, stateQuery } from './messages';
 
@@ -37,6 +46,17 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
   };
   let clearedAlert: AlertRecord | undefined;
   let slotGranted = false;
+  /** Moves to a phase, visible in the `state` query and, where registered, in search attributes. */
+  const enter = (phase: DeliveryPhase) => {
+    state.phase = phase;
+    if (input.searchAttributes) {
+      upsertSearchAttributes([
+        { key: DELIVERY_PHASE, value: phase },
+        { key: APPLIANCE_ID, value: input.applianceId },
+      ]);
+    }
+  };
+  enter('triggering');
   setHandler(stateQuery, () => state);
   setHandler(slotGrantedSignal, () => {
     slotGranted = true;
@@ -67,21 +87,21 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
     await takeSlot('trigger');
     await sendPagerDutyEvent({ ...event, action: 'trigger', alert: input.alert });
   } catch (err) {
-    state.phase = 'failed';
     state.error = failureMessage(err);
+    enter('failed');
     log.error('PagerDuty trigger failed for good', { alertId: input.alert.id, error: state.error });
     // Only final failures get here (retryable ones are retried forever): the workflow fails with the activity's
     // own failure, so its type (rejected, misconfigured) stays visible in the Web UI.
     throw err;
   }
-  state.phase = 'triggered';
+  enter('triggered');
 
   // A clear that arrived while the trigger was still being retried is handled here, after the trigger,
   // so PagerDuty never sees the resolve first.
   await condition(() => clearedAlert !== undefined);
-  state.phase = 'resolving';
+  enter('resolving');
   await takeSlot('resolve');
   await sendPagerDutyEvent({ ...event, action: 'resolve', alert: clearedAlert ?? input.alert });
-  state.phase = 'resolved';
+  enter('resolved');
   return state;
 }

@@ -139,7 +139,15 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
     try {
       await startChild(alertDeliveryWorkflow, {
         workflowId: alertWorkflowId(settings.applianceId, alert.id),
-        args: [{ applianceId: settings.applianceId, applianceHost: settings.applianceHost, alert, limiterId: settings.limiterId }],
+        args: [
+          {
+            applianceId: settings.applianceId,
+            applianceHost: settings.applianceHost,
+            alert,
+            limiterId: settings.limiterId,
+            searchAttributes: settings.searchAttributes,
+          },
+        ],
         // The delivery outlives this run (continue-as-new) and even this poller: it must still resolve.
         parentClosePolicy: ParentClosePolicy.ABANDON,
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
