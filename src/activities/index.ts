@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type {
   FetchAlertChangesInput,
   ListOpenDeliveriesInput,
+  TestConnectionInput,
   OneViewLogin,
   RenewSessionInput,
   SendPagerDutyEventInput,
@@ -11,6 +12,7 @@ import { ApplianceRegistry } from './appliance-registry';
 import { createBridgeMetrics, type BridgeMetrics } from './bridge-metrics';
 import { fetchAlertChanges } from './fetch-alert-changes';
 import { listOpenDeliveries } from './list-open-deliveries';
+import { testConnection } from './test-connection';
 import { PagerDutySender } from './pagerduty/pagerduty-sender';
 import type { PagerDutyRetryPolicy } from './pagerduty/retry-delay';
 import { renewSession } from './renew-session';
@@ -47,6 +49,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     renewSession: atBoundary((input: RenewSessionInput): Promise<OneViewLogin> => renewSession(deps.registry, deps.metrics, input)),
     fetchAlertChanges: atBoundary((input: FetchAlertChangesInput) => fetchAlertChanges(deps.registry, deps.metrics, input)),
+    testConnection: (input: TestConnectionInput) => testConnection(deps.registry, input),
     listOpenDeliveries: atBoundary((input: ListOpenDeliveriesInput) => listOpenDeliveries(deps.client, input)),
     sendPagerDutyEvent: atBoundary((input: SendPagerDutyEventInput) =>
       sendPagerDutyEvent(deps, input),

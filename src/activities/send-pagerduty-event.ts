@@ -36,7 +36,7 @@ export async function sendPagerDutyEvent(deps: SendDeps, input: SendPagerDutyEve
     // End to end: from the change on the appliance (creation or clear) to PagerDuty's 202.
     const since = Date.parse(input.alert.modified);
     if (!Number.isNaN(since)) deps.metrics.deliveryDuration.observe(labels, Math.max(0, (Date.now() - since) / 1000));
-    log.info('PagerDuty accepted event', { action: input.action, alertId: input.alert.id, dedupKey: event.dedup_key });
+    log.info('PagerDuty accepted event', { action: input.action, alertId: input.alert.id, dedupKey: event.dedup_key, requestId: input.alert.requestId });
     return { dedupKey: outcome.dedupKey };
   }
   const err = outcomeError(outcome, input, deps.retry, activityInfo().attempt);

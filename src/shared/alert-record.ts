@@ -37,6 +37,11 @@ export function toAlertRecord(raw: unknown): { record: AlertRecord } | { problem
   for (const field of ['severity', 'alertState', 'created', 'modified'] as const) {
     if (!str(r[field])) problems.push(`'${field}' is missing or not a string`);
   }
+  // Timestamps drive the watermark and the event's timestamp: an unreadable one would stall or break both.
+  for (const field of ['created', 'modified'] as const) {
+    const value = str(r[field]);
+    if (value && Number.isNaN(Date.parse(value))) problems.push(`'${field}' is not an ISO-8601 timestamp`);
+  }
   if (problems.length > 0 || !uri) return { problems };
   const assoc = r.associatedResource ?? undefined;
   const record: AlertRecord = {

@@ -21,6 +21,8 @@ export interface AlertRecord {
   resourceCategory?: string;
   created: string;
   modified: string;
+  /** X-Request-ID of the webhook call that pushed this alert, so worker log lines can be matched to it. */
+  requestId?: string;
 }
 
 /** What a OneView login yields: the session token and the API version negotiated with the appliance. */
@@ -155,6 +157,18 @@ export interface FetchAlertChangesResult {
   /** Set when the activity had to log in again after a 401; the poller carries it from then on. */
   relogin?: OneViewLogin;
   pages: number;
+}
+
+/** Input of `testConnection`. */
+export interface TestConnectionInput {
+  applianceId: string;
+}
+
+/** What `testConnection` found: each step with its latency and error. */
+export interface ConnectionCheck {
+  applianceId: string;
+  ok: boolean;
+  steps: { step: string; ok: boolean; ms: number; error?: string }[];
 }
 
 /** Input of `listOpenDeliveries`. */

@@ -37,3 +37,9 @@ test('a malformed alert is refused with every reason', () => {
   });
   expect(toAlertRecord([])).toEqual({ problems: ['alert must be a JSON object'] });
 });
+
+test('unreadable timestamps are refused: they would break the watermark and the event', () => {
+  expect(toAlertRecord({ uri: '/rest/alerts/1', severity: 'Critical', alertState: 'Active', created: 'yesterday', modified: '🔥' })).toEqual({
+    problems: ["'created' is not an ISO-8601 timestamp", "'modified' is not an ISO-8601 timestamp"],
+  });
+});

@@ -86,7 +86,7 @@ export function buildEvent(input: BuildEventInput): PagerDutyEvent {
       summary: truncateGraphemes(`${where}: ${nonBlank(alert.description) ?? alert.alertTypeID ?? 'OneView alert'}`, MAX_SUMMARY_CODE_POINTS),
       source: where,
       severity: input.severityMap?.[alert.severity] ?? toPagerDutySeverity(alert.severity),
-      timestamp: alert.created,
+      timestamp: Number.isNaN(Date.parse(alert.created)) ? undefined : alert.created,
       component: nonBlank(alert.resourceCategory),
       group: enclosureOf(alert.resourceName) ?? input.applianceHost,
       class: nonBlank(alert.healthCategory) ?? nonBlank(alert.alertTypeID),
