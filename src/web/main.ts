@@ -1,21 +1,12 @@
 import { createTemporalClient } from '../client/temporal-client';
-import { ConfigError } from '../config/config-error';
+import { loadOrExit } from '../config/load-or-exit';
 import { startWebServer } from './server';
 import { loadWebConfig } from './web-config';
 
 const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
 
 async function run(): Promise<void> {
-  let config;
-  try {
-    config = loadWebConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: err.message, problems: err.problems })}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadOrExit(() => loadWebConfig(process.env));
   const threshold = LEVELS.indexOf(config.logLevel);
   const log = (level: 'info' | 'warn' | 'error', msg: string, meta: Record<string, unknown>) => {
     if (LEVELS.indexOf(level.toUpperCase()) >= threshold) process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg, ...meta })}\n`);

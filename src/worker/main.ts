@@ -1,23 +1,14 @@
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { ensurePollers } from '../client/ensure-pollers';
 import { createTemporalClient } from '../client/temporal-client';
-import { ConfigError } from '../config/config-error';
 import { loadConfig } from '../config/load-config';
+import { loadOrExit } from '../config/load-or-exit';
 import { createBridgeWorker } from './create-worker';
 import { startWorkerHttpServer } from './http-server';
 import { createJsonLogger } from './json-logger';
 
 async function run(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: err.message, problems: err.problems })}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadOrExit(() => loadConfig(process.env));
   const logger = createJsonLogger(config.logLevel);
   Runtime.install({ logger });
   for (const a of config.appliances) {
