@@ -35,9 +35,9 @@ export async function renewSession(
     registry.forget(input.applianceId, input.previous.token);
     // Old sessions count against the appliance's per-client cap (960) for 24 h unless logged out.
     await client.logout(input.previous.token, input.previous.apiVersion).catch((err: unknown) => {
-      log.warn('logout of the previous OneView session failed', { applianceId: input.applianceId, error: String(err) });
+      log.warn('logout of the previous OneView session failed', { appliance: input.applianceId, error: String(err) });
     });
   }
-  log.info('OneView session opened', { applianceId: input.applianceId, apiVersion });
+  log.info('OneView session opened', { appliance: input.applianceId, apiVersion });
   return { token, apiVersion };
 }

@@ -27,7 +27,7 @@ export async function sendPagerDutyEvent(deps: SendDeps, input: SendPagerDutyEve
   const problems = validateEvent(event);
   if (problems.length > 0) {
     deps.metrics.alertsFailed.inc({ ...labels, reason: 'invalid_event' });
-    log.error('refusing to send an invalid PagerDuty event (a bug in the bridge)', { alertId: input.alert.id, problems });
+    log.error('refusing to send an invalid PagerDuty event (a bug in the bridge)', { appliance: input.applianceId, alertId: input.alert.id, requestId: input.alert.requestId, problems });
     throw new BridgeError(ErrorCode.pagerDutyRejected, `built an invalid ${input.action} event: ${problems.join('; ')}`);
   }
   const outcome = await deps.sender.send(event);
@@ -36,16 +36,16 @@ export async function sendPagerDutyEvent(deps: SendDeps, input: SendPagerDutyEve
     // End to end: from the change on the appliance (creation or clear) to PagerDuty's 202.
     const since = Date.parse(input.alert.modified);
     if (!Number.isNaN(since)) deps.metrics.deliveryDuration.observe(labels, Math.max(0, (Date.now() - since) / 1000));
-    log.info('PagerDuty accepted event', { action: input.action, alertId: input.alert.id, dedupKey: event.dedup_key, requestId: input.alert.requestId });
+    log.info('PagerDuty accepted event', { appliance: input.applianceId, action: input.action, alertId: input.alert.id, requestId: input.alert.requestId, dedupKey: event.dedup_key });
     return { dedupKey: outcome.dedupKey };
   }
   const err = outcomeError(outcome, input, deps.retry, activityInfo().attempt);
   if (err.code === ErrorCode.pagerDutyRejected) {
     deps.metrics.alertsFailed.inc({ ...labels, reason: 'rejected' });
-    log.error('PagerDuty rejected the event for good; not retrying', { action: input.action, alertId: input.alert.id, error: err.message });
+    log.error('PagerDuty rejected the event for good; not retrying', { appliance: input.applianceId, action: input.action, alertId: input.alert.id, requestId: input.alert.requestId, error: err.message });
   } else {
     deps.metrics.sendErrors.inc({ ...labels, reason: err.code });
-    log.warn('PagerDuty send failed, will retry', { action: input.action, alertId: input.alert.id, error: err.message, retryInMs: err.details.nextRetryDelayMs });
+    log.warn('PagerDuty send failed, will retry', { appliance: input.applianceId, action: input.action, alertId: input.alert.id, requestId: input.alert.requestId, error: err.message, retryInMs: err.details.nextRetryDelayMs });
   }
   throw err;
 }

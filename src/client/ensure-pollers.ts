@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { ApplianceConfig, WorkerConfig } from '../config/types';
+import { APPLIANCE_ID } from '../shared/search-attributes';
 import type { PollerSettings } from '../shared/types';
 import { limiterWorkflowId, pollerWorkflowId } from '../shared/workflow-ids';
 import { ensureSearchAttributes } from './ensure-search-attributes';
@@ -56,6 +57,7 @@ export async function ensurePollers(
         workflowId: limiterId,
         taskQueue: config.temporal.taskQueue,
         args: [{ perMinute: ratePerMinute }],
+        staticSummary: `PagerDuty send limiter of one routing key (${ratePerMinute} events/min)`,
         signal: limiterSettingsSignal,
         signalArgs: [{ perMinute: ratePerMinute }],
       });
@@ -71,6 +73,8 @@ export async function ensurePollers(
       workflowId,
       taskQueue: config.temporal.taskQueue,
       args: [{ settings, maxPollsPerRun: extra.maxPollsPerRun }],
+      staticSummary: `OneView poller of ${appliance.id} (${appliance.host})`,
+      ...(searchAttributes ? { typedSearchAttributes: [{ key: APPLIANCE_ID, value: appliance.id }] } : {}),
       signal: updateSettingsSignal,
       signalArgs: [settings],
     });

@@ -1,10 +1,19 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
-/** Where a delivery stands (triggering, triggered, resolving, resolved, failed), searchable in the Web UI. */
-export const DELIVERY_PHASE = defineSearchAttributeKey('BridgeDeliveryPhase', SearchAttributeType.KEYWORD);
+/** The appliance a poller or delivery belongs to. */
+export const APPLIANCE_ID = defineSearchAttributeKey('ApplianceId', SearchAttributeType.KEYWORD);
 
-/** The appliance a delivery belongs to. */
-export const APPLIANCE_ID = defineSearchAttributeKey('OneViewApplianceId', SearchAttributeType.KEYWORD);
+/** The OneView severity of a delivery's alert (Critical, Warning, ...). */
+export const ALERT_SEVERITY = defineSearchAttributeKey('AlertSeverity', SearchAttributeType.KEYWORD);
 
-/** Every custom search attribute the bridge uses; registered by workers at boot. */
-export const BRIDGE_SEARCH_ATTRIBUTES = [DELIVERY_PHASE, APPLIANCE_ID];
+/** The OneView state of a delivery's alert as last seen (Active, Locked, Cleared). */
+export const ALERT_STATE = defineSearchAttributeKey('AlertState', SearchAttributeType.KEYWORD);
+
+/** The OneView category of the resource the alert is about (server-hardware, enclosures, ...). */
+export const RESOURCE_CATEGORY = defineSearchAttributeKey('ResourceCategory', SearchAttributeType.KEYWORD);
+
+/** Where a delivery stands (triggering, triggered, resolving, resolved, failed). */
+export const DELIVERY_STATE = defineSearchAttributeKey('DeliveryState', SearchAttributeType.KEYWORD);
+
+/** Every custom search attribute the bridge uses; registered by workers at boot and by the registration script. */
+export const BRIDGE_SEARCH_ATTRIBUTES = [APPLIANCE_ID, ALERT_SEVERITY, ALERT_STATE, RESOURCE_CATEGORY, DELIVERY_STATE];

@@ -148,6 +148,8 @@ export interface FetchAlertChangesInput {
   session: OneViewSession;
   watermark?: AlertWatermark;
   severities: string[];
+  /** A reconciliation's full read of the active alerts rather than a poll for changes. */
+  snapshot?: boolean;
 }
 
 /** Result of `fetchAlertChanges`: the alerts changed since the watermark, oldest change first. */
@@ -190,7 +192,7 @@ export interface AlertDeliveryInput {
   alert: AlertRecord;
   /** The routing key's limiter; every send waits for a slot from it. */
   limiterId?: string;
-  /** Keep BridgeDeliveryPhase and OneViewApplianceId up to date. */
+  /** The namespace has the bridge's search attributes (ApplianceId, AlertSeverity, AlertState, ResourceCategory, DeliveryState): keep them current. */
   searchAttributes?: boolean;
 }
 

@@ -3,6 +3,7 @@ import {
   getExternalWorkflowHandle,
   log,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -10,7 +11,7 @@ import {
 import type { createActivities } from '../activities';
 import { dedupKeyFor } from '../shared/dedup-key';
 import { FailureType } from '../shared/failure-types';
-import { APPLIANCE_ID, DELIVERY_PHASE } from '../shared/search-attributes';
+import { ALERT_SEVERITY, ALERT_STATE, APPLIANCE_ID, DELIVERY_STATE, RESOURCE_CATEGORY } from '../shared/search-attributes';
 import type { AlertDeliveryInput, AlertRecord, DeliveryAction, DeliveryPhase, DeliveryState, SendPriority } from '../shared/types';
 import { failureMessage } from './failure-details';
 import { alertClearedSignal, requestSlotSignal, slotGrantedSignal, stateQuery } from './messages';
@@ -46,13 +47,24 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
   };
   let clearedAlert: AlertRecord | undefined;
   let slotGranted = false;
-  /** Moves to a phase, visible in the `state` query and, where registered, in search attributes. */
+  // Carried on every log line of this delivery, so a webhook call's X-Request-ID finds the worker's lines too.
+  const logFields = { appliance: input.applianceId, alertId: input.alert.id, ...(input.alert.requestId ? { requestId: input.alert.requestId } : {}) };
+  if (input.searchAttributes) {
+    upsertSearchAttributes([
+      { key: APPLIANCE_ID, value: input.applianceId },
+      { key: ALERT_SEVERITY, value: input.alert.severity || 'Unknown' },
+      { key: ALERT_STATE, value: input.alert.alertState || 'Active' },
+      { key: RESOURCE_CATEGORY, value: input.alert.resourceCategory || 'unknown' },
+    ]);
+  }
+  /** Moves to a phase, visible in the `state` query, the Web UI's details and, where registered, search attributes. */
   const enter = (phase: DeliveryPhase) => {
     state.phase = phase;
+    setCurrentDetails(deliveryDetails(input, phase, state.error));
     if (input.searchAttributes) {
       upsertSearchAttributes([
-        { key: DELIVERY_PHASE, value: phase },
-        { key: APPLIANCE_ID, value: input.applianceId },
+        { key: DELIVERY_STATE, value: phase },
+        ...(clearedAlert ? [{ key: ALERT_STATE, value: clearedAlert.alertState || 'Cleared' }] : []),
       ]);
     }
   };
@@ -75,7 +87,7 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
       try {
         await getExternalWorkflowHandle(input.limiterId).signal(requestSlotSignal, { workflowId: workflowInfo().workflowId, priority });
       } catch {
-        log.warn('routing key limiter not found; sending without waiting for a slot', { limiterId: input.limiterId });
+        log.warn('routing key limiter not found; sending without waiting for a slot', { ...logFields, limiterId: input.limiterId });
         return;
       }
       if (await condition(() => slotGranted, SLOT_WAIT)) return;
@@ -86,10 +98,11 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
   try {
     await takeSlot('trigger');
     await sendPagerDutyEvent({ ...event, action: 'trigger', alert: input.alert });
+    log.info('incident triggered', logFields);
   } catch (err) {
     state.error = failureMessage(err);
     enter('failed');
-    log.error('PagerDuty trigger failed for good', { alertId: input.alert.id, error: state.error });
+    log.error('PagerDuty trigger failed for good', { ...logFields, error: state.error });
     // Only final failures get here (retryable ones are retried forever): the workflow fails with the activity's
     // own failure, so its type (rejected, misconfigured) stays visible in the Web UI.
     throw err;
@@ -102,6 +115,13 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
   enter('resolving');
   await takeSlot('resolve');
   await sendPagerDutyEvent({ ...event, action: 'resolve', alert: clearedAlert ?? input.alert });
+  log.info('incident resolved', logFields);
   enter('resolved');
   return state;
+}
+
+/** The line the Web UI shows under a delivery: what the alert is and where its delivery stands. */
+function deliveryDetails(input: AlertDeliveryInput, phase: DeliveryPhase, error?: string): string {
+  const what = [input.alert.severity, input.alert.resourceName, input.alert.description].filter(Boolean).join(' · ');
+  return `**${phase}** — ${what}${error ? `\n\nerror: ${error}` : ''}`;
 }

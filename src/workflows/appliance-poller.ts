@@ -8,6 +8,7 @@ import {
   getExternalWorkflowHandle,
   log,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   startChild,
   workflowInfo,
@@ -23,6 +24,7 @@ import type {
   PollerInput,
   PollerStatus,
 } from '../shared/types';
+import { APPLIANCE_ID } from '../shared/search-attributes';
 import { alertWorkflowId } from '../shared/workflow-ids';
 import { alertDeliveryWorkflow } from './alert-delivery';
 import { failureMessage, failureType } from './failure-details';
@@ -148,6 +150,8 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
             searchAttributes: settings.searchAttributes,
           },
         ],
+        staticSummary: deliverySummary(settings.applianceId, alert),
+        ...(settings.searchAttributes ? { typedSearchAttributes: [{ key: APPLIANCE_ID, value: settings.applianceId }] } : {}),
         // The delivery outlives this run (continue-as-new) and even this poller: it must still resolve.
         parentClosePolicy: ParentClosePolicy.ABANDON,
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
@@ -179,7 +183,7 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
    * gone (cleared or deleted while nobody watched) and starts deliveries for active alerts that have none.
    */
   async function reconcile(current: OneViewSession): Promise<void> {
-    const snapshot = await fetchAlertChanges({ applianceId: settings.applianceId, session: current, severities: settings.severities });
+    const snapshot = await fetchAlertChanges({ applianceId: settings.applianceId, session: current, severities: settings.severities, snapshot: true });
     if (snapshot.relogin) session = stamp(snapshot.relogin);
     const open = new Set(await listOpenDeliveries({ applianceId: settings.applianceId }));
     const active = snapshot.alerts.filter((a) => isOpenState(a.alertState) && severityMatches(a.severity, settings.severities));
@@ -191,7 +195,7 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
     counters.reconciliations++;
     lastReconcileAt = Date.now();
     reconcileRequested = false;
-    if (gone.length > 0) log.info('reconciliation resolved deliveries of alerts no longer active', { applianceId: settings.applianceId, alertIds: gone });
+    if (gone.length > 0) log.info('reconciliation resolved deliveries of alerts no longer active', { appliance: settings.applianceId, alertIds: gone });
   }
 
   async function poll(): Promise<void> {
@@ -208,7 +212,7 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
           // Reconciliation is a safety net: when it fails (e.g. visibility unavailable), polling still goes on.
           lastReconcileAt = Date.now();
           reconcileRequested = false;
-          log.warn('reconciliation failed; polling goes on', { applianceId: settings.applianceId, error: failureMessage(err) });
+          log.warn('reconciliation failed; polling goes on', { appliance: settings.applianceId, error: failureMessage(err) });
         }
       }
       const result = await fetchAlertChanges({
@@ -232,10 +236,11 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
       lastErrorType = failureType(err);
       // A rejected login means the stored session is no use either; the next poll logs in afresh.
       if (lastErrorType === FailureType.oneViewAuth) session = undefined;
-      log.warn('poll failed; retrying at the next interval', { applianceId: settings.applianceId, error: lastError });
+      log.warn('poll failed; retrying at the next interval', { appliance: settings.applianceId, error: lastError });
     }
     counters.polls++;
     lastPollAt = Date.now();
+    setCurrentDetails(pollerDetails(settings.applianceHost, lastPollResult, lastError, counters));
   }
 
   const maxPolls = input.maxPollsPerRun ?? DEFAULT_MAX_POLLS_PER_RUN;
@@ -277,6 +282,18 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
     if (paused) await condition(() => !paused);
     else await condition(() => pollRequested || pushed.length > 0, Math.max(1, nextPollAt - Date.now()));
   }
+}
+
+/** The title the Web UI shows for a delivery: severity, resource and alert, readable at a glance. */
+function deliverySummary(applianceId: string, alert: AlertRecord): string {
+  const resource = alert.resourceName ? ` on ${alert.resourceName}` : '';
+  return `${alert.severity || 'Unknown'} alert ${alert.id}${resource} (appliance ${applianceId})`;
+}
+
+/** The Web UI's details line of a poller: the last poll's outcome and the running totals. */
+function pollerDetails(host: string, result: PollerStatus['lastPollResult'], error: string | undefined, counters: PollerCounters): string {
+  const outcome = result === 'error' ? `last poll failed: ${error ?? 'unknown error'}` : 'last poll ok';
+  return `**${host}** — ${outcome}; ${counters.polls} polls, ${counters.deliveriesStarted} deliveries started, ${counters.clearsSignalled} clears`;
 }
 
 /** What a delivery is told when its alert vanished from the appliance without a clear being seen. */

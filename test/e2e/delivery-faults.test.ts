@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import { pollerStatus } from '../../src/client/poller-operations';
 import type { WorkerConfig } from '../../src/config/types';
-import { APPLIANCE_ID, DELIVERY_PHASE } from '../../src/shared/search-attributes';
+import { APPLIANCE_ID, DELIVERY_STATE } from '../../src/shared/search-attributes';
 import { alertWorkflowId } from '../../src/shared/workflow-ids';
 import { stateQuery } from '../../src/workflows/messages';
 import { controls } from '../../simulators/control-client';
@@ -75,7 +75,7 @@ test('an invalid routing key ends in a visible failed delivery after one attempt
     await waitFor('the delivery failed', () => handle.describe(), (d) => d.status.name === 'FAILED', 30_000);
     const state = await handle.query(stateQuery);
     expect(state.phase).toBe('failed');
-    const searchable = await waitFor('the failed phase searchable', () => handle.describe(), (d) => d.typedSearchAttributes.get(DELIVERY_PHASE) === 'failed');
+    const searchable = await waitFor('the failed phase searchable', () => handle.describe(), (d) => d.typedSearchAttributes.get(DELIVERY_STATE) === 'failed');
     expect(searchable.typedSearchAttributes.get(APPLIANCE_ID)).toBe(ids.applianceId);
     expect(state.error).toContain('Invalid routing key');
     // One attempt, no retry storm.
