@@ -3,6 +3,11 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 /** The worker's own Prometheus metrics, with the names SRE dashboards of the seed product already query. */
 export interface BridgeMetrics {
   registry: Registry;
+  alertsProcessed: Counter<'appliance'>;
+  lastSuccessfulPoll: Gauge<'appliance'>;
+  pollInterval: Gauge<'appliance'>;
+  /** Alerts tracked as open (deliveries waiting for OneView's clear); filled at scrape time, see open-deliveries-gauge.ts. */
+  openAlerts: Gauge<'appliance'>;
   sessionActive: Gauge<'appliance'>;
   authDuration: Histogram<'appliance'>;
   apiLatency: Histogram<'appliance' | 'endpoint'>;
@@ -17,6 +22,30 @@ export interface BridgeMetrics {
 export function createBridgeMetrics(registry = new Registry()): BridgeMetrics {
   return {
     registry,
+    alertsProcessed: new Counter({
+      name: 'oneview_alerts_processed_total',
+      help: 'Alerts read from OneView by polling (new and changed ones) and handed to the poller.',
+      labelNames: ['appliance'],
+      registers: [registry],
+    }),
+    lastSuccessfulPoll: new Gauge({
+      name: 'oneview_last_successful_poll_timestamp_seconds',
+      help: 'Unix time of the last poll of the appliance that this worker completed successfully.',
+      labelNames: ['appliance'],
+      registers: [registry],
+    }),
+    pollInterval: new Gauge({
+      name: 'oneview_poll_interval_seconds',
+      help: 'The configured poll interval of the appliance (alerts compare the last successful poll with it).',
+      labelNames: ['appliance'],
+      registers: [registry],
+    }),
+    openAlerts: new Gauge({
+      name: 'processed_alerts_count',
+      help: 'Alerts tracked as open: deliveries that paged and wait for OneView to clear the alert.',
+      labelNames: ['appliance'],
+      registers: [registry],
+    }),
     sessionActive: new Gauge({
       name: 'oneview_session_active',
       help: 'Whether the bridge holds a working OneView session for the appliance (1) or not (0).',

@@ -35,7 +35,7 @@ export async function fetchAlertChanges(
       raw = await fetchPages(input.session);
     } catch (err) {
       if (!(err instanceof BridgeError && err.details.status === 401)) throw err;
-      log.info('OneView answered 401; logging in again once', { applianceId: input.applianceId });
+      log.info('OneView answered 401; logging in again once', { appliance: input.applianceId });
       // The old session is logged out too: a 401 can also mean a missing privilege on a session that still lives.
       relogin = await renewSession(registry, metrics, { applianceId: input.applianceId, previous: input.session });
       // A 401 right after a fresh login is a privilege problem, not an expired session: reported, never looped on.
@@ -49,14 +49,17 @@ export async function fetchAlertChanges(
     throw err;
   }
   metrics.sessionActive.set(labels, 1);
+  metrics.lastSuccessfulPoll.set(labels, Date.now() / 1000);
 
   const records: AlertRecord[] = [];
   for (const member of raw.members) {
     const mapped = toAlertRecord(member);
     if ('record' in mapped) records.push(mapped.record);
-    else log.warn('OneView returned an alert this bridge cannot read', { applianceId: input.applianceId, problems: mapped.problems });
+    else log.warn('OneView returned an alert this bridge cannot read', { appliance: input.applianceId, problems: mapped.problems });
   }
   const { fresh, watermark } = applyWatermark(records, input.watermark);
+  // A reconciliation snapshot re-reads every active alert: not new work, so not counted as processed.
+  if (!input.snapshot) metrics.alertsProcessed.inc(labels, fresh.length);
   return { alerts: fresh, watermark, relogin, pages: raw.pages };
 }
 

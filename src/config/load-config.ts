@@ -15,6 +15,29 @@ export function readTemporalConfig(reader: EnvReader): TemporalConfig {
     namespace: reader.optional('TEMPORAL_NAMESPACE') ?? 'default',
     taskQueue: reader.optional('TEMPORAL_TASK_QUEUE') ?? DEFAULT_TASK_QUEUE,
     encryption: readEncryption(reader),
+    ...readTemporalAuth(reader),
+  };
+}
+
+/** mTLS files (TEMPORAL_TLS_*) or an API key (TEMPORAL_API_KEY(_FILE), Temporal Cloud) for the frontend connection. */
+function readTemporalAuth(reader: EnvReader): Pick<TemporalConfig, 'tls' | 'apiKey'> {
+  const cert = reader.fileContents('TEMPORAL_TLS_CERT_FILE');
+  const key = reader.fileContents('TEMPORAL_TLS_KEY_FILE');
+  const ca = reader.fileContents('TEMPORAL_TLS_CA_FILE');
+  const serverName = reader.optional('TEMPORAL_TLS_SERVER_NAME');
+  const apiKey = reader.secret('TEMPORAL_API_KEY', false);
+  if ((reader.optional('TEMPORAL_TLS_CERT_FILE') === undefined) !== (reader.optional('TEMPORAL_TLS_KEY_FILE') === undefined)) {
+    reader.problems.push('TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE must be set together (mTLS client certificate and its key)');
+  }
+  const tlsWanted = reader.boolean('TEMPORAL_TLS', cert !== undefined || ca !== undefined || serverName !== undefined || apiKey !== undefined);
+  if (!tlsWanted) return {};
+  return {
+    tls: {
+      ...(cert !== undefined && key !== undefined ? { clientCertPem: Buffer.from(cert), clientKeyPem: Buffer.from(key) } : {}),
+      ...(ca !== undefined ? { caPem: Buffer.from(ca) } : {}),
+      ...(serverName ? { serverName } : {}),
+    },
+    ...(apiKey ? { apiKey } : {}),
   };
 }
 
@@ -68,6 +91,9 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: Re
     rateLimitMinMs: reader.integer('PAGERDUTY_RATE_LIMIT_MIN_DELAY_MS', 30_000, 10, 600_000),
   };
   const reconcileIntervalMs = reader.integer('RECONCILE_INTERVAL_MINUTES', 60, 0, 10_080) * 60_000;
+  const sdkMetricsPort = reader.integer('TEMPORAL_METRICS_PORT', 9465, 0, 65_535);
+  if (sdkMetricsPort !== 0 && sdkMetricsPort === http.port) reader.problems.push('TEMPORAL_METRICS_PORT must differ from WORKER_HTTP_PORT');
+  const shutdownGraceMs = reader.integer('WORKER_SHUTDOWN_GRACE_SECONDS', 10, 1, 3600) * 1000;
   const ratePerMinute = reader.integer('PAGERDUTY_RATE_LIMIT_PER_MINUTE', 100, 0, 100_000);
   if (reader.problems.length > 0) throw new ConfigError(reader.problems);
   return deepFreeze({
@@ -76,6 +102,8 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: Re
     pagerDuty: { eventsUrl, retry, ratePerMinute },
     session: { lifetimeMs: lifetimeHours * 3_600_000, renewBeforeMs: renewMinutes * 60_000 },
     http,
+    sdkMetricsPort,
+    shutdownGraceMs,
     reconcileIntervalMs,
     logLevel,
   });

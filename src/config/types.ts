@@ -5,6 +5,10 @@ export interface TemporalConfig {
   taskQueue: string;
   /** AES-256-GCM key for the payload codec; absent only when PAYLOAD_ENCRYPTION=off was set explicitly. */
   encryption: { key?: Buffer; keyId?: string; previousKeys?: Buffer[] };
+  /** TLS to the frontend (mTLS with a client certificate, or server-only TLS); absent: plaintext. */
+  tls?: { clientCertPem?: Buffer; clientKeyPem?: Buffer; caPem?: Buffer; serverName?: string };
+  /** API key (Temporal Cloud); implies TLS. */
+  apiKey?: string;
 }
 
 /** One OneView appliance, with its credentials and the PagerDuty routing key its alerts go to. */
@@ -46,5 +50,9 @@ export interface WorkerConfig {
   reconcileIntervalMs: number;
   /** Where the worker serves /metrics and /healthz; port 0 picks a free one. */
   http: { host: string; port: number };
+  /** Port of the Temporal SDK's own Prometheus endpoint on the same host; 0 turns it off. */
+  sdkMetricsPort: number;
+  /** How long in-flight activities get to finish on SIGTERM before the worker stops. */
+  shutdownGraceMs: number;
   logLevel: LogLevel;
 }

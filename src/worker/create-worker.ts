@@ -4,6 +4,7 @@ import { createActivities, createActivityDeps } from '../activities';
 import { createBridgeMetrics, type BridgeMetrics } from '../activities/bridge-metrics';
 import { bridgeDataConverter } from '../client/data-converter';
 import type { WorkerConfig } from '../config/types';
+import { trackOpenDeliveries } from './open-deliveries-gauge';
 
 /** A worker with its activity dependencies, so the caller can close both. */
 export interface BridgeWorker {
@@ -24,8 +25,13 @@ export async function createBridgeWorker(options: {
   client: Client;
   workflowBundlePath?: string;
   identity?: string;
+  /** How long in-flight activities get on shutdown (WORKER_SHUTDOWN_GRACE_SECONDS); 10 s by default. */
+  shutdownGraceMs?: number;
 }): Promise<BridgeWorker> {
   const metrics = createBridgeMetrics();
+  const { appliances, temporal } = options.config;
+  for (const a of appliances) metrics.pollInterval.set({ appliance: a.id }, a.pollIntervalSeconds);
+  trackOpenDeliveries(metrics.openAlerts, options.client, temporal.taskQueue, appliances.map((a) => a.id));
   const deps = createActivityDeps(options.config, options.client, metrics);
   const worker = await Worker.create({
     connection: options.connection,
@@ -38,7 +44,7 @@ export async function createBridgeWorker(options: {
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
       : { workflowsPath: require.resolve('../workflows') }),
     // In-flight PagerDuty posts get this long to finish on SIGTERM before Temporal retries them elsewhere.
-    shutdownGraceTime: '10s',
+    shutdownGraceTime: options.shutdownGraceMs ?? 10_000,
   });
   return {
     worker,

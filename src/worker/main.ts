@@ -1,5 +1,6 @@
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { ensurePollers } from '../client/ensure-pollers';
+import { connectionOptions } from '../client/connection-options';
 import { createTemporalClient } from '../client/temporal-client';
 import { loadConfig } from '../config/load-config';
 import { loadOrExit } from '../config/load-or-exit';
@@ -10,18 +11,38 @@ import { createJsonLogger } from './json-logger';
 async function run(): Promise<void> {
   const config = loadOrExit(() => loadConfig(process.env));
   const logger = createJsonLogger(config.logLevel);
-  Runtime.install({ logger });
+  Runtime.install({
+    logger,
+    // Temporal's own worker metrics (task latencies, slots, sticky cache) on a port of their own beside ours.
+    ...(config.sdkMetricsPort > 0
+      ? {
+          telemetryOptions: {
+            metrics: {
+              // Prometheus conventions (counters end in _total, durations in seconds with the unit in the name), so
+              // promtool and dashboards treat them like every other exporter's.
+              prometheus: {
+                bindAddress: `${config.http.host}:${config.sdkMetricsPort}`,
+                countersTotalSuffix: true,
+                unitSuffix: true,
+                useSecondsForDurations: true,
+              },
+            },
+          },
+        }
+      : {}),
+  });
   for (const a of config.appliances) {
     if (!a.sslVerify) logger.warn('TLS verification is off for this appliance (ONEVIEW_SSL_VERIFY=false)', { appliance: a.id });
   }
 
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const connection = await NativeConnection.connect(connectionOptions(config.temporal));
   const client = await createTemporalClient(config.temporal);
   const bridge = await createBridgeWorker({
     config,
     connection,
     client,
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH || undefined,
+    shutdownGraceMs: config.shutdownGraceMs,
   });
   const http = await startWorkerHttpServer({
     ...config.http,
@@ -30,7 +51,12 @@ async function run(): Promise<void> {
   });
   try {
     const pollers = await ensurePollers(client, config);
-    logger.info('worker started', { taskQueue: config.temporal.taskQueue, ...pollers, httpPort: http.port });
+    logger.info('worker started', {
+      taskQueue: config.temporal.taskQueue,
+      ...pollers,
+      httpPort: http.port,
+      ...(config.sdkMetricsPort > 0 ? { sdkMetricsPort: config.sdkMetricsPort } : {}),
+    });
     await bridge.worker.run();
   } finally {
     await http.close();

@@ -10,12 +10,17 @@ import { createJsonLogger } from '../../src/worker/json-logger';
 import { startOneViewSimulator, type OneViewSimulator } from '../../simulators/oneview/server';
 import { startPagerDutySimulator, type PagerDutySimulator } from '../../simulators/pagerduty/server';
 import { controls } from '../../simulators/control-client';
+import { logFileWriter, registerSecret } from './log-capture';
 
 /** The payload key of this test file's workers and clients (payloads are encrypted in tests as in production). */
 export const TEST_PAYLOAD_KEY = randomBytes(32);
 
 /** A routing key of the right shape for tests. */
 export const TEST_ROUTING_KEY = 'R0UT1NGKEYFORTESTS00000000000001';
+
+registerSecret('TEST_PAYLOAD_KEY', TEST_PAYLOAD_KEY.toString('base64'));
+registerSecret('TEST_ROUTING_KEY', TEST_ROUTING_KEY);
+registerSecret('OneView test password', 'admin-password');
 
 let runtimeInstalled = false;
 
@@ -30,8 +35,14 @@ export function testServer(): { address: string; bundlePath: string } {
 /** Both simulators on loopback plus a Temporal client; one per test file. */
 export async function startHarness() {
   if (!runtimeInstalled) {
-    // Keep test output to real problems; the worker's JSON logs at WARN and above still show.
-    Runtime.install({ logger: createJsonLogger('WARN') });
+    // Every line goes to the run's log directory for the suite-wide checks; the console shows WARN and above only.
+    const toFile = logFileWriter('in-process-worker');
+    Runtime.install({
+      logger: createJsonLogger('INFO', (line) => {
+        toFile(line);
+        if (!/"level":"(info|debug|trace)"/.test(line)) process.stdout.write(`${line}\n`);
+      }),
+    });
     runtimeInstalled = true;
   }
   const oneView: OneViewSimulator = await startOneViewSimulator({ tls: true });
@@ -44,6 +55,10 @@ export async function startHarness() {
     client,
     sim: controls(oneView.url, pagerDuty.url),
     async close() {
+      // Session tokens the appliance handed out are secrets too: teardown proves no log line carried one.
+      for (const session of await controls(oneView.url, pagerDuty.url).oneViewSessions().catch(() => [])) {
+        registerSecret('OneView session token', session.token);
+      }
       await connection.close();
       await Promise.all([oneView.close(), pagerDuty.close()]);
     },
@@ -100,6 +115,8 @@ export function bridgeConfig(
     pagerDuty: { eventsUrl: harness.pagerDuty.eventsUrl, retry: { baseMs: 1000, maxMs: 300_000, rateLimitMinMs: 30_000 }, ratePerMinute: 100 },
     session: { lifetimeMs: 22 * 3_600_000, renewBeforeMs: 3_600_000 },
     http: { host: '127.0.0.1', port: 0 },
+    sdkMetricsPort: 0,
+    shutdownGraceMs: 10_000,
     reconcileIntervalMs: 3_600_000,
     logLevel: 'WARN',
   };

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { WorkerConfig } from '../../src/config/types';
 import { testServer } from './bridge-harness';
+import { captureOutput } from './log-capture';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -25,6 +26,7 @@ export function workerEnv(config: WorkerConfig, extra: Record<string, string> = 
     LOG_LEVEL: 'INFO',
     WORKER_HTTP_HOST: '127.0.0.1',
     WORKER_HTTP_PORT: '0',
+    TEMPORAL_METRICS_PORT: '0',
     PAYLOAD_ENCRYPTION_KEY: config.temporal.encryption.key?.toString('base64') ?? '',
     ...(config.temporal.encryption.key ? {} : { PAYLOAD_ENCRYPTION: 'off' }),
     ...extra,
@@ -41,6 +43,7 @@ export function spawnWorker(env: Record<string, string>): { child: ChildProcess;
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  captureOutput('worker', child, env);
   return { child, output: () => output };
 }
 
