@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { controls } from '../simulators/control-client';
+import { BRIDGE_SEARCH_ATTRIBUTES } from '../src/shared/search-attributes';
 import { startOneViewSimulator } from '../simulators/oneview/server';
 import { startPagerDutySimulator } from '../simulators/pagerduty/server';
 import { findTemporalExecutable } from './temporal-binaries';
@@ -46,16 +48,27 @@ async function run(): Promise<void> {
 
   let address = process.env.TEMPORAL_ADDRESS;
   let uiUrl = process.env.TEMPORAL_UI_URL ?? 'your Temporal Web UI';
+  const webPort = await freePort(8080);
   if (!address) {
     const port = await freePort(7233);
     const uiPort = await freePort(port === 7233 ? 8233 : port + 1000);
+    uiUrl = `http://127.0.0.1:${uiPort}`;
     say('starting a Temporal dev server with its Web UI ...');
     const env = await TestWorkflowEnvironment.createLocal({
-      server: { executable: findTemporalExecutable('temporal'), ip: '127.0.0.1', port, ui: true, uiPort, log: { format: 'pretty', level: 'error' } },
+      server: {
+        executable: findTemporalExecutable('temporal'),
+        ip: '127.0.0.1',
+        port,
+        ui: true,
+        uiPort,
+        searchAttributes: BRIDGE_SEARCH_ATTRIBUTES,
+        // The Web UI decrypts payloads and summaries through the web process's codec endpoint, in the browser.
+        extraArgs: ['--ui-codec-endpoint', `http://127.0.0.1:${webPort}/codec`],
+        log: { format: 'pretty', level: 'error' },
+      },
     });
     cleanups.push(() => env.teardown());
     address = env.address;
-    uiUrl = `http://127.0.0.1:${uiPort}`;
   }
 
   const oneView = await startOneViewSimulator({ tls: true, users: { administrator: 'demo-password' } });
@@ -66,12 +79,18 @@ async function run(): Promise<void> {
   say(`PagerDuty simulator: ${pagerDuty.eventsUrl}`);
 
   const applianceId = 'demo-synergy';
-  const worker = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'worker', 'main.ts')], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: address,
+  // One fresh key per demo run, shared by the worker and the web process: payloads (session tokens included) are
+  // encrypted in history, and the Web UI reads them through the web process's codec endpoint.
+  const shared = { TEMPORAL_ADDRESS: address, PAYLOAD_ENCRYPTION_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN' };
+  const webhookToken = randomBytes(18).toString('base64url');
+  // Printed as a file to read, never as the value: demo output gets pasted into chats and tickets.
+  const tokenFile = join('.demo', 'webhook-token');
+  mkdirSync(join(ROOT, '.demo'), { recursive: true });
+  writeFileSync(join(ROOT, tokenFile), webhookToken, { mode: 0o600 });
+  const fail = () => void stopAll(1);
+  const processes = [
+    startProcess('worker', join(ROOT, 'src', 'worker', 'main.ts'), {
+      ...shared,
       ONEVIEW_HOST: oneView.url,
       ONEVIEW_APPLIANCE_ID: applianceId,
       ONEVIEW_USERNAME: 'administrator',
@@ -82,33 +101,37 @@ async function run(): Promise<void> {
       POLL_INTERVAL: '10',
       WORKER_HTTP_HOST: '127.0.0.1',
       WORKER_HTTP_PORT: String(await freePort(9464)),
+      TEMPORAL_METRICS_PORT: String(await freePort(9465)),
       PAGERDUTY_ROUTING_KEY: randomBytes(16).toString('hex'),
-      // A fresh key per demo run: payloads (session tokens included) are encrypted in history.
-      PAYLOAD_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       PAGERDUTY_EVENTS_URL: pagerDuty.eventsUrl,
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
-    },
-  });
-  worker.stdout?.on('data', (d: Buffer) => process.stdout.write(d));
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        if (worker.exitCode !== null) return resolve();
-        worker.once('exit', () => resolve());
-        worker.kill('SIGTERM');
-      }),
-  );
-  worker.once('exit', (code) => {
-    if (code !== 0 && code !== null) {
-      say(`worker exited with code ${code}`);
-      void stopAll(1);
-    }
-  });
+    }, fail),
+    startProcess('web', join(ROOT, 'src', 'web', 'main.ts'), {
+      ...shared,
+      WEB_HOST: '127.0.0.1',
+      WEB_PORT: String(webPort),
+      WEBHOOK_TOKEN: webhookToken,
+      CODEC_CORS_ORIGIN: uiUrl.startsWith('http') ? uiUrl : 'http://localhost:8233',
+    }, fail),
+  ];
+  for (const child of processes) {
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+        }),
+    );
+  }
 
   const sim = controls(oneView.url, pagerDuty.url);
   const added = await sim.addAlerts(DEMO_ALERTS);
   say(`injected ${added.length} alerts (3 Critical, 2 Warning, 1 OK that OneView clears at birth); the bridge pages Critical and Warning`);
   say(`Temporal Web UI: ${uiUrl}/namespaces/default/workflows  (look for oneview-poller/${applianceId} and oneview-alert/${applianceId}/...)`);
+  say(`HTTP API: http://127.0.0.1:${webPort}  (GET /health, POST /force-poll, GET /metrics); push an alert with`);
+  say(`  curl -H "Authorization: Bearer $(cat ${tokenFile})" -H 'content-type: application/json' \\`);
+  say(`    -d '{"uri":"/rest/alerts/9001","severity":"Critical","alertState":"Active","description":"pushed by hand","created":"2026-01-01T00:00:00Z","modified":"2026-01-01T00:00:00Z"}' \\`);
+  say(`    'http://127.0.0.1:${webPort}/oneview-webhook?appliance=${applianceId}'`);
   say('Ctrl-C stops everything.');
 
   let seen = 0;
@@ -137,6 +160,19 @@ async function run(): Promise<void> {
   cleanups.push(() => clearTimeout(clearTimer));
 
   if (exitAfterSeconds > 0) setTimeout(() => void stopAll(0), exitAfterSeconds * 1000);
+}
+
+/** Starts one of the product's entry points as its own process, its log lines shown, its failure ending the demo. */
+function startProcess(name: string, entry: string, env: Record<string, string>, fail: () => void) {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  child.stdout?.on('data', (d: Buffer) => process.stdout.write(d));
+  child.once('exit', (code) => {
+    if (code !== 0 && code !== null) {
+      say(`${name} exited with code ${code}`);
+      fail();
+    }
+  });
+  return child;
 }
 
 run().catch((err: unknown) => {

@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
+import { renderedDom, screenshot } from '../support/chromium';
 import { waitFor } from '../support/wait-for';
 import { exited } from '../support/worker-process';
 
@@ -30,6 +33,27 @@ test('the demo pages, resolves, shows its workflows in the Web UI, and Ctrl-C st
     expect(ids).toContain('oneview-poller/demo-synergy');
     await waitFor('a trigger and the resolve printed', async () => output, (o) => /PagerDuty TRIGGER/.test(o) && /PagerDuty RESOLVE/.test(o), 60_000);
     expect(output.match(/PagerDuty TRIGGER/g)).toHaveLength(5);
+
+    // The Web UI, as a browser renders it, lists the poller and the deliveries (its decoded summaries included).
+    const listUrl = `${uiBase}/namespaces/default/workflows`;
+    const dom = await renderedDom(listUrl);
+    expect(dom).toContain('oneview-poller/demo-synergy');
+    expect(dom).toContain('oneview-alert/demo-synergy/');
+    // The search attributes filter it: every open Critical alert of the appliance, and nothing else.
+    const criticalUrl = `${listUrl}?query=${encodeURIComponent('ApplianceId="demo-synergy" AND AlertSeverity="Critical" AND ExecutionStatus="Running"')}`;
+    const critical = await renderedDom(criticalUrl);
+    expect(critical).toContain('oneview-alert/demo-synergy/');
+    expect(critical).not.toContain('oneview-poller/demo-synergy');
+    const png = join(mkdtempSync(join(tmpdir(), 'demo-ui-')), 'web-ui-workflows.png');
+    await screenshot(criticalUrl, png);
+    const bytes = readFileSync(png);
+    expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+    expect(bytes.length).toBeGreaterThan(20_000);
+    if (process.env.UPDATE_SCREENSHOTS === '1') copyFileSync(png, join(ROOT, 'docs', 'images', 'web-ui-workflows.png'));
+
+    // The demo points at its webhook token file; the token itself never reaches its output.
+    expect(output).toContain('.demo/webhook-token');
+    expect(output).not.toContain(readFileSync(join(ROOT, '.demo', 'webhook-token'), 'utf8'));
 
     demo.kill('SIGINT');
     await exited(demo);

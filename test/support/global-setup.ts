@@ -8,6 +8,7 @@ import { FAILURE_CONVERTER_PATH } from '../../src/client/data-converter';
 
 /** Starts one in-memory Temporal dev server on a free loopback port for the whole run, and bundles workflows once. */
 export default async function globalSetup(): Promise<void> {
+  process.env.BRIDGE_TEST_LOG_DIR = mkdtempSync(join(tmpdir(), 'bridge-test-logs-'));
   const env = await TestWorkflowEnvironment.createLocal({
     server: { executable: findTemporalExecutable('temporal'), ip: '127.0.0.1', log: { format: 'pretty', level: 'error' } },
   });

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { TEST_PAYLOAD_KEY, testServer } from './bridge-harness';
+import { captureOutput } from './log-capture';
 import { waitFor } from './wait-for';
 import { exited } from './worker-process';
 
@@ -19,20 +20,18 @@ export interface WebAnswer {
 
 /** Starts the real web entry point (`npm run web`) as its own process on a free loopback port. */
 export async function spawnWeb(taskQueue: string, extraEnv: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'web', 'main.ts')], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      PATH: process.env.PATH ?? '',
-      TEMPORAL_ADDRESS: testServer().address,
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      PAYLOAD_ENCRYPTION_KEY: TEST_PAYLOAD_KEY.toString('base64'),
-      WEBHOOK_TOKEN,
-      WEB_HOST: '127.0.0.1',
-      WEB_PORT: '0',
-      ...extraEnv,
-    },
-  });
+  const env = {
+    PATH: process.env.PATH ?? '',
+    TEMPORAL_ADDRESS: testServer().address,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    PAYLOAD_ENCRYPTION_KEY: TEST_PAYLOAD_KEY.toString('base64'),
+    WEBHOOK_TOKEN,
+    WEB_HOST: '127.0.0.1',
+    WEB_PORT: '0',
+    ...extraEnv,
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'web', 'main.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env });
+  captureOutput('web', child, env);
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages some tests drive for real: promtool (package prometheus) checks every metrics endpoint
+# and the alert rules, Chromium renders the demo's Web UI. Nothing happens when both are present. Without root or sudo
+# it says what to install and fails, rather than letting those tests fail later with a vaguer message.
+set -euo pipefail
+missing=()
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+[ -n "${CHROMIUM_PATH:-}" ] || command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+  sudo=()
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  sudo=(sudo -n)
+else
+  echo "install-system-deps: please install the Debian packages: ${missing[*]} (apt-get install ${missing[*]})" >&2
+  exit 1
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "install-system-deps: no apt-get here; install promtool and Chromium (set CHROMIUM_PATH) by other means" >&2
+  exit 1
+fi
+echo "install-system-deps: installing ${missing[*]} with apt-get" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq >&2
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
