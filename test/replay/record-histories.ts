@@ -1,0 +1,136 @@
+/**
+ * Records the histories the replay test replays (`npm run histories:record`): a real worker on a fresh dev server runs
+ * every workflow through its main paths against the simulators, then each history is written as JSON to
+ * test/fixtures/histories. Record again only on purpose: after a deliberate, versioned change of workflow code.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { controls } from '../../simulators/control-client';
+import { startOneViewSimulator } from '../../simulators/oneview/server';
+import { startPagerDutySimulator } from '../../simulators/pagerduty/server';
+import { bridgeDataConverter } from '../../src/client/data-converter';
+import { ensurePollers, limiterIdFor } from '../../src/client/ensure-pollers';
+import { forcePoll, pollerStatus, pushAlerts } from '../../src/client/poller-operations';
+import type { WorkerConfig } from '../../src/config/types';
+import { BRIDGE_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
+import { alertWorkflowId, pollerWorkflowId } from '../../src/shared/workflow-ids';
+import { createBridgeWorker } from '../../src/worker/create-worker';
+import { createJsonLogger } from '../../src/worker/json-logger';
+import { findTemporalExecutable } from '../../scripts/temporal-binaries';
+import { waitFor } from '../support/wait-for';
+import { FIXTURE_PAYLOAD_KEY } from './fixture-key';
+
+const OUT = join(__dirname, '..', 'fixtures', 'histories');
+const APPLIANCE = 'replay-appliance';
+const TASK_QUEUE = 'replay-fixtures';
+const ROUTING_KEY = 'R0UT1NGKEYF0RREPLAYF1XTURES00001';
+const idOf = (uri: string) => uri.slice(uri.lastIndexOf('/') + 1);
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: createJsonLogger('WARN') });
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: findTemporalExecutable('temporal'), ip: '127.0.0.1', searchAttributes: BRIDGE_SEARCH_ATTRIBUTES, log: { format: 'pretty', level: 'error' } },
+  });
+  const oneView = await startOneViewSimulator({ tls: true });
+  const pagerDuty = await startPagerDutySimulator({ rateLimitPerMinute: 0 });
+  const sim = controls(oneView.url, pagerDuty.url);
+  const connection = await Connection.connect({ address: env.address });
+  const client = new Client({ connection, dataConverter: bridgeDataConverter({ key: FIXTURE_PAYLOAD_KEY }) });
+  const config: WorkerConfig = {
+    temporal: { address: env.address, namespace: 'default', taskQueue: TASK_QUEUE, encryption: { key: FIXTURE_PAYLOAD_KEY } },
+    appliances: [
+      {
+        id: APPLIANCE,
+        host: oneView.url.replace(/^https?:\/\//, ''),
+        baseUrl: oneView.url,
+        username: 'administrator',
+        password: 'admin-password',
+        severities: ['Critical'],
+        pollIntervalSeconds: 3600,
+        sslVerify: true,
+        caCertPem: oneView.certificatePem,
+        routingKey: ROUTING_KEY,
+      },
+    ],
+    pagerDuty: { eventsUrl: pagerDuty.eventsUrl, retry: { baseMs: 100, maxMs: 1000, rateLimitMinMs: 1000 }, ratePerMinute: 100 },
+    session: { lifetimeMs: 22 * 3_600_000, renewBeforeMs: 3_600_000 },
+    http: { host: '127.0.0.1', port: 0 },
+    sdkMetricsPort: 0,
+    shutdownGraceMs: 10_000,
+    reconcileIntervalMs: 3_600_000,
+    logLevel: 'WARN',
+  };
+  const workerConnection = await NativeConnection.connect({ address: env.address });
+  const bridge = await createBridgeWorker({ config, connection: workerConnection, client });
+  const running = bridge.worker.run();
+  try {
+    // Two Critical alerts page; one clears and resolves; one is pushed; the poller continues-as-new after 3 polls.
+    const [first] = await sim.addAlerts([{ severity: 'Critical' }, { severity: 'Critical' }, { severity: 'Warning' }]);
+    await ensurePollers(client, config, { maxPollsPerRun: 3 });
+    await waitFor('two incidents', () => sim.incidents(), (i) => i.length === 2, 60_000);
+    await sim.clearAlert(idOf(first!.uri));
+    await forcePoll(client, APPLIANCE);
+    await waitFor('the resolve', () => sim.incidents(), (i) => i.some((x) => x.status === 'resolved'), 60_000);
+    const now = new Date().toISOString();
+    await pushAlerts(client, APPLIANCE, [
+      { id: '90001', uri: '/rest/alerts/90001', severity: 'Critical', alertState: 'Active', description: 'pushed', created: now, modified: now, requestId: 'req-replay' },
+    ]);
+    await waitFor('the pushed incident', () => sim.incidents(), (i) => i.length === 3, 60_000);
+    // A trigger PagerDuty rejects for good: the delivery fails visibly.
+    await sim.pagerDutyFault({ status: 400, count: 1, body: '{"status":"invalid event","message":"Event object is invalid","errors":["payload.summary is invalid"]}' });
+    const [rejected] = await sim.addAlerts([{ severity: 'Critical' }]);
+    await forcePoll(client, APPLIANCE);
+    const failed = client.workflow.getHandle(alertWorkflowId(APPLIANCE, idOf(rejected!.uri)));
+    await waitFor('the rejected delivery to fail', () => failed.describe(), (d) => d.status.name === 'FAILED', 60_000);
+    await forcePoll(client, APPLIANCE);
+    await waitFor('a continue-as-new', () => pollerStatus(client, APPLIANCE), (s) => s.counters.continuedAsNew >= 1, 60_000);
+    const check = await client.workflow.execute('testConnectionWorkflow', {
+      workflowId: 'replay-test-connection',
+      taskQueue: TASK_QUEUE,
+      args: [{ applianceIds: [APPLIANCE] }],
+    });
+    if (!Array.isArray(check) || check.length !== 1) throw new Error('test connection returned nothing');
+
+    mkdirSync(OUT, { recursive: true });
+    const save = async (name: string, handle: WorkflowHandle, runId?: string) => {
+      const history = await client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
+      // Binary protobuf: historyToJSON trips over the two protobufjs copies SDK 1.24 installs ("type must be a Type").
+      writeFileSync(join(OUT, `${name}.binpb`), temporal.api.history.v1.History.encode(history).finish());
+      process.stdout.write(`recorded ${name}: ${history.events?.length ?? 0} events\n`);
+    };
+    const poller = client.workflow.getHandle(pollerWorkflowId(APPLIANCE));
+    const continued = await waitFor(
+      'the continued-as-new run in visibility',
+      async () => {
+        const runs = [];
+        for await (const e of client.workflow.list({ query: `WorkflowId = '${poller.workflowId}' AND ExecutionStatus = 'ContinuedAsNew'` })) runs.push(e.runId);
+        return runs;
+      },
+      (runs) => runs.length >= 1,
+    );
+    await save('poller-first-run-continued-as-new', poller, continued[continued.length - 1]);
+    await save('poller-current-run', poller);
+    await save('delivery-triggered-resolved', client.workflow.getHandle(alertWorkflowId(APPLIANCE, idOf(first!.uri))));
+    await save('delivery-pushed-open', client.workflow.getHandle(alertWorkflowId(APPLIANCE, '90001')));
+    await save('delivery-rejected-failed', failed);
+    await save('limiter', client.workflow.getHandle(limiterIdFor(TASK_QUEUE, ROUTING_KEY)));
+    await save('test-connection', client.workflow.getHandle('replay-test-connection'));
+  } finally {
+    bridge.worker.shutdown();
+    await running;
+    await bridge.closeDependencies();
+    await workerConnection.close();
+    await connection.close();
+    await Promise.all([oneView.close(), pagerDuty.close()]);
+    await env.teardown();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`record-histories failed: ${String(err)}\n`);
+  process.exit(1);
+});
