@@ -54,8 +54,17 @@ const { renewSession, fetchAlertChanges, listOpenDeliveries } = proxyActivities<
 /** How often open deliveries are compared with the appliance unless the settings say otherwise. */
 const DEFAULT_RECONCILE_INTERVAL_MS = 3_600_000;
 
-/** Longest wait between polls of a failing appliance: the backoff doubles the interval up to this. */
-const MAX_BACKOFF_MS = 30 * 60_000;
+/**
+ * Longest wait between polls of an appliance that rejects our login: the backoff doubles the interval up to this, so a
+ * wrong password never hammers the appliance's account lockout.
+ */
+const MAX_AUTH_BACKOFF_MS = 30 * 60_000;
+
+/**
+ * Longest wait between polls of an unreachable appliance: short, because the first poll after it comes back is when
+ * its alerts page, and hardware alerts raised during a network outage must not wait half an hour.
+ */
+const MAX_UNREACHABLE_BACKOFF_MS = 5 * 60_000;
 
 /** Polls without the server's continue-as-new hint before starting a fresh run; bounds replay cost. */
 const DEFAULT_MAX_POLLS_PER_RUN = 500;
@@ -249,7 +258,13 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
   const delayAfterPoll = () =>
     consecutiveFailures === 0
       ? settings.pollIntervalMs
-      : Math.max(settings.pollIntervalMs, Math.min(MAX_BACKOFF_MS, settings.pollIntervalMs * 2 ** (consecutiveFailures - 1)));
+      : Math.max(
+          settings.pollIntervalMs,
+          Math.min(
+            lastErrorType === FailureType.oneViewAuth ? MAX_AUTH_BACKOFF_MS : MAX_UNREACHABLE_BACKOFF_MS,
+            settings.pollIntervalMs * 2 ** (consecutiveFailures - 1),
+          ),
+        );
   // A new run keeps the previous run's rhythm instead of polling again at once.
   nextPollAt = lastPollAt !== undefined ? lastPollAt + delayAfterPoll() : Date.now();
   for (;;) {

@@ -36,9 +36,9 @@ test.each(histories.map(({ file }) => file))('%s replays against the current wor
 test('a history the code would not have produced fails replay (the check can fail)', async () => {
   const { history } = histories.find((h) => h.file.startsWith('delivery-triggered-resolved'))!;
   // Claim the first activity the delivery scheduled was another one: what a reordered workflow would look like.
-  const events = history.events!.map((e) => temporal.api.history.v1.HistoryEvent.fromObject(e.toJSON()));
-  const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes)!;
+  const { History } = temporal.api.history.v1;
+  const tampered = History.decode(History.encode(history).finish());
+  const scheduled = tampered.events.find((e) => e.activityTaskScheduledEventAttributes)!;
   scheduled.activityTaskScheduledEventAttributes!.activityType = { name: 'renewSession' };
-  const tampered = temporal.api.history.v1.History.create({ events });
   await expect(Worker.runReplayHistory(replayOptions(), tampered, 'tampered')).rejects.toThrow(/nondetermin/i);
 });
