@@ -6,10 +6,11 @@ import { waitFor } from '../support/wait-for';
 
 const harness = useHarness();
 const LIMIT_PER_MINUTE = 120;
-const ALERTS = 600;
+/** 300 in CI (three limiter windows); `npm run test:storm` runs the 600 of the issue. */
+const ALERTS = Number(process.env.STORM_ALERTS ?? 300);
 
-// About 5.5 minutes: PagerDuty's limit is what is being tested, so it runs at its real rate.
-test('a storm of 600 alerts on one routing key draws no 429 and drains within 10% of the limit, Criticals first', async () => {
+// About 2.5 minutes (600: 5.5): PagerDuty's limit is what is being tested, so it runs at its real rate.
+test(`a storm of ${ALERTS} alerts on one routing key draws no 429 and drains within 10% of the limit, Criticals first`, async () => {
   const h = harness();
   const pagerDuty: PagerDutySimulator = await startPagerDutySimulator({ rateLimitPerMinute: LIMIT_PER_MINUTE });
   const pd = controls(h.oneView.url, pagerDuty.url);
@@ -28,7 +29,7 @@ test('a storm of 600 alerts on one routing key draws no 429 and drains within 10
     expect(incidents).toHaveLength(ALERTS);
     expect(incidents.every((i) => i.opened === 1 && i.triggers === 1)).toBe(true);
 
-    // The limit's minimum: 600 events at 120 per minute take 5 minutes.
+    // The limit's minimum: N events at 120 per minute take N/120 minutes (600: 5 minutes).
     const times = events.map((e) => Date.parse(e.receivedAt));
     const drainMs = Math.max(...times) - Math.min(...times);
     const minimumMs = (ALERTS / LIMIT_PER_MINUTE) * 60_000;
