@@ -1,7 +1,9 @@
-import type { Client } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { AlertRecord, PollerStatus } from '../shared/types';
 import { pollerWorkflowId } from '../shared/workflow-ids';
-import { alertsPushedSignal, forcePollSignal, statusQuery } from '../workflows/messages';
+import { alertsPushedSignal, forcePollSignal, pauseSignal, resumeSignal, statusQuery } from '../workflows/messages';
+import { runningAppliances } from './appliance-directory';
+import { OperatorError, OperatorErrorCode } from './operator-error';
 
 /** Asks an appliance's poller to poll now; answers its workflow ID. */
 export async function forcePoll(client: Client, applianceId: string): Promise<string> {
@@ -20,4 +22,79 @@ export async function pushAlerts(client: Client, applianceId: string, alerts: Al
 /** Reads an appliance poller's status. */
 export async function pollerStatus(client: Client, applianceId: string): Promise<PollerStatus> {
   return client.workflow.getHandle(pollerWorkflowId(applianceId)).query(statusQuery);
+}
+
+/** One running poller's status, or why it could not be read. */
+export interface PollerStatusEntry {
+  applianceId: string;
+  workflowId: string;
+  status?: PollerStatus;
+  /** Set when the `status` query failed (no worker answering, the poller just closed, ...). */
+  error?: string;
+}
+
+/**
+ * The status of every poller running on a task queue, found through visibility; each query is bounded by
+ * `queryTimeoutMs`, so a poller whose worker is down shows as an error instead of holding the whole answer.
+ */
+export async function pollerStatuses(client: Client, taskQueue: string, queryTimeoutMs = 10_000): Promise<PollerStatusEntry[]> {
+  const appliances = await runningAppliances(client, taskQueue);
+  return Promise.all(
+    appliances.map(async (applianceId): Promise<PollerStatusEntry> => {
+      const workflowId = pollerWorkflowId(applianceId);
+      try {
+        return { applianceId, workflowId, status: await client.withDeadline(Date.now() + queryTimeoutMs, () => pollerStatus(client, applianceId)) };
+      } catch (err) {
+        return { applianceId, workflowId, error: firstLine(err) };
+      }
+    }),
+  );
+}
+
+/** Stops an appliance's poller from polling until {@link resumePoller}; reversible, and kept across worker restarts. */
+export async function pausePoller(client: Client, applianceId: string): Promise<string> {
+  const handle = await runningPoller(client, applianceId);
+  await handle.signal(pauseSignal);
+  return handle.workflowId;
+}
+
+/** Lets a paused poller poll again (a forcePoll sent while it was paused runs now). */
+export async function resumePoller(client: Client, applianceId: string): Promise<string> {
+  const handle = await runningPoller(client, applianceId);
+  await handle.signal(resumeSignal);
+  return handle.workflowId;
+}
+
+/**
+ * Terminates an appliance's poller. Not lasting: the next worker start with the appliance still configured starts it
+ * again (ensurePollers); its deliveries keep running and still resolve when cleared alerts are signalled to them.
+ */
+export async function stopPoller(client: Client, applianceId: string, reason: string): Promise<string> {
+  const handle = await runningPoller(client, applianceId);
+  await handle.terminate(reason);
+  return handle.workflowId;
+}
+
+async function runningPoller(client: Client, applianceId: string) {
+  const handle = client.workflow.getHandle(pollerWorkflowId(applianceId));
+  let status: string;
+  try {
+    status = (await handle.describe()).status.name;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) {
+      throw new OperatorError(OperatorErrorCode.notFound, `no poller for appliance ${applianceId} (${handle.workflowId}): is the id right?`, { cause: err });
+    }
+    throw err;
+  }
+  if (status !== 'RUNNING') {
+    throw new OperatorError(
+      OperatorErrorCode.notRunning,
+      `the poller of ${applianceId} is not running (${status.toLowerCase()}); a worker start with the appliance configured, or start-pollers, starts it again`,
+    );
+  }
+  return handle;
+}
+
+function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? 'unknown error';
 }
