@@ -1,30 +1,33 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { TEST_PAYLOAD_KEY, bridgeConfig, runBridge, uniqueAppliance, useHarness } from '../support/bridge-harness';
+import { TEST_PAYLOAD_KEY, bridgeConfig, uniqueAppliance, useHarness } from '../support/bridge-harness';
 import { waitFor } from '../support/wait-for';
 import { WEBHOOK_TOKEN, spawnWeb } from '../support/web-process';
+import { exited, spawnWorker, workerEnv } from '../support/worker-process';
 
 const harness = useHarness();
 const ROOT = join(__dirname, '..', '..');
 const SAMPLES = join(ROOT, '..', 'shared', 'reference', 'oneview-samples');
 
 let web: Awaited<ReturnType<typeof spawnWeb>>;
-let bridge: Awaited<ReturnType<typeof runBridge>>;
+let worker: ReturnType<typeof spawnWorker>;
 let ids: { applianceId: string; taskQueue: string };
 const call = (...args: Parameters<typeof web.call>) => web.call(...args);
 
 beforeAll(async () => {
   const h = harness();
   ids = uniqueAppliance('web');
-  bridge = await runBridge(h.client, bridgeConfig(h, ids, { severities: ['Critical', 'Warning'] }));
+  // The real worker process (`npm start`) beside the real web process (`npm run web`).
+  worker = spawnWorker(workerEnv(bridgeConfig(h, ids, { severities: ['Critical', 'Warning'], caCertPem: undefined, sslVerify: false })));
   web = await spawnWeb(ids.taskQueue, { WEB_RATE_LIMIT_BURST: '40' });
   await waitFor('the poller', () => call('GET', '/health'), (r) => Boolean((r.body.poller_status as Record<string, unknown>)?.[ids.applianceId]));
 });
 
 afterAll(async () => {
   await web?.stop();
-  await bridge?.stop();
+  worker?.child.kill('SIGTERM');
+  if (worker) await exited(worker.child);
 });
 
 const auth = { authorization: `Bearer ${WEBHOOK_TOKEN}` };
@@ -56,6 +59,13 @@ test('a webhook-pushed Critical alert reaches PagerDuty within a second, with it
   const arrived = Date.parse(events.find((x) => x.event.dedup_key === key)!.receivedAt);
   process.stdout.write(`webhook → PagerDuty: ${arrived - sent} ms\n`);
   expect(arrived - sent).toBeLessThan(1000);
+  // The worker's log lines of that delivery (workflow and activity) carry the request id, appliance and alert.
+  const lines = await waitFor(
+    'the worker log lines of the pushed alert',
+    async () => worker.output().split('\n').filter((l) => l.includes('"requestId":"req-9001"')).map((l) => JSON.parse(l) as Record<string, unknown>),
+    (found) => found.some((l) => l.msg === 'incident triggered') && found.some((l) => l.msg === 'PagerDuty accepted event'),
+  );
+  for (const line of lines) expect(line).toMatchObject({ appliance: ids.applianceId, alertId: '9001', workflowId: `oneview-alert/${ids.applianceId}/9001` });
   // The same alert pushed again, as an SCMB message this time, is deduplicated like a polled one.
   const scmb = JSON.parse(readFileSync(join(SAMPLES, 'scmb_message_alert_created_cleared_ok_server-hardware_poweron.json'), 'utf8')) as Record<string, unknown>;
   const again = { ...scmb, resource: alertBody('9001'), newState: 'Active', resourceUri: '/rest/alerts/9001' };
