@@ -5,12 +5,14 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { findTemporalExecutable } from '../../scripts/temporal-binaries';
 import { FAILURE_CONVERTER_PATH } from '../../src/client/data-converter';
+import { BRIDGE_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
 
 /** Starts one in-memory Temporal dev server on a free loopback port for the whole run, and bundles workflows once. */
 export default async function globalSetup(): Promise<void> {
   process.env.BRIDGE_TEST_LOG_DIR = mkdtempSync(join(tmpdir(), 'bridge-test-logs-'));
   const env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: findTemporalExecutable('temporal'), ip: '127.0.0.1', log: { format: 'pretty', level: 'error' } },
+    // The search attributes as dev server flags, as in the demo; workers still check and register them at boot.
+    server: { executable: findTemporalExecutable('temporal'), ip: '127.0.0.1', searchAttributes: BRIDGE_SEARCH_ATTRIBUTES, log: { format: 'pretty', level: 'error' } },
   });
   (globalThis as Record<string, unknown>).__TEMPORAL_TEST_ENV__ = env;
   process.env.TEMPORAL_TEST_ADDRESS = env.address;
