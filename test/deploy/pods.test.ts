@@ -1,0 +1,179 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Container, type PodSpec, ROOT, VARIANTS, find, ofKind, podTemplates, render } from './support/helm';
+
+const podsOf = (variant: string) => podTemplates(render(variant));
+const containersOf = (pod: PodSpec): Container[] => [...pod.containers, ...(pod.initContainers ?? [])];
+
+describe.each(VARIANTS)('pods of the %s values', (variant) => {
+  it('run as user 10001, non-root, RuntimeDefault seccomp, with no service account token', () => {
+    for (const { owner, pod } of podsOf(variant)) {
+      expect({ owner, ...pod.securityContext }).toMatchObject({
+        owner,
+        runAsNonRoot: true,
+        runAsUser: 10001,
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
+      expect({ owner, automount: pod.automountServiceAccountToken }).toEqual({ owner, automount: false });
+      expect({ owner, hostNetwork: pod.hostNetwork, hostPID: pod.hostPID }).toEqual({
+        owner,
+        hostNetwork: undefined,
+        hostPID: undefined,
+      });
+    }
+  });
+
+  it('give every container a read-only root, no privilege escalation and no capability', () => {
+    for (const { owner, pod } of podsOf(variant)) {
+      for (const c of containersOf(pod)) {
+        expect({ where: `${owner}/${c.name}`, ...c.securityContext }).toMatchObject({
+          where: `${owner}/${c.name}`,
+          runAsNonRoot: true,
+          runAsUser: 10001,
+          readOnlyRootFilesystem: true,
+          allowPrivilegeEscalation: false,
+          privileged: false,
+          capabilities: { drop: ['ALL'] },
+        });
+        expect(c.securityContext?.capabilities?.add).toBeUndefined();
+        // The read-only root needs a writable /tmp (tsx's compile cache).
+        const tmp = c.volumeMounts?.find((m) => m.mountPath === '/tmp');
+        expect(pod.volumes?.find((v) => v.name === tmp?.name)?.emptyDir).toBeDefined();
+      }
+    }
+  });
+
+  it('probe every long-running container on a named port it declares', () => {
+    for (const { owner, pod } of podsOf(variant).filter((p) => p.owner.startsWith('Deployment/'))) {
+      for (const c of pod.containers) {
+        const portNames = (c.ports ?? []).map((p) => p.name);
+        for (const probe of [c.livenessProbe, c.readinessProbe, c.startupProbe]) {
+          expect(probe?.httpGet).toBeDefined();
+          expect({ owner, port: portNames.includes(String(probe?.httpGet?.port)) }).toEqual({ owner, port: true });
+        }
+      }
+    }
+  });
+
+  it('set requests and a memory limit on every container', () => {
+    for (const { owner, pod } of podsOf(variant)) {
+      for (const c of containersOf(pod)) {
+        expect({
+          owner,
+          cpu: !!c.resources?.requests?.cpu,
+          memory: !!c.resources?.requests?.memory,
+          limit: !!c.resources?.limits?.memory,
+        }).toEqual({
+          owner,
+          cpu: true,
+          memory: true,
+          limit: true,
+        });
+      }
+    }
+  });
+
+  it('create a service account with no token and no Kubernetes permission at all', () => {
+    const objects = render(variant);
+    for (const sa of ofKind(objects, 'ServiceAccount')) expect(sa.automountServiceAccountToken).toBe(false);
+    expect(objects.filter((o) => /Role|Binding/.test(o.kind))).toEqual([]);
+  });
+});
+
+describe('the default pods', () => {
+  const objects = render();
+
+  it('probe the worker on /healthz (port metrics, 9464) and expose the SDK metrics on 9465', () => {
+    const worker = find(objects, 'Deployment', '-worker').spec?.template?.spec.containers[0] as Container;
+    expect(worker.ports).toEqual([
+      { name: 'metrics', containerPort: 9464, protocol: 'TCP' },
+      { name: 'sdk-metrics', containerPort: 9465, protocol: 'TCP' },
+    ]);
+    expect([worker.livenessProbe, worker.readinessProbe, worker.startupProbe].map((p) => p?.httpGet)).toEqual(
+      Array(3).fill({ path: '/healthz', port: 'metrics' })
+    );
+    expect(worker.env).toEqual(
+      expect.arrayContaining([
+        { name: 'TEMPORAL_METRICS_PORT', value: '9465' },
+        { name: 'WORKER_HTTP_PORT', value: '9464' },
+      ])
+    );
+  });
+
+  it('gets the web process ready on /ready and keeps it alive on an in-process endpoint that does not ask Temporal', () => {
+    const web = find(objects, 'Deployment', '-web').spec?.template?.spec.containers[0] as Container;
+    expect(web.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
+    expect(web.readinessProbe?.httpGet).toEqual({ path: '/ready', port: 'http' });
+    expect(web.livenessProbe?.httpGet).toEqual({ path: '/metrics', port: 'http' });
+  });
+
+  it('gives the worker more time to stop than its own shutdown grace, and sizes both as asked', () => {
+    const worker = find(objects, 'Deployment', '-worker').spec?.template?.spec as PodSpec;
+    const grace = Number(worker.containers[0]?.env?.find((e) => e.name === 'WORKER_SHUTDOWN_GRACE_SECONDS')?.value);
+    expect(grace).toBe(30);
+    expect(worker.terminationGracePeriodSeconds).toBe(60);
+    expect(worker.containers[0]?.resources).toEqual({
+      requests: { cpu: '300m', memory: '512Mi' },
+      limits: { memory: '2Gi' },
+    });
+    const web = find(objects, 'Deployment', '-web').spec?.template?.spec as PodSpec;
+    expect(web.containers[0]?.resources).toEqual({
+      requests: { cpu: '200m', memory: '256Mi' },
+      limits: { memory: '1Gi' },
+    });
+  });
+});
+
+/** .dockerignore semantics, enough for our patterns: the last matching line wins, `!` re-includes, `*` stays in a segment. */
+function inBuildContext(path: string): boolean {
+  const lines = readFileSync(join(ROOT, '.dockerignore'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+  let included = true;
+  for (const line of lines) {
+    const negate = line.startsWith('!');
+    const pattern = line.replace(/^!/, '').replace(/\/$/, '');
+    const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}(/.*)?$`);
+    if (re.test(path)) included = negate;
+  }
+  return included;
+}
+
+/** A TypeScript entry point and every relative module it imports, transitively. */
+function localImports(entry: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(entry)) return seen;
+  seen.add(entry);
+  const source = readFileSync(join(ROOT, entry), 'utf8');
+  for (const [, spec] of source.matchAll(/from '(\.{1,2}\/[^']+)'/g)) {
+    const base = join(entry, '..', spec as string);
+    const file = [`${base}.ts`, join(base, 'index.ts')].find((f) => existsSync(join(ROOT, f)));
+    if (file) localImports(file, seen);
+  }
+  return seen;
+}
+
+describe('the image', () => {
+  it('holds every file the chart runs, with everything they import', () => {
+    const objects = render('everything');
+    const entries = podTemplates(objects).flatMap(({ pod }) => pod.containers.map((c) => c.command?.at(-1) as string));
+    expect(new Set(entries)).toEqual(
+      new Set(['src/worker/main.ts', 'src/web/main.ts', 'scripts/register-search-attributes.ts'])
+    );
+    for (const entry of entries) {
+      const missing = [...localImports(entry)].filter((f) => !inBuildContext(f));
+      expect({ entry, missing }).toEqual({ entry, missing: [] });
+    }
+    expect(inBuildContext('src/workflows/index.ts')).toBe(true);
+    expect(inBuildContext('.env')).toBe(false);
+    expect(inBuildContext('node_modules/tsx/package.json')).toBe(false);
+  });
+
+  it('runs as the user the chart expects and carries the prebuilt workflow bundle', () => {
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^USER 10001$/m);
+    expect(dockerfile).toMatch(/WORKFLOW_BUNDLE_PATH=\/app\/lib\/workflow-bundle\.js/);
+    expect(dockerfile).toMatch(/^FROM node:22-bookworm-slim AS bundle$/m);
+    expect(dockerfile).toMatch(/npm ci --omit=dev/);
+  });
+});
