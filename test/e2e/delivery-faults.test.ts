@@ -22,17 +22,19 @@ test('through a sustained 503 outage every trigger is delivered once and every r
   const h = harness();
   const ids = uniqueAppliance('outage');
   const alerts = await h.sim.addAlerts(Array.from({ length: 5 }, () => ({ severity: 'Critical' })));
-  await h.sim.pagerDutyFault({ status: 503, body: 'Service Unavailable', durationMs: 4000 });
+  // Counted, not timed: an outage of exactly 12 failed requests lands whatever the machine's load.
+  await h.sim.pagerDutyFault({ status: 503, body: 'Service Unavailable', count: 12 });
   const bridge = await runBridge(h.client, fastRetries(bridgeConfig(h, ids)));
   try {
     await waitFor('five incidents', () => h.sim.incidents(), (i) => i.length === 5, 30_000);
-    expect((await h.sim.pagerDutyStats()).faulted).toBeGreaterThan(5);
+    expect((await h.sim.pagerDutyStats()).faulted).toBe(12);
 
     // A second outage while two alerts clear: the resolves wait it out and still come after their triggers.
-    await h.sim.pagerDutyFault({ status: 503, durationMs: 3000 });
+    await h.sim.pagerDutyFault({ status: 503, count: 4 });
     for (const a of alerts.slice(0, 2)) await h.sim.clearAlert(idOf(a.uri));
     await pollOnceMore(h.client, ids.applianceId);
     const incidents = await waitFor('two resolves', () => h.sim.incidents(), (i) => i.filter((x) => x.status === 'resolved').length === 2, 30_000);
+    expect((await h.sim.pagerDutyStats()).faulted).toBe(16);
     expect(incidents.every((i) => i.triggers === 1 && i.opened === 1 && i.dropped === 0)).toBe(true);
     const events = await h.sim.events();
     for (const a of alerts.slice(0, 2)) {
