@@ -6,6 +6,11 @@ import { waitFor } from '../support/wait-for';
 
 const harness = useHarness();
 const LIMIT_PER_MINUTE = 120;
+/**
+ * The bridge's own rate: ten events a minute under PagerDuty's, the room sends need when a loaded machine delays them
+ * after their grant (at exactly 120 a CI run on a busy 2-core machine drew 22 × 429). The product's default is 100.
+ */
+const BRIDGE_PER_MINUTE = 110;
 /** 300 in CI (three limiter windows); `npm run test:storm` runs the 600 of the issue. */
 const ALERTS = Number(process.env.STORM_ALERTS ?? 300);
 
@@ -16,7 +21,7 @@ test(`a storm of ${ALERTS} alerts on one routing key draws no 429 and drains wit
   const pd = controls(h.oneView.url, pagerDuty.url);
   const ids = uniqueAppliance('storm');
   const config = bridgeConfig({ oneView: h.oneView, pagerDuty }, ids, { severities: ['Critical', 'Warning'] });
-  const bridge = await runBridge(h.client, { ...config, pagerDuty: { ...config.pagerDuty, ratePerMinute: LIMIT_PER_MINUTE } });
+  const bridge = await runBridge(h.client, { ...config, pagerDuty: { ...config.pagerDuty, ratePerMinute: BRIDGE_PER_MINUTE } });
   try {
     await h.sim.bulkAlerts(ALERTS / 2, { severity: 'Warning' });
     await h.sim.bulkAlerts(ALERTS / 2, { severity: 'Critical' });
