@@ -77,6 +77,7 @@ async function fetchAllPages(
       throw new BridgeError(ErrorCode.oneViewInvalidBody, `alert paging did not end after ${MAX_PAGES} pages`);
     }
     visited.add(next);
+    heartbeat({ pages: visited.size - 1 });
     const started = performance.now();
     const page = await client.getPage(next, login.token, login.apiVersion);
     observeSeconds((performance.now() - started) / 1000);

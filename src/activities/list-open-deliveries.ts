@@ -1,3 +1,4 @@
+import { heartbeat } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { alertIdFromUri } from '../shared/alert-record';
 import type { ListOpenDeliveriesInput } from '../shared/types';
@@ -11,6 +12,10 @@ export async function listOpenDeliveries(client: Client, input: ListOpenDeliveri
   const prefix = alertWorkflowId(input.applianceId, '');
   const query = `WorkflowType = 'alertDeliveryWorkflow' AND ExecutionStatus = 'Running' AND WorkflowId STARTS_WITH '${prefix.replace(/'/g, '')}'`;
   const ids: string[] = [];
-  for await (const execution of client.workflow.list({ query })) ids.push(alertIdFromUri(execution.workflowId));
+  for await (const execution of client.workflow.list({ query })) {
+    ids.push(alertIdFromUri(execution.workflowId));
+    // The poller's activities run under a heartbeat timeout; a long listing must show it is alive.
+    if (ids.length % 100 === 0) heartbeat({ listed: ids.length });
+  }
   return ids;
 }

@@ -13,10 +13,13 @@ async function run(): Promise<void> {
   const logger = createJsonLogger(config.logLevel);
   Runtime.install({
     logger,
-    // Temporal's own worker metrics (task latencies, slots, sticky cache) on a port of their own beside ours.
-    ...(config.sdkMetricsPort > 0
-      ? {
-          telemetryOptions: {
+    telemetryOptions: {
+      // The SDK core's own lines (gRPC retries while Temporal is unreachable, slow workflow tasks) go through the same
+      // JSON logger as ours; by default core prints them to stdout in its coloured console format.
+      logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } },
+      // Temporal's own worker metrics (task latencies, slots, sticky cache) on a port of their own beside ours.
+      ...(config.sdkMetricsPort > 0
+        ? {
             metrics: {
               // Prometheus conventions (counters end in _total, durations in seconds with the unit in the name), so
               // promtool and dashboards treat them like every other exporter's.
@@ -27,9 +30,9 @@ async function run(): Promise<void> {
                 useSecondsForDurations: true,
               },
             },
-          },
-        }
-      : {}),
+          }
+        : {}),
+    },
   });
   for (const a of config.appliances) {
     if (!a.sslVerify) logger.warn('TLS verification is off for this appliance (ONEVIEW_SSL_VERIFY=false)', { appliance: a.id });

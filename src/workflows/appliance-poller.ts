@@ -42,6 +42,9 @@ import {
 // poll instead of holding the poller in an endless retry; auth and version problems are final at once.
 const { renewSession, fetchAlertChanges, listOpenDeliveries } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '2m',
+  // A worker that dies mid-poll is noticed after this instead of after the whole 2 min, during which the poller (and
+  // every alert raised meanwhile) waits: the activities heartbeat before each OneView request (30 s timeout each).
+  heartbeatTimeout: '45s',
   retry: {
     initialInterval: '2s',
     backoffCoefficient: 2,
