@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 const NODE_BUILTINS = ['fs', 'http', 'https', 'net', 'crypto', 'child_process', 'os', 'path', 'stream', 'tls', 'dns', 'zlib'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'lib/**', 'coverage/**', '.temporal/**', '.demo/**', 'jest.config.js'] },
+  { ignores: ['node_modules/**', 'lib/**', 'coverage/**', '.temporal/**', '.demo/**', 'jest.config.js', 'bench/.venv/**', '.deploy-tools/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,0 +1,87 @@
+import { oneViewRequests, pollHistory, type PollHistory } from './fleet-view';
+import { ProcWatch, type ProcUsage } from './proc';
+import { sleep } from './processes';
+import { scrape, sdkLatencies, seriesSum, type HistogramDelta, type Scrape } from './prom';
+import type { BenchAppliance, Bridge, Forwarder, Sims, TemporalServer } from './stack';
+import { ratio, round } from './stats';
+
+/** An idle fleet's cost over a window. */
+export interface IdleFigures {
+  appliances: number;
+  windowSeconds: number;
+  pollIntervalSeconds: number;
+  polls: number;
+  /** Polls per second achieved, against appliances / interval. */
+  pollsPerSecond: number;
+  targetPollsPerSecond: number;
+  oneViewRequests: number;
+  requestsPerPoll: number | null;
+  requestsByEndpoint: Record<string, number>;
+  cpu: Record<string, ProcUsage>;
+}
+
+/** The bridge's idle figures, plus history events per poll and continue-as-new counts. */
+export interface BridgeIdleFigures extends IdleFigures {
+  continuedAsNew: number;
+  histories: PollHistory[];
+  temporalSdk: Record<string, HistogramDelta | undefined>;
+}
+
+/** Measures an idle bridge fleet: status snapshots around a CPU window, the simulators' request logs, histories. */
+export async function measureBridgeIdle(bridge: Bridge, temporal: TemporalServer, sims: Sims, appliances: BenchAppliance[], windowMs: number, pollIntervalSeconds: number): Promise<BridgeIdleFigures> {
+  const ids = appliances.map((a) => a.id);
+  // Polls are counted by the worker's own SDK metrics (fetchAlertChanges executions): no status query, which would
+  // be the bench's load on the worker rather than the fleet's.
+  const polled = (s: Scrape) => seriesSum(s, 'temporal_activity_execution_latency_seconds_count', { activity_type: 'fetchAlertChanges' });
+  const from = Date.now();
+  const m0 = await scrape(bridge.sdkMetricsUrl);
+  const watch = new ProcWatch({ worker: bridge.worker.pid, web: bridge.web.pid, temporal: temporal.pid, simulators: sims.process.pid });
+  await sleep(windowMs);
+  const cpu = watch.stop();
+  const to = Date.now();
+  const m1 = await scrape(bridge.sdkMetricsUrl);
+  const polls = polled(m1) - polled(m0);
+  const requests = await oneViewRequests(sims, appliances.length, from, to);
+  const sample = [...new Set([0, Math.floor(ids.length / 2), ids.length - 1])].map((i) => ids[i]!);
+  const histories = await Promise.all(sample.map((id) => pollHistory(bridge.client, id, from, to)));
+  const s1 = await bridge.statuses(ids);
+  return {
+    appliances: ids.length,
+    windowSeconds: round((to - from) / 1000, 1),
+    pollIntervalSeconds,
+    polls,
+    pollsPerSecond: round(polls / ((to - from) / 1000), 2),
+    targetPollsPerSecond: round(ids.length / pollIntervalSeconds, 2),
+    oneViewRequests: requests.total,
+    requestsPerPoll: ratio(requests.total, polls),
+    requestsByEndpoint: requests.byEndpoint,
+    cpu,
+    continuedAsNew: s1.reduce((s, x) => s + x.counters.continuedAsNew, 0),
+    histories,
+    temporalSdk: sdkLatencies(m0, m1),
+  };
+}
+
+/** Measures the forwarder polling the same kind of fleet on its own timers. */
+export async function measureForwarderIdle(forwarder: Forwarder, sims: Sims, count: number, windowMs: number, pollIntervalSeconds: number): Promise<IdleFigures> {
+  const p0 = (await forwarder.stats()).polls;
+  const from = Date.now();
+  const watch = new ProcWatch({ forwarder: forwarder.process.pid, simulators: sims.process.pid });
+  await sleep(windowMs);
+  const cpu = watch.stop();
+  const p1 = (await forwarder.stats()).polls;
+  const to = Date.now();
+  const requests = await oneViewRequests(sims, count, from, to);
+  return {
+    appliances: count,
+    windowSeconds: round((to - from) / 1000, 1),
+    pollIntervalSeconds,
+    polls: p1 - p0,
+    pollsPerSecond: round((p1 - p0) / ((to - from) / 1000), 2),
+    targetPollsPerSecond: round(count / pollIntervalSeconds, 2),
+    oneViewRequests: requests.total,
+    requestsPerPoll: ratio(requests.total, p1 - p0),
+    requestsByEndpoint: requests.byEndpoint,
+    cpu,
+  };
+}

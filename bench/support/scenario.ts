@@ -1,0 +1,13 @@
+/** What every scenario gets from bench/run.ts. */
+export interface ScenarioContext {
+  /** Small sizes, to check the harness in under two minutes; the figures mean nothing. */
+  quick: boolean;
+  /** Run the worker under `node --cpu-prof` and summarize where its CPU went. */
+  profile: boolean;
+}
+
+/** A scenario's figures plus how its environment was set up (written into bench/results/<name>.json). */
+export interface ScenarioResult extends Record<string, unknown> {
+  temporalServer: string;
+  simulators: string;
+}
