@@ -1,3 +1,4 @@
+import { waitFor } from '../../test/support/wait-for';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -126,23 +127,9 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Polls `probe` every `everyMs` until `done` accepts its value; fails after `timeoutMs` with the last value. */
-export async function waitUntil<T>(what: string, probe: () => Promise<T>, done: (v: T) => boolean, timeoutMs: number, everyMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      last = await probe();
-      if (done(last)) return last;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(last)?.slice(0, 500)}${lastError ? `; error: ${String(lastError)}` : ''}`);
-    }
-    await sleep(everyMs);
-  }
+/** Polls `probe` every `everyMs` until `done` accepts its value; the tests' waitFor, at the bench's slower pace. */
+export function waitUntil<T>(what: string, probe: () => Promise<T>, done: (v: T) => boolean, timeoutMs: number, everyMs = 250): Promise<T> {
+  return waitFor(what, probe, done, timeoutMs, everyMs);
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight, keeping the order of results. */

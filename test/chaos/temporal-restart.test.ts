@@ -6,11 +6,10 @@ import { bridgeDataConverter } from '../../src/client/data-converter';
 import { pollerStatus } from '../../src/client/poller-operations';
 import { TEST_PAYLOAD_KEY, uniqueAppliance, useHarness } from '../support/bridge-harness';
 import { waitFor } from '../support/wait-for';
-import { expectExactlyOnce } from './support/exactly-once';
 import { ProcessSet, isRunning, type WorkerProcess } from './support/processes';
 import { byScale } from './support/scale';
 import { TemporalDevServer, freePort } from './support/temporal-dev-server';
-import { clearAlerts, incidentsOf, raiseAlerts, report, seconds, triggeredIds, waitForSettledDeliveries } from './support/storm';
+import { clearAlerts, drainStorm, incidentsOf, raiseAlerts, report, seconds, triggeredIds } from './support/storm';
 
 const harness = useHarness();
 const ALERTS = byScale({ ci: 100, full: 400 });
@@ -85,15 +84,7 @@ test(`the Temporal dev server stopped (SIGTERM) and crashed (SIGKILL) during a $
     await clearAlerts(h, late);
     cleared.push(...late);
 
-    await waitFor(
-      'every alert opened and every clear resolved',
-      opened,
-      (i) => i.length === ALERTS && i.filter((x) => x.status === 'resolved').length === cleared.length,
-      240_000,
-    );
-    const drainSeconds = seconds(started);
-    await waitForSettledDeliveries(client, ids.taskQueue);
-    const result = expectExactlyOnce({ applianceId: ids.applianceId, incidents: await opened(), events: await h.sim.events(), alertIds, clearedIds: cleared });
+    const { result, drainSeconds } = await drainStorm(h, client, ids, { alerts: ALERTS, alertIds, cleared, startedMs: started });
     const status = await pollerStatus(client, ids.applianceId);
     expect(status.counters.deliveriesStarted).toBe(ALERTS);
     report('temporal-restart', { ...result, outages, workerDeaths, workerSurvived: workerDeaths.length === 0, drainSeconds, deliveriesStarted: status.counters.deliveriesStarted });

@@ -2,10 +2,9 @@ import { pollerStatus } from '../../src/client/poller-operations';
 import { pollerWorkflowId } from '../../src/shared/workflow-ids';
 import { uniqueAppliance, useHarness } from '../support/bridge-harness';
 import { waitFor } from '../support/wait-for';
-import { expectExactlyOnce } from './support/exactly-once';
 import { ProcessSet, kill } from './support/processes';
 import { byScale } from './support/scale';
-import { clearAlerts, incidentsOf, raiseAlerts, report, seconds, triggeredIds, waitForSettledDeliveries } from './support/storm';
+import { clearAlerts, drainStorm, incidentsOf, raiseAlerts, report, seconds, triggeredIds } from './support/storm';
 
 const harness = useHarness();
 const ALERTS = byScale({ ci: 150, full: 500 });
@@ -64,15 +63,7 @@ test(`a worker SIGKILLed three times during a ${ALERTS}-alert storm, with clears
     // And a last round of clears while the final worker drains the storm.
     timeline.push({ clearedAfterLastKill: await clearSome(alertIds) });
 
-    await waitFor(
-      'every alert opened and every clear resolved',
-      opened,
-      (i) => i.length === ALERTS && i.filter((x) => x.status === 'resolved').length === cleared.length,
-      240_000,
-    );
-    const drainSeconds = seconds(started);
-    await waitForSettledDeliveries(h.client, ids.taskQueue);
-    const result = expectExactlyOnce({ applianceId: ids.applianceId, incidents: await opened(), events: await h.sim.events(), alertIds, clearedIds: cleared });
+    const { result, drainSeconds } = await drainStorm(h, h.client, ids, { alerts: ALERTS, alertIds, cleared, startedMs: started });
     // The poller started each delivery once: the workflow ID rejected every repeat, across all four workers.
     const status = await pollerStatus(h.client, ids.applianceId);
     expect(status.counters.deliveriesStarted).toBe(ALERTS);

@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import { waitFor } from '../../support/wait-for';
 import type { Harness } from '../../support/bridge-harness';
 import type { Incident } from '../../../simulators/pagerduty/server';
-import { dedupKey } from './exactly-once';
+import { dedupKey, expectExactlyOnce } from './exactly-once';
 import { CHAOS_SCALE } from './scale';
 
 /** The id of a OneView alert: the last segment of its URI. */
@@ -58,4 +58,27 @@ export function report(scenario: string, numbers: Record<string, unknown>): void
   const line = JSON.stringify({ scenario, scale: CHAOS_SCALE, ...numbers });
   process.stdout.write(`chaos ${CHAOS_SCALE} ${scenario} ${line}\n`);
   if (process.env.CHAOS_REPORT_FILE) appendFileSync(process.env.CHAOS_REPORT_FILE, `${line}\n`);
+}
+
+/**
+ * Ends a storm: waits until `alerts` incidents are open and every clear resolved, then until no send is pending, and
+ * runs the exactly-once check; the drain time counts from `startedMs` to the last page.
+ */
+export async function drainStorm(
+  h: Harness,
+  client: Client,
+  ids: { applianceId: string; taskQueue: string },
+  storm: { alerts: number; alertIds: string[]; cleared: string[]; startedMs: number },
+) {
+  const opened = () => incidentsOf(h, ids.applianceId);
+  await waitFor(
+    'every alert opened and every clear resolved',
+    opened,
+    (i) => i.length === storm.alerts && i.filter((x) => x.status === 'resolved').length === storm.cleared.length,
+    240_000,
+  );
+  const drainSeconds = seconds(storm.startedMs);
+  await waitForSettledDeliveries(client, ids.taskQueue);
+  const result = expectExactlyOnce({ applianceId: ids.applianceId, incidents: await opened(), events: await h.sim.events(), alertIds: storm.alertIds, clearedIds: storm.cleared });
+  return { result, drainSeconds };
 }
