@@ -1,4 +1,5 @@
-import { heartbeat, log } from '@temporalio/activity';
+import { log } from '@temporalio/activity';
+import { progressHeartbeat } from './progress-heartbeat';
 import { toAlertRecord } from '../shared/alert-record';
 import type { AlertRecord, FetchAlertChangesInput, FetchAlertChangesResult, OneViewLogin } from '../shared/types';
 import type { ApplianceRegistry } from './appliance-registry';
@@ -77,7 +78,7 @@ async function fetchAllPages(
       throw new BridgeError(ErrorCode.oneViewInvalidBody, `alert paging did not end after ${MAX_PAGES} pages`);
     }
     visited.add(next);
-    heartbeat({ pages: visited.size - 1 });
+    progressHeartbeat({ pages: visited.size - 1 });
     const started = performance.now();
     const page = await client.getPage(next, login.token, login.apiVersion);
     observeSeconds((performance.now() - started) / 1000);
@@ -85,7 +86,7 @@ async function fetchAllPages(
     // Some appliances answer a last page whose nextPageUri is the page itself: that is the end, not a loop.
     if (page.uri) visited.add(page.uri);
     next = page.members.length === 0 ? null : page.nextPageUri;
-    heartbeat({ pages: visited.size });
+    progressHeartbeat({ pages: visited.size });
   }
   return { members, pages: visited.size };
 }

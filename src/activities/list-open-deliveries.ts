@@ -1,4 +1,4 @@
-import { heartbeat } from '@temporalio/activity';
+import { progressHeartbeat } from './progress-heartbeat';
 import type { Client } from '@temporalio/client';
 import { alertIdFromUri } from '../shared/alert-record';
 import type { ListOpenDeliveriesInput } from '../shared/types';
@@ -14,8 +14,8 @@ export async function listOpenDeliveries(client: Client, input: ListOpenDeliveri
   const ids: string[] = [];
   for await (const execution of client.workflow.list({ query })) {
     ids.push(alertIdFromUri(execution.workflowId));
-    // The poller's activities run under a heartbeat timeout; a long listing must show it is alive.
-    if (ids.length % 100 === 0) heartbeat({ listed: ids.length });
+    // Runs that still poll with normal activities have a heartbeat timeout; a long listing must show it is alive.
+    if (ids.length % 100 === 0) progressHeartbeat({ listed: ids.length });
   }
   return ids;
 }

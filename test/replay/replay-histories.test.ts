@@ -28,6 +28,18 @@ test('recorded histories of every workflow are on file (npm run histories:record
   expect([...types].sort()).toEqual(['alertDeliveryWorkflow', 'appliancePollerWorkflow', 'pagerDutyLimiterWorkflow', 'testConnectionWorkflow']);
 });
 
+test('poller histories from before and after the local-activity patch are both on file', () => {
+  const markers = (file: string) =>
+    histories.find((h) => h.file === file)!.history.events!.flatMap((e) => (e.markerRecordedEventAttributes ? [e.markerRecordedEventAttributes.markerName] : []));
+  const scheduled = (file: string) =>
+    histories.find((h) => h.file === file)!.history.events!.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name] : []));
+  // Runs started before the patch keep polling with normal activities until they continue-as-new: they must replay.
+  expect(scheduled('poller-remote-activities-first-run-continued-as-new.binpb')).toContain('fetchAlertChanges');
+  expect(markers('poller-remote-activities-first-run-continued-as-new.binpb')).not.toContain('core_patch');
+  expect(scheduled('poller-first-run-continued-as-new.binpb')).toEqual([]);
+  expect(markers('poller-first-run-continued-as-new.binpb')).toEqual(expect.arrayContaining(['core_patch', 'core_local_activity']));
+});
+
 test.each(histories.map(({ file }) => file))('%s replays against the current workflow code', async (file) => {
   const { history } = histories.find((h) => h.file === file)!;
   await expect(Worker.runReplayHistory(replayOptions(), history, file)).resolves.toBeUndefined();
