@@ -95,6 +95,7 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: Re
   if (sdkMetricsPort !== 0 && sdkMetricsPort === http.port) reader.problems.push('TEMPORAL_METRICS_PORT must differ from WORKER_HTTP_PORT');
   const shutdownGraceMs = reader.integer('WORKER_SHUTDOWN_GRACE_SECONDS', 10, 1, 3600) * 1000;
   const ratePerMinute = reader.integer('PAGERDUTY_RATE_LIMIT_PER_MINUTE', 100, 0, 100_000);
+  const maxCachedWorkflows = readCacheSize(reader);
   if (reader.problems.length > 0) throw new ConfigError(reader.problems);
   return deepFreeze({
     temporal,
@@ -104,9 +105,18 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: Re
     http,
     sdkMetricsPort,
     shutdownGraceMs,
+    ...(maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows }),
     reconcileIntervalMs,
     logLevel,
   });
+}
+
+/** WORKER_MAX_CACHED_WORKFLOWS: unset leaves the SDK's default (sized from the heap limit); 1 is refused by the SDK. */
+function readCacheSize(reader: EnvReader): number | undefined {
+  if (reader.optional('WORKER_MAX_CACHED_WORKFLOWS') === undefined) return undefined;
+  const size = reader.integer('WORKER_MAX_CACHED_WORKFLOWS', 0, 0, 1_000_000);
+  if (size === 1) reader.problems.push('WORKER_MAX_CACHED_WORKFLOWS must be 0 (no cache) or at least 2, got 1');
+  return size;
 }
 
 /** The seed's single-appliance variables (ONEVIEW_HOST, ONEVIEW_USERNAME, ...) as one appliance. */

@@ -27,6 +27,8 @@ export async function createBridgeWorker(options: {
   identity?: string;
   /** How long in-flight activities get on shutdown (WORKER_SHUTDOWN_GRACE_SECONDS); 10 s by default. */
   shutdownGraceMs?: number;
+  /** WORKER_MAX_CACHED_WORKFLOWS; the SDK's default when undefined. */
+  maxCachedWorkflows?: number;
 }): Promise<BridgeWorker> {
   const metrics = createBridgeMetrics();
   const { appliances, temporal } = options.config;
@@ -45,6 +47,9 @@ export async function createBridgeWorker(options: {
       : { workflowsPath: require.resolve('../workflows') }),
     // In-flight PagerDuty posts get this long to finish on SIGTERM before Temporal retries them elsewhere.
     shutdownGraceTime: options.shutdownGraceMs ?? 10_000,
+    // Each cached workflow holds about 1 MB; a cache a little above the number of pollers keeps every poller (hot, every
+    // interval) and lets idle deliveries (waiting hours for their clear) be replayed from their short history instead.
+    ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),
   });
   return {
     worker,

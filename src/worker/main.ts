@@ -46,6 +46,7 @@ async function run(): Promise<void> {
     client,
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH || undefined,
     shutdownGraceMs: config.shutdownGraceMs,
+    maxCachedWorkflows: config.maxCachedWorkflows,
   });
   const http = await startWorkerHttpServer({
     ...config.http,

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Container, type PodSpec, ROOT, VARIANTS, find, ofKind, podTemplates, render } from './support/helm';
+import { type Container, type Manifest, type PodSpec, ROOT, VARIANTS, find, ofKind, podTemplates, render } from './support/helm';
 
 const podsOf = (variant: string) => podTemplates(render(variant));
 const containersOf = (pod: PodSpec): Container[] => [...pod.containers, ...(pod.initContainers ?? [])];
@@ -121,6 +121,14 @@ describe('the default pods', () => {
       requests: { cpu: '200m', memory: '256Mi' },
       limits: { memory: '1Gi' },
     });
+  });
+
+  it("leaves the workflow cache to the SDK unless worker.maxCachedWorkflows is set, and then passes it on", () => {
+    const cacheEnv = (o: Manifest[]) =>
+      (find(o, 'Deployment', '-worker').spec?.template?.spec as PodSpec).containers[0]?.env?.find((e) => e.name === 'WORKER_MAX_CACHED_WORKFLOWS');
+    expect(cacheEnv(objects)).toBeUndefined();
+    expect(cacheEnv(render('default', { worker: { maxCachedWorkflows: 600 } }))?.value).toBe('600');
+    expect(cacheEnv(render('default', { worker: { maxCachedWorkflows: 0 } }))?.value).toBe('0');
   });
 });
 

@@ -21,6 +21,7 @@ describe('values.schema.json', () => {
     ],
     ['a severity OneView does not have', { oneview: { severities: ['Critical', 'Major'] } }, 'severities/1'],
     ['a string where a number goes', { worker: { replicas: 'two' } }, 'got string, want integer'],
+    ['a workflow cache of one, which the SDK refuses', { worker: { maxCachedWorkflows: 1 } }, 'maxCachedWorkflows'],
     [
       'an External Secrets API version ESO never served',
       { secrets: { externalSecret: { apiVersion: 'external-secrets.io/v2' } } },

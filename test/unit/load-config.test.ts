@@ -105,3 +105,11 @@ test('running without payload encryption must be chosen explicitly', () => {
     'PAYLOAD_ENCRYPTION_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)',
   ]);
 });
+
+test('the workflow cache size is the SDK default unless set, and a size the SDK would refuse is a problem', () => {
+  expect(loadConfig(VALID).maxCachedWorkflows).toBeUndefined();
+  expect(loadConfig({ ...VALID, WORKER_MAX_CACHED_WORKFLOWS: '600' }).maxCachedWorkflows).toBe(600);
+  expect(loadConfig({ ...VALID, WORKER_MAX_CACHED_WORKFLOWS: '0' }).maxCachedWorkflows).toBe(0);
+  expect(problemsOf({ ...VALID, WORKER_MAX_CACHED_WORKFLOWS: '1' })).toEqual(['WORKER_MAX_CACHED_WORKFLOWS must be 0 (no cache) or at least 2, got 1']);
+  expect(problemsOf({ ...VALID, WORKER_MAX_CACHED_WORKFLOWS: 'lots' })).toEqual(["WORKER_MAX_CACHED_WORKFLOWS must be a whole number from 0 to 1000000, got 'lots'"]);
+});
