@@ -52,6 +52,8 @@ async function addAlert(sims: Sims, a: BenchAppliance): Promise<Sent> {
 /** Runs the latency scenario. */
 export async function latencyScenario(ctx: ScenarioContext): Promise<ScenarioResult> {
   const count = ctx.quick ? 8 : 200;
+  // BENCH_LATENCY_LIMITER_ONLY=1: the limiter-on paths alone, on a worker that was never restarted.
+  const limiterOnly = process.env.BENCH_LATENCY_LIMITER_ONLY === '1';
   const warmup = ctx.quick ? 2 : 10;
   const sims = await startSims(APPLIANCES, true);
   const temporal = await startTemporal('latency');
@@ -82,7 +84,7 @@ export async function latencyScenario(ctx: ScenarioContext): Promise<ScenarioRes
       // Only forced polls and pushes: no scheduled poll lands inside the measurement.
       pollIntervalSeconds: 3600,
       // Limiter off first; the worker is restarted with the product's default (100/min) for the main figures.
-      rateLimitPerMinute: 0,
+      rateLimitPerMinute: limiterOnly ? 100 : 0,
       workerNodeArgs: ctx.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench', 'results', 'profiles', 'latency')}`] : undefined,
     });
     const b = bridge;
@@ -111,15 +113,19 @@ export async function latencyScenario(ctx: ScenarioContext): Promise<ScenarioRes
       return { ...figures, temporalSdk: sdkLatencies(before, await scrape(b.sdkMetricsUrl)) };
     };
     // The push path with the routing-key limiter off: what the limiter's signal round trips cost, by difference.
-    const pushNoLimiter = await phase('webhook push, limiter off', push);
-    await sleep(3000);
-    const traceNoLimiter = await traceOnePush(b, sims, on(1), 900_002, false);
-    const pushedSoFar = nextId - 100_000 + 1;
-    await b.restartWorker({ PAGERDUTY_RATE_LIMIT_PER_MINUTE: '100' });
-    // The new worker's boot reconciliation resolves every pushed alert (none exists on the appliance): those resolves
-    // must be done before measuring, or they would be measured too.
-    await waitUntil('the boot reconciliation resolves', () => sims.pd.events(), (e) => e.filter((x) => x.event.event_action === 'resolve').length >= pushedSoFar, 300_000, 1000);
-    await sleep(3000);
+    let pushNoLimiter: Awaited<ReturnType<typeof phase>> | undefined;
+    let traceNoLimiter: Awaited<ReturnType<typeof traceOnePush>> | undefined;
+    if (!limiterOnly) {
+      pushNoLimiter = await phase('webhook push, limiter off', push);
+      await sleep(3000);
+      traceNoLimiter = await traceOnePush(b, sims, on(1), 900_002, false);
+      const pushedSoFar = nextId - 100_000 + 1;
+      await b.restartWorker({ PAGERDUTY_RATE_LIMIT_PER_MINUTE: '100' });
+      // The new worker's boot reconciliation resolves every pushed alert (none exists on the appliance): those resolves
+      // must be done before measuring, or they would be measured too.
+      await waitUntil('the boot reconciliation resolves', () => sims.pd.events(), (e) => e.filter((x) => x.event.event_action === 'resolve').length >= pushedSoFar, 300_000, 1000);
+      await sleep(3000);
+    }
     const measuredFrom = Date.now();
     const pushPath = await phase('webhook push', push);
     await sleep(3000);
@@ -139,7 +145,9 @@ export async function latencyScenario(ctx: ScenarioContext): Promise<ScenarioRes
         appliances: APPLIANCES,
         routingKeys: APPLIANCES,
         pollIntervalSeconds: 3600,
-        workerRateLimitPerMinute: '100 for push and forcePoll; 0 (limiter off) for pushLimiterOff, measured first',
+        workerRateLimitPerMinute: limiterOnly
+          ? '100, on a worker never restarted (BENCH_LATENCY_LIMITER_ONLY=1: no limiter-off phase)'
+          : '100 for push and forcePoll; 0 (limiter off) for pushLimiterOff, measured first',
         logLevel: 'INFO',
         payloadEncryption: 'on',
         origin: 'push: just before the webhook POST; force-poll and baseline: just before the alert is added to the simulator',
@@ -156,7 +164,7 @@ export async function latencyScenario(ctx: ScenarioContext): Promise<ScenarioRes
         forcePollP99VsBaseline: ratio(forcePollPath.latencyMs.p99, baseline.latencyMs.p99),
       },
       target: { pushP99UnderMs: 250, met: pushPath.latencyMs.p99 < 250 },
-      limiterCostMsP50: round(pushPath.latencyMs.p50 - pushNoLimiter.latencyMs.p50, 1),
+      limiterCostMsP50: pushNoLimiter ? round(pushPath.latencyMs.p50 - pushNoLimiter.latencyMs.p50, 1) : null,
       ...(profile ? { workerProfile: profile } : {}),
     };
   } finally {

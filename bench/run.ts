@@ -2,7 +2,7 @@
  * Benchmarks of the bridge beside a direct forwarder (bench/direct-forwarder.ts), on this machine:
  *
  *   npm run bench                      every scenario (about an hour on 2 cores)
- *   npm run bench -- latency storm     some of them (latency, storm, idle, growth)
+ *   npm run bench -- latency storm     some of them (latency, storm, idle, growth, floor)
  *   npm run bench -- --quick           small sizes, to check the harness (under 3 minutes; figures mean nothing)
  *   npm run bench -- --profile storm   also run the worker under node --cpu-prof and summarize it
  *
@@ -14,6 +14,7 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { floorScenario } from './floor';
 import { growthScenario } from './growth';
 import { idleScenario } from './idle';
 import { latencyScenario } from './latency';
@@ -28,6 +29,7 @@ const SCENARIOS: Record<string, (ctx: ScenarioContext) => Promise<ScenarioResult
   storm: stormScenario,
   idle: idleScenario,
   growth: growthScenario,
+  floor: floorScenario,
 };
 
 async function main(): Promise<number> {

@@ -29,15 +29,25 @@ const EventType = temporal.api.enums.v1.EventType;
 /** What one poller's history says about its polls inside a window. */
 export interface PollHistory {
   workflowId: string;
-  /** Polls (fetchAlertChanges activities scheduled) inside the window. */
+  /** Polls (fetchAlertChanges activities scheduled, or their local-activity markers) inside the window. */
   polls: number;
-  /** History events per poll: events between consecutive fetchAlertChanges schedules, median and max. */
+  /** History events per poll: events between consecutive fetchAlertChanges, median and max. */
   eventsPerPollMedian: number;
   eventsPerPollMax: number;
   /** The event types of one idle poll, in order. */
   onePoll: string[];
   /** Seconds between consecutive polls (the interval plus the poll's own time and any queueing). */
   intervalSeconds: { p50: number; p99: number; max: number };
+}
+
+/** Whether an event is a poll: a scheduled fetchAlertChanges activity, or the marker a local one leaves. */
+function isFetch(e: temporal.api.history.v1.IHistoryEvent): boolean {
+  if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) return e.activityTaskScheduledEventAttributes?.activityType?.name === 'fetchAlertChanges';
+  const marker = e.markerRecordedEventAttributes;
+  if (e.eventType !== EventType.EVENT_TYPE_MARKER_RECORDED || marker?.markerName !== 'core_local_activity') return false;
+  // The core's own marker data (json/plain, never the payload codec's): seq, attempt, activity_id, activity_type, ...
+  const data = marker.details?.data?.payloads?.[0]?.data;
+  return data !== undefined && data !== null && (JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type?: string }).activity_type === 'fetchAlertChanges';
 }
 
 /** Reads a poller's current run's history and counts events per poll inside [from, to). */
@@ -49,7 +59,7 @@ export async function pollHistory(client: Client, applianceId: string, from: num
   const time = (e: (typeof events)[number]) => Number(e.eventTime?.seconds ?? 0) * 1000 + Math.round((e.eventTime?.nanos ?? 0) / 1e6);
   const pollStarts: number[] = [];
   events.forEach((e, i) => {
-    if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED && e.activityTaskScheduledEventAttributes?.activityType?.name === 'fetchAlertChanges') {
+    if (isFetch(e)) {
       const t = time(e);
       if (t >= from && t < to) pollStarts.push(i);
     }

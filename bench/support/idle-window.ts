@@ -30,9 +30,11 @@ export interface BridgeIdleFigures extends IdleFigures {
 /** Measures an idle bridge fleet: status snapshots around a CPU window, the simulators' request logs, histories. */
 export async function measureBridgeIdle(bridge: Bridge, temporal: TemporalServer, sims: Sims, appliances: BenchAppliance[], windowMs: number, pollIntervalSeconds: number): Promise<BridgeIdleFigures> {
   const ids = appliances.map((a) => a.id);
-  // Polls are counted by the worker's own SDK metrics (fetchAlertChanges executions): no status query, which would
-  // be the bench's load on the worker rather than the fleet's.
-  const polled = (s: Scrape) => seriesSum(s, 'temporal_activity_execution_latency_seconds_count', { activity_type: 'fetchAlertChanges' });
+  // Polls are counted by the worker's own SDK metrics (fetchAlertChanges executions, local or not): no status query,
+  // which would be the bench's load on the worker rather than the fleet's.
+  const polled = (s: Scrape) =>
+    seriesSum(s, 'temporal_activity_execution_latency_seconds_count', { activity_type: 'fetchAlertChanges' }) +
+    seriesSum(s, 'temporal_local_activity_execution_latency_seconds_count', { activity_type: 'fetchAlertChanges' });
   const from = Date.now();
   const m0 = await scrape(bridge.sdkMetricsUrl);
   const watch = new ProcWatch({ worker: bridge.worker.pid, web: bridge.web.pid, temporal: temporal.pid, simulators: sims.process.pid });

@@ -63,7 +63,9 @@ export function spawnTs(
   mkdirSync(LOG_DIR, { recursive: true });
   const startedAt = Date.now();
   const log = createWriteStream(join(LOG_DIR, `${name}.log`));
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', entry, ...(options.args ?? [])], {
+  // Compiled JavaScript (BENCH_WORKER_COMPILED) runs without the loader.
+  const loader = entry.endsWith('.js') ? [] : ['--import', 'tsx'];
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, entry, ...(options.args ?? [])], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe', ...(options.ipc ? (['ipc'] as const) : [])],

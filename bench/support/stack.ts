@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -176,6 +177,31 @@ export interface Bridge {
   stop(): Promise<void>;
 }
 
+/** Worker settings an experiment adds to every scenario's worker: BENCH_WORKER_ENV='{"WORKER_MAX_CACHED_WORKFLOWS":"600"}'. */
+function benchWorkerEnv(): Record<string, string> {
+  const raw = process.env.BENCH_WORKER_ENV;
+  if (!raw) return {};
+  const parsed = JSON.parse(raw) as unknown;
+  if (typeof parsed !== 'object' || parsed === null || Object.values(parsed).some((v) => typeof v !== 'string')) {
+    throw new Error('BENCH_WORKER_ENV must be a JSON object of string values');
+  }
+  return parsed as Record<string, string>;
+}
+
+/**
+ * The worker's entry point: the TypeScript source under tsx, as `npm start` and the image run it, or with
+ * BENCH_WORKER_COMPILED=1 the same code compiled by tsc into lib/ (once per bench run), to measure what tsx costs.
+ */
+function workerEntry(): string {
+  if (process.env.BENCH_WORKER_COMPILED !== '1') return join(ROOT, 'src', 'worker', 'main.ts');
+  if (!compiled) {
+    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.json'), '--outDir', join(ROOT, 'lib', 'compiled')], { stdio: 'inherit' });
+    compiled = true;
+  }
+  return join(ROOT, 'lib', 'compiled', 'src', 'worker', 'main.js');
+}
+let compiled = false;
+
 /** Starts the worker (`src/worker/main.ts`) and the web process (`src/web/main.ts`) against a dev server and the sims. */
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const dir = join(SCRATCH, options.name);
@@ -221,11 +247,12 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     TEMPORAL_METRICS_PORT: String(sdkPort),
     PAYLOAD_ENCRYPTION_KEY: payloadKey.toString('base64'),
     ...options.extraWorkerEnv,
+    ...benchWorkerEnv(),
     ...extra,
   });
   let workerCount = 0;
   const spawnWorker = async (extra: Record<string, string>) => {
-    const p = spawnTs(`${options.name}-worker${workerCount++ ? `-${workerCount}` : ''}`, join(ROOT, 'src', 'worker', 'main.ts'), workerEnv(extra), { nodeArgs: options.workerNodeArgs });
+    const p = spawnTs(`${options.name}-worker${workerCount++ ? `-${workerCount}` : ''}`, workerEntry(), workerEnv(extra), { nodeArgs: options.workerNodeArgs });
     // ensurePollers signal-with-starts every poller before the worker says it started: long for 1,000 appliances.
     await p.waitForOutput(/"msg":"worker started"/, 120_000 + options.appliances.length * 200);
     return p;
