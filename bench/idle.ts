@@ -17,7 +17,7 @@ const POLL_INTERVAL = { full: 10, quick: 2 };
 /** Runs the idle-fleet scenario. */
 export async function idleScenario(ctx: ScenarioContext): Promise<ScenarioResult> {
   const count = Number(process.env.BENCH_IDLE_APPLIANCES ?? (ctx.quick ? 10 : 500));
-  const interval = ctx.quick ? POLL_INTERVAL.quick : POLL_INTERVAL.full;
+  const interval = Number(process.env.BENCH_IDLE_INTERVAL_SECONDS ?? (ctx.quick ? POLL_INTERVAL.quick : POLL_INTERVAL.full));
   const windowMs = Number(process.env.BENCH_IDLE_WINDOW_SECONDS ?? (ctx.quick ? 6 : 5 * 60)) * 1000;
   const baselineWindowMs = Math.min(windowMs, ctx.quick ? 5_000 : 2 * 60_000);
   const sims = await startSims(count, false);

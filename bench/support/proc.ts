@@ -36,6 +36,7 @@ export interface ProcUsage {
   cpuSeconds: number;
   /** Average over the window, 100 = one core busy. */
   cpuPercent: number;
+  rssMbStart: number;
   rssMbEnd: number;
   rssMbPeak: number;
 }
@@ -86,6 +87,7 @@ export class ProcWatch {
       out[name] = {
         cpuSeconds: round(cpuSeconds, 2),
         cpuPercent: round((cpuSeconds / Math.max(0.001, seconds)) * 100, 1),
+        rssMbStart: round(a.rssMb, 1),
         rssMbEnd: round(b.rssMb, 1),
         rssMbPeak: round(this.peak.get(name) ?? b.rssMb, 1),
       };

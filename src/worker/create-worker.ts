@@ -47,8 +47,9 @@ export async function createBridgeWorker(options: {
       : { workflowsPath: require.resolve('../workflows') }),
     // In-flight PagerDuty posts get this long to finish on SIGTERM before Temporal retries them elsewhere.
     shutdownGraceTime: options.shutdownGraceMs ?? 10_000,
-    // Each cached workflow holds about 1 MB; a cache a little above the number of pollers keeps every poller (hot, every
-    // interval) and lets idle deliveries (waiting hours for their clear) be replayed from their short history instead.
+    // Each cached workflow holds about 0.7 MB (BENCHMARKS.md, idle fleet); a cache a little above the number of pollers
+    // keeps every poller (hot, every interval) and lets idle deliveries (waiting hours for their clear) be replayed from
+    // their short history instead.
     ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),
   });
   return {
