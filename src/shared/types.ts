@@ -76,11 +76,6 @@ export interface SlotRequest {
   priority: SendPriority;
 }
 
-/** A limiter's answer to a slot request: when it was granted (workflow time), so a late one can be refused. */
-export interface SlotGrant {
-  grantedAt: number;
-}
-
 /** Settings and carried state of a routing key's limiter. */
 export interface LimiterInput {
   /** Events allowed in any 60 s window, across every worker. */

@@ -15,13 +15,9 @@ import { ALERT_SEVERITY, ALERT_STATE, APPLIANCE_ID, DELIVERY_STATE, RESOURCE_CAT
 import type { AlertDeliveryInput, AlertRecord, DeliveryAction, DeliveryPhase, DeliveryState, SendPriority } from '../shared/types';
 import { failureMessage } from './failure-details';
 import { alertClearedSignal, requestSlotSignal, slotGrantedSignal, stateQuery } from './messages';
-import { GRANT_VALID_MS } from './send-limiter';
 
 /** How long a delivery waits for its slot before asking the limiter again (a limiter restarted meanwhile). */
 const SLOT_WAIT = '15m';
-
-/** Late grants a send refuses before it goes anyway (see takeSlot). */
-const MAX_LATE_GRANTS = 3;
 
 // Temporal owns every retry: the sender classifies, these policies decide. A 400 is final; 429s arrive with
 // nextRetryDelay; 5xx and network errors back off without an attempt limit, because a lost resolve leaves a
@@ -51,7 +47,6 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
   };
   let clearedAlert: AlertRecord | undefined;
   let slotGranted = false;
-  let grantedAt: number | undefined;
   // Carried on every log line of this delivery, so a webhook call's X-Request-ID finds the worker's lines too.
   const logFields = { appliance: input.applianceId, alertId: input.alert.id, ...(input.alert.requestId ? { requestId: input.alert.requestId } : {}) };
   if (input.searchAttributes) {
@@ -75,9 +70,8 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
   };
   enter('triggering');
   setHandler(stateQuery, () => state);
-  setHandler(slotGrantedSignal, (grant) => {
+  setHandler(slotGrantedSignal, () => {
     slotGranted = true;
-    grantedAt = grant?.grantedAt;
   });
   setHandler(alertClearedSignal, (alert) => {
     clearedAlert = alert;
@@ -89,7 +83,6 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
     if (!input.limiterId) return;
     const priority: SendPriority = action === 'resolve' || input.alert.severity.toLowerCase() === 'critical' ? 0 : 1;
     slotGranted = false;
-    let lateGrants = 0;
     for (;;) {
       try {
         await getExternalWorkflowHandle(input.limiterId).signal(requestSlotSignal, { workflowId: workflowInfo().workflowId, priority });
@@ -97,15 +90,7 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
         log.warn('routing key limiter not found; sending without waiting for a slot', { ...logFields, limiterId: input.limiterId });
         return;
       }
-      if (!(await condition(() => slotGranted, SLOT_WAIT))) continue;
-      // The limiter counted this grant at grantedAt; sent later, it could land in a window that is already full (the
-      // throttled storm drew 265 429s that way before this check). Its slot is wasted, which is the safe direction.
-      // After a few late grants the send goes anyway: a worker that stays that far behind must not stop paging, and
-      // a 429 is retried after its Retry-After, never lost.
-      const late = grantedAt === undefined ? 0 : Date.now() - grantedAt;
-      if (late <= GRANT_VALID_MS || ++lateGrants > MAX_LATE_GRANTS) return;
-      log.info('send slot seen too late; asking the limiter again', { ...logFields, lateMs: late, lateGrants });
-      slotGranted = false;
+      if (await condition(() => slotGranted, SLOT_WAIT)) return;
     }
   }
 

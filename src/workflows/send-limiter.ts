@@ -7,12 +7,6 @@ import { limiterSettingsSignal, requestSlotSignal, slotGrantedSignal } from './m
  * seconds to arrive, so the limiter counts a slightly longer window to keep any 60 s of arrivals under the limit.
  */
 const WINDOW_MS = 65_000;
-
-/**
- * How long after its grant a send may still leave: the 5 s the window is longer than PagerDuty's. A delivery that sees
- * its grant later (its workflow task queued behind a storm) asks again instead of sending into the next window.
- */
-export const GRANT_VALID_MS = WINDOW_MS - 60_000;
 /** Grants before a fresh run; each grant costs the limiter's history about three events. */
 const GRANTS_PER_RUN = 1000;
 
@@ -55,7 +49,7 @@ export async function pagerDutyLimiterWorkflow(input: LimiterInput): Promise<voi
     await Promise.all(
       batch.map((request) =>
         // A delivery that finished or was terminated meanwhile no longer needs its slot.
-        getExternalWorkflowHandle(request.workflowId).signal(slotGrantedSignal, { grantedAt: now }).catch(() => undefined),
+        getExternalWorkflowHandle(request.workflowId).signal(slotGrantedSignal).catch(() => undefined),
       ),
     );
     if (grantedThisRun >= GRANTS_PER_RUN || workflowInfo().continueAsNewSuggested) {
