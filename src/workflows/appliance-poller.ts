@@ -69,7 +69,7 @@ const localActivities = proxyLocalActivities<ReturnType<typeof createActivities>
 
 /**
  * The patch that moved polling to local activities. Decided once per run, so a run that began polling remotely stays
- * remote until it continues-as-new; once no such run is left (a run lasts at most DEFAULT_MAX_POLLS_PER_RUN polls),
+ * remote until it continues-as-new; once no such run is left (a run lasts at most PREVIOUS_MAX_POLLS_PER_RUN polls),
  * this can become `deprecatePatch`.
  */
 const POLL_LOCALLY = 'poll-with-local-activities';
@@ -89,8 +89,15 @@ const MAX_AUTH_BACKOFF_MS = 30 * 60_000;
  */
 const MAX_UNREACHABLE_BACKOFF_MS = 5 * 60_000;
 
-/** Polls without the server's continue-as-new hint before starting a fresh run; bounds replay cost. */
-const DEFAULT_MAX_POLLS_PER_RUN = 500;
+/**
+ * Polls before starting a fresh run (unless the server hints earlier). A cached run costs the worker about 12 KB of
+ * memory per poll (BENCHMARKS.md: 50 pollers × 250 polls grew the worker by 150 MB), so 500 polls per run let 500
+ * appliances take the worker towards 3 GB before their runs ended; 100 bounds it at a sixth of that for one fresh run
+ * (6 events) per 100 polls. Runs that began under the old default keep it (patch SHORTER_RUNS).
+ */
+const DEFAULT_MAX_POLLS_PER_RUN = 100;
+const PREVIOUS_MAX_POLLS_PER_RUN = 500;
+const SHORTER_RUNS = 'poller-runs-of-100-polls';
 
 const ZERO_COUNTERS: PollerCounters = {
   polls: 0,
@@ -276,7 +283,7 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
     setCurrentDetails(pollerDetails(settings.applianceHost, lastPollResult, lastError, counters));
   }
 
-  const maxPolls = input.maxPollsPerRun ?? DEFAULT_MAX_POLLS_PER_RUN;
+  const maxPolls = input.maxPollsPerRun ?? (patched(SHORTER_RUNS) ? DEFAULT_MAX_POLLS_PER_RUN : PREVIOUS_MAX_POLLS_PER_RUN);
   let pollsThisRun = 0;
   // A failing appliance is polled less and less often (never a login loop); a success restores the interval.
   const delayAfterPoll = () =>

@@ -25,6 +25,7 @@ afterAll(() => env?.teardown());
 async function withPoller(
   session: { lifetimeMs: number; renewBeforeMs: number },
   pollIntervalSeconds: number,
+  maxPollsPerRun: number | undefined,
   body: (ctx: { query: () => Promise<import('../../src/shared/types').PollerStatus>; sim: ReturnType<typeof controls> }) => Promise<void>,
 ) {
   const oneView = await startOneViewSimulator({ tls: false });
@@ -40,7 +41,7 @@ async function withPoller(
         workflowId: pollerWorkflowId(ids.applianceId),
         taskQueue: ids.taskQueue,
         // The time-skipping server has no visibility queries, so reconciliation is off here (tested in e2e).
-        args: [{ settings: pollerSettingsFor(config.appliances[0]!, config.session, undefined, 0) }],
+        args: [{ settings: pollerSettingsFor(config.appliances[0]!, config.session, undefined, 0), maxPollsPerRun }],
       });
       await body({ query: () => handle.query(statusQuery), sim });
       await handle.terminate('test done');
@@ -54,7 +55,7 @@ async function withPoller(
 }
 
 test('the poller renews its session ahead of expiry and logs the old one out, with no other login', async () => {
-  await withPoller({ lifetimeMs: 3 * 3_600_000, renewBeforeMs: 3_600_000 }, 3600, async ({ query, sim }) => {
+  await withPoller({ lifetimeMs: 3 * 3_600_000, renewBeforeMs: 3_600_000 }, 3600, undefined, async ({ query, sim }) => {
     const first = await waitFor('first poll', query, (s) => s.counters.polls >= 1);
     expect(first.counters.logins).toBe(1);
     // Polls at 1 h and 2 h; at 2 h the 3 h session is within its 1 h renewal margin.
@@ -71,7 +72,8 @@ test('the poller renews its session ahead of expiry and logs the old one out, wi
 
 test('200 polls with 3 renewals never hold more than 2 live sessions', async () => {
   // One poll a minute; a 60-minute session renewed 10 minutes early: renewals at polls 51, 101 and 151.
-  await withPoller({ lifetimeMs: 60 * 60_000, renewBeforeMs: 10 * 60_000 }, 60, async ({ query, sim }) => {
+  // One run throughout (the default would continue-as-new at poll 100, which shifts the rhythm by a few ms).
+  await withPoller({ lifetimeMs: 60 * 60_000, renewBeforeMs: 10 * 60_000 }, 60, 500, async ({ query, sim }) => {
     await waitFor('first poll', query, (s) => s.counters.polls >= 1);
     await env.sleep('199m');
     const status = await waitFor('200 polls', query, (s) => s.counters.polls >= 200, 60_000);
@@ -81,5 +83,18 @@ test('200 polls with 3 renewals never hold more than 2 live sessions', async () 
     const stats = await sim.oneViewStats();
     expect(stats.peakSessions).toBeLessThanOrEqual(2);
     expect(stats.liveSessions).toBe(1);
+  });
+});
+
+test('by default a poller continues-as-new after 100 polls, keeping its session and counters', async () => {
+  await withPoller({ lifetimeMs: 22 * 3_600_000, renewBeforeMs: 3_600_000 }, 60, undefined, async ({ query, sim }) => {
+    await waitFor('first poll', query, (s) => s.counters.polls >= 1);
+    await env.sleep('101m');
+    const status = await waitFor('a fresh run', query, (s) => s.counters.continuedAsNew >= 1, 60_000);
+    expect(status.counters.continuedAsNew).toBe(1);
+    expect(status.counters.polls).toBeGreaterThanOrEqual(100);
+    expect(status.counters.polls).toBeLessThan(200);
+    expect(status.counters.logins).toBe(1);
+    expect((await sim.oneViewStats()).liveSessions).toBe(1);
   });
 });
