@@ -76,13 +76,21 @@ export interface SlotRequest {
   priority: SendPriority;
 }
 
+/** A delivery's report that it used its slot: when its send left (workflow time, at or after PagerDuty got it). */
+export interface SlotUse {
+  workflowId: string;
+  sentAt: number;
+}
+
 /** Settings and carried state of a routing key's limiter. */
 export interface LimiterInput {
   /** Events allowed in any 60 s window, across every worker. */
   perMinute: number;
   waiting?: (SlotRequest & { seq: number })[];
-  /** Grant times (epoch ms, workflow time) of the last 60 s. */
+  /** Grant times (before patch limiter-counts-sends) or reported send times (after it) of the last window, epoch ms. */
   recentGrants?: number[];
+  /** Grants not yet reported as used: [delivery workflow ID, grant time]. */
+  outstanding?: [string, number][];
   granted?: number;
   seq?: number;
 }

@@ -2,6 +2,7 @@ import {
   condition,
   getExternalWorkflowHandle,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -14,10 +15,16 @@ import { FailureType } from '../shared/failure-types';
 import { ALERT_SEVERITY, ALERT_STATE, APPLIANCE_ID, DELIVERY_STATE, RESOURCE_CATEGORY } from '../shared/search-attributes';
 import type { AlertDeliveryInput, AlertRecord, DeliveryAction, DeliveryPhase, DeliveryState, SendPriority } from '../shared/types';
 import { failureMessage } from './failure-details';
-import { alertClearedSignal, requestSlotSignal, slotGrantedSignal, stateQuery } from './messages';
+import { alertClearedSignal, requestSlotSignal, slotGrantedSignal, slotUsedSignal, stateQuery } from './messages';
 
 /** How long a delivery waits for its slot before asking the limiter again (a limiter restarted meanwhile). */
 const SLOT_WAIT = '15m';
+
+/**
+ * The patch after which a delivery tells its limiter when each granted send left, so the limiter counts sends rather
+ * than grants (see send-limiter.ts). Decided once per run.
+ */
+const REPORT_SENDS = 'delivery-reports-sends';
 
 // Temporal owns every retry: the sender classifies, these policies decide. A 400 is final; 429s arrive with
 // nextRetryDelay; 5xx and network errors back off without an attempt limit, because a lost resolve leaves a
@@ -38,6 +45,7 @@ const { sendPagerDutyEvent } = proxyActivities<ReturnType<typeof createActivitie
  * Its workflow ID is the alert's identity, so the alert is delivered once whoever starts it and however often.
  */
 export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<DeliveryState> {
+  const reportSends = patched(REPORT_SENDS);
   const state: DeliveryState = {
     applianceId: input.applianceId,
     alertId: input.alert.id,
@@ -78,9 +86,12 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
     state.clearedSeen = true;
   });
 
-  /** Waits for a send slot from the routing key's limiter, so no replica's sends push the key over its limit. */
-  async function takeSlot(action: DeliveryAction): Promise<void> {
-    if (!input.limiterId) return;
+  /**
+   * Waits for a send slot from the routing key's limiter, so no replica's sends push the key over its limit; answers
+   * whether a slot was granted (and must be reported by `reportSend`).
+   */
+  async function takeSlot(action: DeliveryAction): Promise<boolean> {
+    if (!input.limiterId) return false;
     const priority: SendPriority = action === 'resolve' || input.alert.severity.toLowerCase() === 'critical' ? 0 : 1;
     slotGranted = false;
     for (;;) {
@@ -88,18 +99,30 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
         await getExternalWorkflowHandle(input.limiterId).signal(requestSlotSignal, { workflowId: workflowInfo().workflowId, priority });
       } catch {
         log.warn('routing key limiter not found; sending without waiting for a slot', { ...logFields, limiterId: input.limiterId });
-        return;
+        return false;
       }
-      if (await condition(() => slotGranted, SLOT_WAIT)) return;
+      if (await condition(() => slotGranted, SLOT_WAIT)) return true;
     }
   }
 
+  /** Tells the limiter the granted send left (or failed for good), so it counts the send instead of the grant. */
+  async function reportSend(granted: boolean): Promise<void> {
+    if (!reportSends || !granted || !input.limiterId) return;
+    // A limiter that is gone counts the grant as a send after a while by itself.
+    await getExternalWorkflowHandle(input.limiterId)
+      .signal(slotUsedSignal, { workflowId: workflowInfo().workflowId, sentAt: Date.now() })
+      .catch(() => undefined);
+  }
+
   const event = { applianceId: input.applianceId, applianceHost: input.applianceHost };
+  let triggerSlot = false;
   try {
-    await takeSlot('trigger');
+    triggerSlot = await takeSlot('trigger');
     await sendPagerDutyEvent({ ...event, action: 'trigger', alert: input.alert });
+    await reportSend(triggerSlot);
     log.info('incident triggered', logFields);
   } catch (err) {
+    await reportSend(triggerSlot);
     state.error = failureMessage(err);
     enter('failed');
     log.error('PagerDuty trigger failed for good', { ...logFields, error: state.error });
@@ -113,8 +136,9 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
   // so PagerDuty never sees the resolve first.
   await condition(() => clearedAlert !== undefined);
   enter('resolving');
-  await takeSlot('resolve');
+  const resolveSlot = await takeSlot('resolve');
   await sendPagerDutyEvent({ ...event, action: 'resolve', alert: clearedAlert ?? input.alert });
+  await reportSend(resolveSlot);
   log.info('incident resolved', logFields);
   enter('resolved');
   return state;

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { AlertRecord, DeliveryState, PollerSettings, PollerStatus, SlotRequest } from '../shared/types';
+import type { AlertRecord, DeliveryState, PollerSettings, PollerStatus, SlotRequest, SlotUse } from '../shared/types';
 
 /** Asks a poller to poll now instead of at the end of its interval. */
 export const forcePollSignal = defineSignal('forcePoll');
@@ -27,6 +27,9 @@ export const limiterSettingsSignal = defineSignal<[{ perMinute: number }]>('limi
 
 /** Lets a delivery send one event now. */
 export const slotGrantedSignal = defineSignal('slotGranted');
+
+/** Tells a routing key's limiter that a granted slot was used (or given up), so it counts the send, not the grant. */
+export const slotUsedSignal = defineSignal<[SlotUse]>('slotUsed');
 
 /** Tells a delivery workflow that OneView cleared its alert. */
 export const alertClearedSignal = defineSignal<[AlertRecord]>('alertCleared');

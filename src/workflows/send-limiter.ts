@@ -1,14 +1,26 @@
-import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { LimiterInput, SlotRequest } from '../shared/types';
-import { limiterSettingsSignal, requestSlotSignal, slotGrantedSignal } from './messages';
+import { limiterSettingsSignal, requestSlotSignal, slotGrantedSignal, slotUsedSignal } from './messages';
 
 /**
  * PagerDuty's window is 60 s of *arrival* times; grants are spread from our side, and a burst of sends can take a few
  * seconds to arrive, so the limiter counts a slightly longer window to keep any 60 s of arrivals under the limit.
  */
 const WINDOW_MS = 65_000;
-/** Grants before a fresh run; each grant costs the limiter's history about three events. */
+/** Grants before a fresh run; each grant costs the limiter's history about three events (five with send reports). */
 const GRANTS_PER_RUN = 1000;
+/**
+ * A grant never reported as used (its delivery was terminated, or runs code from before the reports) is counted as a
+ * send made when this much time has passed, so a lost report holds its slot for a while instead of forever.
+ */
+const OUTSTANDING_MAX_MS = 5 * 60_000;
+
+/**
+ * The patch after which the limiter counts sends, not grants: a grant stays outstanding until its delivery reports
+ * the send, and outstanding grants count against every window. Counting grants let a storm's late sends into windows
+ * that were already full (265 429s at 100/min: BENCHMARKS.md). Decided once per run.
+ */
+export const COUNT_SENDS = 'limiter-counts-sends';
 
 /**
  * The rate limiter of one PagerDuty routing key, shared by every worker replica: deliveries ask for a slot, the limiter
@@ -17,11 +29,21 @@ const GRANTS_PER_RUN = 1000;
  * keeps a storm from drawing any 429 while the first pages still go out at once.
  */
 export async function pagerDutyLimiterWorkflow(input: LimiterInput): Promise<void> {
+  const countSends = patched(COUNT_SENDS);
   let perMinute = input.perMinute;
   const waiting: (SlotRequest & { seq: number })[] = [...(input.waiting ?? [])];
   const recent: number[] = [...(input.recentGrants ?? [])];
+  const outstanding = new Map<string, number>(input.outstanding ?? []);
   let seq = input.seq ?? 0;
   let grantedThisRun = 0;
+  let reports = 0;
+
+  /** Adds a send time to the window, keeping it sorted (reports arrive in any order). */
+  const countSend = (at: number) => {
+    let i = recent.length;
+    while (i > 0 && recent[i - 1]! > at) i--;
+    recent.splice(i, 0, at);
+  };
 
   setHandler(requestSlotSignal, (request) => {
     // A delivery that asks again (after a timeout or a replay) keeps its place.
@@ -30,21 +52,40 @@ export async function pagerDutyLimiterWorkflow(input: LimiterInput): Promise<voi
   setHandler(limiterSettingsSignal, (settings) => {
     perMinute = settings.perMinute;
   });
+  setHandler(slotUsedSignal, (use) => {
+    if (countSends && outstanding.delete(use.workflowId)) {
+      countSend(use.sentAt);
+      reports++;
+    }
+  });
 
   for (;;) {
     await condition(() => waiting.length > 0);
     const now = Date.now();
+    for (const [id, grantedAt] of outstanding) {
+      if (grantedAt <= now - OUTSTANDING_MAX_MS) {
+        outstanding.delete(id);
+        countSend(now);
+      }
+    }
     while (recent.length > 0 && recent[0]! <= now - WINDOW_MS) recent.shift();
     const allowed = Math.max(1, perMinute - 1);
-    if (recent.length >= allowed) {
-      // Wake when the oldest grant leaves the window (or earlier, for a settings change).
-      await condition(() => false, Math.max(1, recent[0]! + WINDOW_MS - now));
+    if (recent.length + outstanding.size >= allowed) {
+      // Wake when the oldest send leaves the window or the oldest outstanding grant expires, or at a report: it frees
+      // nothing itself (a slot moves from outstanding to the window) but gives the window an earlier end.
+      const oldestOutstanding = Math.min(...outstanding.values());
+      const wake = Math.min(recent.length > 0 ? recent[0]! + WINDOW_MS : Infinity, oldestOutstanding + OUTSTANDING_MAX_MS);
+      const seen = reports;
+      await condition(() => reports !== seen, Math.max(1, wake - now));
       continue;
     }
-    const burst = allowed - recent.length;
+    const burst = allowed - recent.length - outstanding.size;
     waiting.sort((a, b) => a.priority - b.priority || a.seq - b.seq);
     const batch = waiting.splice(0, burst);
-    for (let i = 0; i < batch.length; i++) recent.push(now);
+    for (const request of batch) {
+      if (countSends) outstanding.set(request.workflowId, now);
+      else recent.push(now);
+    }
     grantedThisRun += batch.length;
     await Promise.all(
       batch.map((request) =>
@@ -54,7 +95,14 @@ export async function pagerDutyLimiterWorkflow(input: LimiterInput): Promise<voi
     );
     if (grantedThisRun >= GRANTS_PER_RUN || workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof pagerDutyLimiterWorkflow>({ perMinute, waiting, recentGrants: recent, granted: (input.granted ?? 0) + grantedThisRun, seq });
+      await continueAsNew<typeof pagerDutyLimiterWorkflow>({
+        perMinute,
+        waiting,
+        recentGrants: recent,
+        ...(outstanding.size > 0 ? { outstanding: [...outstanding] } : {}),
+        granted: (input.granted ?? 0) + grantedThisRun,
+        seq,
+      });
     }
   }
 }

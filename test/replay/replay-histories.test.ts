@@ -40,6 +40,18 @@ test('poller histories from before and after the local-activity patch are both o
   expect(markers('poller-first-run-continued-as-new.binpb')).toEqual(expect.arrayContaining(['core_patch', 'core_local_activity']));
 });
 
+test('delivery and limiter histories from before and after send reports are both on file', () => {
+  const events = (file: string) => histories.find((h) => h.file === file)!.history.events!;
+  const signalsIn = (file: string) => events(file).flatMap((e) => (e.workflowExecutionSignaledEventAttributes ? [e.workflowExecutionSignaledEventAttributes.signalName] : []));
+  const signalsOut = (file: string) =>
+    events(file).flatMap((e) => (e.signalExternalWorkflowExecutionInitiatedEventAttributes ? [e.signalExternalWorkflowExecutionInitiatedEventAttributes.signalName] : []));
+  // Limiters that counted grants, and deliveries that never reported a send, must still replay.
+  expect(signalsIn('limiter-before-send-reports.binpb')).not.toContain('slotUsed');
+  expect(signalsOut('delivery-triggered-resolved-before-send-reports.binpb')).not.toContain('slotUsed');
+  expect(signalsIn('limiter.binpb')).toContain('slotUsed');
+  expect(signalsOut('delivery-triggered-resolved.binpb').filter((n) => n === 'slotUsed')).toHaveLength(2);
+});
+
 test.each(histories.map(({ file }) => file))('%s replays against the current workflow code', async (file) => {
   const { history } = histories.find((h) => h.file === file)!;
   await expect(Worker.runReplayHistory(replayOptions(), history, file)).resolves.toBeUndefined();
