@@ -23,9 +23,9 @@ const OUTSTANDING_MAX_MS = 5 * 60_000;
 export const COUNT_SENDS = 'limiter-counts-sends';
 
 /**
- * The rate limiter of one PagerDuty routing key, shared by every worker replica: deliveries ask for a slot, the limiter
- * grants at most `perMinute - 1` per 65 s window (spare room for send-time jitter), resolves and Critical triggers
- * first, oldest first within a priority. PagerDuty limits each integration key over a sliding 60 s window, so this
+ * The rate limiter of one PagerDuty routing key, shared by every worker replica: deliveries ask for a slot and report
+ * the send; sends in the last 65 s plus grants not yet reported stay below `perMinute` (spare room for send-time
+ * jitter), resolves and Critical triggers first, oldest first within a priority. PagerDuty limits each integration key over a sliding 60 s window, so this
  * keeps a storm from drawing any 429 while the first pages still go out at once.
  */
 export async function pagerDutyLimiterWorkflow(input: LimiterInput): Promise<void> {
