@@ -9,6 +9,7 @@ import { ProcWatch } from './support/proc';
 import { mapLimit } from './support/processes';
 import { say } from './support/report';
 import type { ScenarioContext, ScenarioResult } from './support/scenario';
+import { QUIET_BUNDLE_LOGGER } from '../test/support/quiet-bundle-logger';
 import { TEMPORAL_SERVER_NOTE, startTemporal } from './support/stack';
 import { round } from './support/stats';
 
@@ -19,7 +20,7 @@ export async function floorScenario(ctx: ScenarioContext): Promise<ScenarioResul
   const count = Number(process.env.BENCH_FLOOR_WORKFLOWS ?? (ctx.quick ? 100 : 2000));
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('./support/floor-workflows'),
-    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} },
+    logger: QUIET_BUNDLE_LOGGER,
   });
   const variants: Record<string, unknown> = {};
   for (const workflowType of VARIANTS) {

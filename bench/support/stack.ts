@@ -9,6 +9,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { request } from 'undici';
 import { controls } from '../../simulators/control-client';
 import { findTemporalExecutable } from '../../scripts/temporal-binaries';
+import { QUIET_BUNDLE_LOGGER } from '../../test/support/quiet-bundle-logger';
 import { bridgeDataConverter, FAILURE_CONVERTER_PATH } from '../../src/client/data-converter';
 import { pollerStatus } from '../../src/client/poller-operations';
 import { BRIDGE_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
@@ -40,7 +41,7 @@ export async function workflowBundle(): Promise<string> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../../src/workflows'),
     failureConverterPath: FAILURE_CONVERTER_PATH,
-    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} },
+    logger: QUIET_BUNDLE_LOGGER,
   });
   bundlePath = join(SCRATCH, 'workflow-bundle.js');
   writeFileSync(bundlePath, code);

@@ -1,8 +1,8 @@
-import { progressHeartbeat } from './progress-heartbeat';
 import type { Client } from '@temporalio/client';
 import { alertIdFromUri } from '../shared/alert-record';
 import type { ListOpenDeliveriesInput } from '../shared/types';
 import { alertWorkflowId } from '../shared/workflow-ids';
+import { progressHeartbeat } from './progress-heartbeat';
 
 /**
  * Ids of the alerts of an appliance whose delivery workflow is still running (triggered, waiting for the clear), read

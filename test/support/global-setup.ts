@@ -6,6 +6,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { findTemporalExecutable } from '../../scripts/temporal-binaries';
 import { FAILURE_CONVERTER_PATH } from '../../src/client/data-converter';
 import { BRIDGE_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
+import { QUIET_BUNDLE_LOGGER } from './quiet-bundle-logger';
 
 /** Starts one in-memory Temporal dev server on a free loopback port for the whole run, and bundles workflows once. */
 export default async function globalSetup(): Promise<void> {
@@ -20,7 +21,7 @@ export default async function globalSetup(): Promise<void> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../../src/workflows'),
     failureConverterPath: FAILURE_CONVERTER_PATH,
-    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} },
+    logger: QUIET_BUNDLE_LOGGER,
   });
   const bundlePath = join(mkdtempSync(join(tmpdir(), 'bridge-test-')), 'workflow-bundle.js');
   writeFileSync(bundlePath, code);
