@@ -11,6 +11,7 @@ import type {
 import { ApplianceRegistry } from './appliance-registry';
 import { createBridgeMetrics, type BridgeMetrics } from './bridge-metrics';
 import { fetchAlertChanges } from './fetch-alert-changes';
+import { LimiterSlots } from './limiter-slots';
 import { listOpenDeliveries } from './list-open-deliveries';
 import { testConnection } from './test-connection';
 import { PagerDutySender } from './pagerduty/pagerduty-sender';
@@ -23,6 +24,8 @@ import { atBoundary } from './to-application-failure';
 export interface ActivityDeps {
   /** Temporal client for visibility queries (reconciliation). */
   client: Client;
+  /** Send slots of the routing keys' limiters, asked over the same client. */
+  slots: LimiterSlots;
   registry: ApplianceRegistry;
   sender: PagerDutySender;
   metrics: BridgeMetrics;
@@ -37,6 +40,7 @@ export function createActivityDeps(
 ): ActivityDeps {
   return {
     client,
+    slots: new LimiterSlots(client),
     registry: new ApplianceRegistry(config.appliances),
     sender: new PagerDutySender(config.pagerDuty.eventsUrl),
     metrics,

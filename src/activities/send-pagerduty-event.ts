@@ -3,6 +3,7 @@ import type { SendPagerDutyEventInput, SendPagerDutyEventResult } from '../share
 import type { ApplianceRegistry } from './appliance-registry';
 import type { BridgeMetrics } from './bridge-metrics';
 import { BridgeError, ErrorCode } from './errors';
+import type { LimiterSlots, SlotOutcome } from './limiter-slots';
 import { buildEvent } from './pagerduty/build-event';
 import type { PagerDutySender, SendOutcome } from './pagerduty/pagerduty-sender';
 import { type PagerDutyRetryPolicy, backoffDelayMs, rateLimitDelayMs } from './pagerduty/retry-delay';
@@ -14,11 +15,13 @@ export interface SendDeps {
   sender: PagerDutySender;
   metrics: BridgeMetrics;
   retry: PagerDutyRetryPolicy;
+  slots: LimiterSlots;
 }
 
 /**
- * Builds, checks and sends one trigger or resolve. Any outcome but "accepted" is thrown as a typed error carrying the
- * wait before the next attempt; Temporal does the retrying.
+ * Takes a slot from the routing key's limiter, then builds, checks and sends one trigger or resolve. A full window
+ * returns "queued" without sending; any send outcome but "accepted" is thrown as a typed error carrying the wait before
+ * the next attempt; Temporal does the retrying.
  */
 export async function sendPagerDutyEvent(deps: SendDeps, input: SendPagerDutyEventInput): Promise<SendPagerDutyEventResult> {
   const appliance = deps.registry.config(input.applianceId);
@@ -30,7 +33,21 @@ export async function sendPagerDutyEvent(deps: SendDeps, input: SendPagerDutyEve
     log.error('refusing to send an invalid PagerDuty event (a bug in the bridge)', { appliance: input.applianceId, alertId: input.alert.id, requestId: input.alert.requestId, problems });
     throw new BridgeError(ErrorCode.pagerDutyRejected, `built an invalid ${input.action} event: ${problems.join('; ')}`);
   }
+  // The delivery's workflow ID names the slot, so a retried send finds the slot it already holds.
+  const workflowId = activityInfo().workflowExecution?.workflowId ?? '';
+  let slot: SlotOutcome = 'unlimited';
+  const limiter = input.slot;
+  if (limiter && workflowId) {
+    slot = await deps.slots.take(limiter, workflowId);
+    deps.metrics.sendSlots.inc({ ...labels, outcome: slot });
+    if (slot === 'queued') return { queued: true };
+    if (slot === 'unlimited') log.warn('routing key limiter not found; sending without waiting for a slot', { appliance: input.applianceId, alertId: input.alert.id, limiterId: limiter.limiterId });
+  }
   const outcome = await deps.sender.send(event);
+  // The limiter counts the send once it left, whatever PagerDuty answered, except an answer that will be retried:
+  // the retry keeps the slot.
+  const final = outcome.kind === 'accepted' || outcome.kind === 'rejected';
+  if (final && slot === 'granted' && limiter) await deps.slots.reportUsed(limiter.limiterId, workflowId, Date.now());
   if (outcome.kind === 'accepted') {
     deps.metrics.alertsSent.inc(labels);
     // End to end: from the change on the appliance (creation or clear) to PagerDuty's 202.

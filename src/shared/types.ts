@@ -76,6 +76,20 @@ export interface SlotRequest {
   priority: SendPriority;
 }
 
+/**
+ * The limiter's answer to a `takeSlot` update: send now, or wait for `slotGranted` (the window is full or others wait
+ * first).
+ */
+export type SlotAnswer = 'granted' | 'queued';
+
+/** The routing-key limiter a send must take its slot from, carried to the send activity. */
+export interface SendSlot {
+  limiterId: string;
+  priority: SendPriority;
+  /** The limiter already granted this delivery's slot by signal: send without asking again. */
+  granted?: boolean;
+}
+
 /** A delivery's report that it used its slot: when its send left (workflow time, at or after PagerDuty got it). */
 export interface SlotUse {
   workflowId: string;
@@ -213,12 +227,15 @@ export interface SendPagerDutyEventInput {
   applianceId: string;
   applianceHost: string;
   alert: AlertRecord;
+  /** Take a slot from this limiter before sending (deliveries from patch send-takes-slot on). */
+  slot?: SendSlot;
 }
 
-/** Result of `sendPagerDutyEvent` once PagerDuty accepted the event. */
-export interface SendPagerDutyEventResult {
-  dedupKey: string;
-}
+/**
+ * Result of `sendPagerDutyEvent`: PagerDuty accepted the event, or the limiter queued the send and will signal
+ * `slotGranted` to the delivery (nothing was sent).
+ */
+export type SendPagerDutyEventResult = { dedupKey: string } | { queued: true };
 
 /** Lifecycle of one alert's delivery, as the `state` query reports it. */
 export type DeliveryPhase = 'triggering' | 'triggered' | 'resolving' | 'resolved' | 'failed';

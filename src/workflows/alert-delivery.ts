@@ -26,6 +26,13 @@ const SLOT_WAIT = '15m';
  */
 const REPORT_SENDS = 'delivery-reports-sends';
 
+/**
+ * The patch after which the send activity takes the slot from the limiter itself (an update, answered at once) and
+ * reports the send, instead of the delivery signalling and waiting: a free slot then costs no workflow task, which
+ * was most of the push path's latency with the limiter on (BENCHMARKS.md). Decided once per run.
+ */
+const SEND_TAKES_SLOT = 'send-takes-slot';
+
 // Temporal owns every retry: the sender classifies, these policies decide. A 400 is final; 429s arrive with
 // nextRetryDelay; 5xx and network errors back off without an attempt limit, because a lost resolve leaves a
 // page open forever.
@@ -46,6 +53,7 @@ const { sendPagerDutyEvent } = proxyActivities<ReturnType<typeof createActivitie
  */
 export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<DeliveryState> {
   const reportSends = patched(REPORT_SENDS);
+  const sendTakesSlot = reportSends && patched(SEND_TAKES_SLOT);
   const state: DeliveryState = {
     applianceId: input.applianceId,
     alertId: input.alert.id,
@@ -92,7 +100,7 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
    */
   async function takeSlot(action: DeliveryAction): Promise<boolean> {
     if (!input.limiterId) return false;
-    const priority: SendPriority = action === 'resolve' || input.alert.severity.toLowerCase() === 'critical' ? 0 : 1;
+    const priority = priorityOf(action, input);
     slotGranted = false;
     for (;;) {
       try {
@@ -114,12 +122,32 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
       .catch(() => undefined);
   }
 
+  /**
+   * Sends one event, its slot taken by the send activity: a full window answers "queued" and the limiter's
+   * `slotGranted` signal says when to send.
+   */
+  async function sendWithSlot(action: DeliveryAction, alert: AlertRecord): Promise<void> {
+    const limiterId = input.limiterId;
+    slotGranted = false;
+    for (;;) {
+      const slot = limiterId ? { slot: { limiterId, priority: priorityOf(action, input), ...(slotGranted ? { granted: true } : {}) } } : {};
+      const result = await sendPagerDutyEvent({ ...event, action, alert, ...slot });
+      if (!('queued' in result)) return;
+      // Not granted within the wait (a limiter restarted meanwhile): the next attempt asks again.
+      await condition(() => slotGranted, SLOT_WAIT);
+    }
+  }
+
   const event = { applianceId: input.applianceId, applianceHost: input.applianceHost };
   let triggerSlot = false;
   try {
-    triggerSlot = await takeSlot('trigger');
-    await sendPagerDutyEvent({ ...event, action: 'trigger', alert: input.alert });
-    await reportSend(triggerSlot);
+    if (sendTakesSlot) {
+      await sendWithSlot('trigger', input.alert);
+    } else {
+      triggerSlot = await takeSlot('trigger');
+      await sendPagerDutyEvent({ ...event, action: 'trigger', alert: input.alert });
+      await reportSend(triggerSlot);
+    }
     log.info('incident triggered', logFields);
   } catch (err) {
     await reportSend(triggerSlot);
@@ -136,12 +164,21 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
   // so PagerDuty never sees the resolve first.
   await condition(() => clearedAlert !== undefined);
   enter('resolving');
-  const resolveSlot = await takeSlot('resolve');
-  await sendPagerDutyEvent({ ...event, action: 'resolve', alert: clearedAlert ?? input.alert });
-  await reportSend(resolveSlot);
+  if (sendTakesSlot) {
+    await sendWithSlot('resolve', clearedAlert ?? input.alert);
+  } else {
+    const resolveSlot = await takeSlot('resolve');
+    await sendPagerDutyEvent({ ...event, action: 'resolve', alert: clearedAlert ?? input.alert });
+    await reportSend(resolveSlot);
+  }
   log.info('incident resolved', logFields);
   enter('resolved');
   return state;
+}
+
+/** Resolves and Critical triggers go first. */
+function priorityOf(action: DeliveryAction, input: AlertDeliveryInput): SendPriority {
+  return action === 'resolve' || input.alert.severity.toLowerCase() === 'critical' ? 0 : 1;
 }
 
 /** The line the Web UI shows under a delivery: what the alert is and where its delivery stands. */

@@ -1,5 +1,5 @@
-import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { AlertRecord, DeliveryState, PollerSettings, PollerStatus, SlotRequest, SlotUse } from '../shared/types';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { AlertRecord, DeliveryState, PollerSettings, PollerStatus, SlotAnswer, SlotRequest, SlotUse } from '../shared/types';
 
 /** Asks a poller to poll now instead of at the end of its interval. */
 export const forcePollSignal = defineSignal('forcePoll');
@@ -21,6 +21,13 @@ export const statusQuery = defineQuery<PollerStatus>('status');
 
 /** Asks a routing key's limiter for a send slot; answered by `slotGranted` to the requesting workflow. */
 export const requestSlotSignal = defineSignal<[SlotRequest]>('requestSlot');
+
+/**
+ * Asks a routing key's limiter for a send slot and answers at once: granted (send now; a delivery that holds a slot
+ * gets it again) or queued (`slotGranted` follows). Sent by the send activity, so a free slot costs the delivery no
+ * workflow task.
+ */
+export const takeSlotUpdate = defineUpdate<SlotAnswer, [SlotRequest]>('takeSlot');
 
 /** Changes a limiter's rate (sent by every worker at boot). */
 export const limiterSettingsSignal = defineSignal<[{ perMinute: number }]>('limiterSettings');

@@ -1,6 +1,6 @@
 import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, patched, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { LimiterInput, SlotRequest } from '../shared/types';
-import { limiterSettingsSignal, requestSlotSignal, slotGrantedSignal, slotUsedSignal } from './messages';
+import type { LimiterInput, SlotAnswer, SlotRequest } from '../shared/types';
+import { limiterSettingsSignal, requestSlotSignal, slotGrantedSignal, slotUsedSignal, takeSlotUpdate } from './messages';
 
 /**
  * PagerDuty's window is 60 s of *arrival* times; grants are spread from our side, and a burst of sends can take a few
@@ -23,6 +23,13 @@ const OUTSTANDING_MAX_MS = 5 * 60_000;
 export const COUNT_SENDS = 'limiter-counts-sends';
 
 /**
+ * The patch after which the limiter answers `takeSlot` updates (the send activity asks, so a free slot costs the
+ * delivery no workflow task) and signals a delivery that asks again for a slot it holds instead of queueing it for a
+ * second one. Decided once per run.
+ */
+export const ANSWER_UPDATES = 'limiter-answers-take-slot';
+
+/**
  * The rate limiter of one PagerDuty routing key, shared by every worker replica: deliveries ask for a slot and report
  * the send; sends in the last 65 s plus grants not yet reported stay below `perMinute` (spare room for send-time
  * jitter), resolves and Critical triggers first, oldest first within a priority. PagerDuty limits each integration key over a sliding 60 s window, so this
@@ -30,10 +37,13 @@ export const COUNT_SENDS = 'limiter-counts-sends';
  */
 export async function pagerDutyLimiterWorkflow(input: LimiterInput): Promise<void> {
   const countSends = patched(COUNT_SENDS);
+  const answersUpdates = patched(ANSWER_UPDATES);
   let perMinute = input.perMinute;
   const waiting: (SlotRequest & { seq: number })[] = [...(input.waiting ?? [])];
   const recent: number[] = [...(input.recentGrants ?? [])];
   const outstanding = new Map<string, number>(input.outstanding ?? []);
+  /** Deliveries that asked by signal for a slot they already hold (their grant signal was lost, or came by update). */
+  const regrants: string[] = [];
   let seq = input.seq ?? 0;
   let grantedThisRun = 0;
   let reports = 0;
@@ -44,10 +54,45 @@ export async function pagerDutyLimiterWorkflow(input: LimiterInput): Promise<voi
     while (i > 0 && recent[i - 1]! > at) i--;
     recent.splice(i, 0, at);
   };
+  /** Expires old sends and lost grants; answers how many more grants the window takes now. */
+  const room = (now: number): number => {
+    for (const [id, grantedAt] of outstanding) {
+      if (grantedAt <= now - OUTSTANDING_MAX_MS) {
+        outstanding.delete(id);
+        countSend(now);
+      }
+    }
+    while (recent.length > 0 && recent[0]! <= now - WINDOW_MS) recent.shift();
+    return Math.max(1, perMinute - 1) - recent.length - outstanding.size;
+  };
+  const grant = (workflowId: string, now: number) => {
+    if (countSends) outstanding.set(workflowId, now);
+    else recent.push(now);
+    grantedThisRun++;
+  };
+  /** A delivery that asks again (after a timeout or a replay) keeps its place. */
+  const enqueue = (request: SlotRequest) => {
+    if (!waiting.some((w) => w.workflowId === request.workflowId)) waiting.push({ ...request, seq: seq++ });
+  };
+  const timeForFreshRun = () => grantedThisRun >= GRANTS_PER_RUN || workflowInfo().continueAsNewSuggested;
 
   setHandler(requestSlotSignal, (request) => {
-    // A delivery that asks again (after a timeout or a replay) keeps its place.
-    if (!waiting.some((w) => w.workflowId === request.workflowId)) waiting.push({ ...request, seq: seq++ });
+    if (answersUpdates && outstanding.has(request.workflowId)) {
+      if (!regrants.includes(request.workflowId)) regrants.push(request.workflowId);
+    } else {
+      enqueue(request);
+    }
+  });
+  setHandler(takeSlotUpdate, (request): SlotAnswer => {
+    const now = Date.now();
+    // A retried send keeps its slot; a free slot is granted at once unless others are already waiting for one.
+    if (countSends && outstanding.has(request.workflowId)) return 'granted';
+    if (waiting.length === 0 && room(now) > 0) {
+      grant(request.workflowId, now);
+      return 'granted';
+    }
+    enqueue(request);
+    return 'queued';
   });
   setHandler(limiterSettingsSignal, (settings) => {
     perMinute = settings.perMinute;
@@ -60,40 +105,33 @@ export async function pagerDutyLimiterWorkflow(input: LimiterInput): Promise<voi
   });
 
   for (;;) {
-    await condition(() => waiting.length > 0);
-    const now = Date.now();
-    for (const [id, grantedAt] of outstanding) {
-      if (grantedAt <= now - OUTSTANDING_MAX_MS) {
-        outstanding.delete(id);
-        countSend(now);
+    await condition(() => waiting.length > 0 || regrants.length > 0 || (answersUpdates && timeForFreshRun()));
+    if (regrants.length > 0) {
+      await Promise.all(regrants.splice(0).map((id) => getExternalWorkflowHandle(id).signal(slotGrantedSignal).catch(() => undefined)));
+    }
+    if (waiting.length > 0) {
+      const now = Date.now();
+      const free = room(now);
+      if (free <= 0) {
+        // Wake when the oldest send leaves the window or the oldest outstanding grant expires, or at a report: it
+        // frees nothing itself (a slot moves from outstanding to the window) but gives the window an earlier end.
+        const oldestOutstanding = Math.min(...outstanding.values());
+        const wake = Math.min(recent.length > 0 ? recent[0]! + WINDOW_MS : Infinity, oldestOutstanding + OUTSTANDING_MAX_MS);
+        const seen = reports;
+        await condition(() => reports !== seen || regrants.length > 0, Math.max(1, wake - now));
+        continue;
       }
+      waiting.sort((a, b) => a.priority - b.priority || a.seq - b.seq);
+      const batch = waiting.splice(0, free);
+      for (const request of batch) grant(request.workflowId, now);
+      await Promise.all(
+        batch.map((request) =>
+          // A delivery that finished or was terminated meanwhile no longer needs its slot.
+          getExternalWorkflowHandle(request.workflowId).signal(slotGrantedSignal).catch(() => undefined),
+        ),
+      );
     }
-    while (recent.length > 0 && recent[0]! <= now - WINDOW_MS) recent.shift();
-    const allowed = Math.max(1, perMinute - 1);
-    if (recent.length + outstanding.size >= allowed) {
-      // Wake when the oldest send leaves the window or the oldest outstanding grant expires, or at a report: it frees
-      // nothing itself (a slot moves from outstanding to the window) but gives the window an earlier end.
-      const oldestOutstanding = Math.min(...outstanding.values());
-      const wake = Math.min(recent.length > 0 ? recent[0]! + WINDOW_MS : Infinity, oldestOutstanding + OUTSTANDING_MAX_MS);
-      const seen = reports;
-      await condition(() => reports !== seen, Math.max(1, wake - now));
-      continue;
-    }
-    const burst = allowed - recent.length - outstanding.size;
-    waiting.sort((a, b) => a.priority - b.priority || a.seq - b.seq);
-    const batch = waiting.splice(0, burst);
-    for (const request of batch) {
-      if (countSends) outstanding.set(request.workflowId, now);
-      else recent.push(now);
-    }
-    grantedThisRun += batch.length;
-    await Promise.all(
-      batch.map((request) =>
-        // A delivery that finished or was terminated meanwhile no longer needs its slot.
-        getExternalWorkflowHandle(request.workflowId).signal(slotGrantedSignal).catch(() => undefined),
-      ),
-    );
-    if (grantedThisRun >= GRANTS_PER_RUN || workflowInfo().continueAsNewSuggested) {
+    if (timeForFreshRun()) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof pagerDutyLimiterWorkflow>({
         perMinute,

@@ -48,8 +48,21 @@ test('delivery and limiter histories from before and after send reports are both
   // Limiters that counted grants, and deliveries that never reported a send, must still replay.
   expect(signalsIn('limiter-before-send-reports.binpb')).not.toContain('slotUsed');
   expect(signalsOut('delivery-triggered-resolved-before-send-reports.binpb')).not.toContain('slotUsed');
-  expect(signalsIn('limiter.binpb')).toContain('slotUsed');
-  expect(signalsOut('delivery-triggered-resolved.binpb').filter((n) => n === 'slotUsed')).toHaveLength(2);
+  expect(signalsIn('limiter-slot-signals.binpb')).toContain('slotUsed');
+  expect(signalsOut('delivery-triggered-resolved-slot-signals.binpb').filter((n) => n === 'slotUsed')).toHaveLength(2);
+});
+
+test('delivery and limiter histories from before and after the send activity took its slot are both on file', () => {
+  const events = (file: string) => histories.find((h) => h.file === file)!.history.events!;
+  const signalsOut = (file: string) =>
+    events(file).flatMap((e) => (e.signalExternalWorkflowExecutionInitiatedEventAttributes ? [e.signalExternalWorkflowExecutionInitiatedEventAttributes.signalName] : []));
+  const updates = (file: string) => events(file).flatMap((e) => (e.workflowExecutionUpdateAcceptedEventAttributes ? [e.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest?.input?.name] : []));
+  // Deliveries that signal for their slot and limiters that only take signals must still replay.
+  expect(signalsOut('delivery-triggered-resolved-slot-signals.binpb')).toContain('requestSlot');
+  expect(updates('limiter-slot-signals.binpb')).toEqual([]);
+  // Now the send activity asks by update and reports by signal: the delivery itself signals nobody.
+  expect(signalsOut('delivery-triggered-resolved.binpb')).toEqual([]);
+  expect(updates('limiter.binpb')).toContain('takeSlot');
 });
 
 test.each(histories.map(({ file }) => file))('%s replays against the current workflow code', async (file) => {
