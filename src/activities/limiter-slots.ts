@@ -15,9 +15,15 @@ export interface LimiterSlotsOptions {
   maxUpdatesInFlight: number;
   /** How long an update may take before the send queues by signal instead (the limiter's worker is busy or gone). */
   updateTimeoutMs: number;
+  /**
+   * How long the queueing signal may take before the attempt fails and is retried. Both bounds together stay inside
+   * the send activity's 15 s start-to-close: in a storm a limiter takes signals slowly (every signal and update of one
+   * workflow waits for its lock on the server), and an attempt that outlives its timeout is run again.
+   */
+  signalTimeoutMs: number;
 }
 
-const DEFAULTS: LimiterSlotsOptions = { maxUpdatesInFlight: 4, updateTimeoutMs: 5_000 };
+const DEFAULTS: LimiterSlotsOptions = { maxUpdatesInFlight: 4, updateTimeoutMs: 4_000, signalTimeoutMs: 4_000 };
 
 /**
  * Takes and reports send slots on the routing keys' limiters from inside the send activity: a free slot is one
@@ -55,7 +61,9 @@ export class LimiterSlots {
       }
     }
     try {
-      await handle.signal(requestSlotSignal, request);
+      // A signal that timed out here may still arrive: the limiter then grants by signal, and the retried attempt's
+      // update finds the slot held.
+      await this.client.withDeadline(Date.now() + this.options.signalTimeoutMs, () => handle.signal(requestSlotSignal, request));
       return 'queued';
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return 'unlimited';
@@ -63,10 +71,13 @@ export class LimiterSlots {
     }
   }
 
-  /** Tells the limiter the slot was used, so it counts the send instead of the grant. */
-  async reportUsed(limiterId: string, workflowId: string, sentAt: number): Promise<void> {
-    // A limiter that is gone or unreachable counts the grant as a send after a while by itself.
-    await this.client.workflow
+  /**
+   * Tells the limiter the slot was used, so it counts the send instead of the grant. Not awaited by the send: the
+   * event is out, and a send held up by a busy limiter would time out and be sent again. A report that never arrives
+   * (limiter gone, worker stopped) is counted as a send after 5 min by the limiter itself.
+   */
+  reportUsed(limiterId: string, workflowId: string, sentAt: number): void {
+    this.client.workflow
       .getHandle(limiterId)
       .signal(slotUsedSignal, { workflowId, sentAt })
       .catch(() => undefined);

@@ -47,7 +47,7 @@ export async function sendPagerDutyEvent(deps: SendDeps, input: SendPagerDutyEve
   // The limiter counts the send once it left, whatever PagerDuty answered, except an answer that will be retried:
   // the retry keeps the slot.
   const final = outcome.kind === 'accepted' || outcome.kind === 'rejected';
-  if (final && slot === 'granted' && limiter) await deps.slots.reportUsed(limiter.limiterId, workflowId, Date.now());
+  if (final && slot === 'granted' && limiter) deps.slots.reportUsed(limiter.limiterId, workflowId, Date.now());
   if (outcome.kind === 'accepted') {
     deps.metrics.alertsSent.inc(labels);
     // End to end: from the change on the appliance (creation or clear) to PagerDuty's 202.

@@ -2,7 +2,7 @@ import { type Client, type WorkflowHandle, WorkflowExecutionAlreadyStartedError,
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import { alertIdFromUri } from '../shared/alert-record';
-import { ALERT_SEVERITY, ALERT_STATE, APPLIANCE_ID, DELIVERY_STATE, RESOURCE_CATEGORY } from '../shared/search-attributes';
+import { ALERT_SEVERITY, ALERT_STATE, APPLIANCE_ID, DELIVERY_STATE, RESOURCE_CATEGORY, deliveryStartSearchAttributes } from '../shared/search-attributes';
 import type { AlertDeliveryInput, AlertRecord, DeliveryPhase, DeliveryState } from '../shared/types';
 import { alertWorkflowId } from '../shared/workflow-ids';
 import type { alertDeliveryWorkflow } from '../workflows/alert-delivery';
@@ -102,12 +102,13 @@ export async function resendAlert(
     const started = await client.workflow.start<typeof alertDeliveryWorkflow>('alertDeliveryWorkflow', {
       workflowId,
       taskQueue: description.taskQueue,
-      args: [input],
+      // A new run follows the current protocol whatever the last one did: attributes set at start, slot taken by the send.
+      args: [{ ...input, sendTakesSlot: true, ...(input.searchAttributes ? { searchAttributesAtStart: true } : {}) }],
       // The poller starts deliveries with REJECT_DUPLICATE, so no later poll starts this alert again while it runs; a
       // person resending it is the one case where a closed delivery ID is reused.
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
       staticSummary: `${input.alert.severity || 'Unknown'} alert ${input.alert.id} (appliance ${input.applianceId}), resent by an operator`,
-      ...(input.searchAttributes ? { typedSearchAttributes: [{ key: APPLIANCE_ID, value: input.applianceId }] } : {}),
+      ...(input.searchAttributes ? { typedSearchAttributes: deliveryStartSearchAttributes(input.applianceId, input.alert) } : {}),
     });
     return { workflowId, runId: started.firstExecutionRunId, previousStatus, taskQueue: description.taskQueue };
   } catch (err) {

@@ -1,4 +1,5 @@
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, type SearchAttributePair, SearchAttributeType } from '@temporalio/common';
+import type { AlertRecord } from './types';
 
 /** The appliance a poller or delivery belongs to. */
 export const APPLIANCE_ID = defineSearchAttributeKey('ApplianceId', SearchAttributeType.KEYWORD);
@@ -17,3 +18,18 @@ export const DELIVERY_STATE = defineSearchAttributeKey('DeliveryState', SearchAt
 
 /** Every custom search attribute the bridge uses; registered by workers at boot and by the registration script. */
 export const BRIDGE_SEARCH_ATTRIBUTES = [APPLIANCE_ID, ALERT_SEVERITY, ALERT_STATE, RESOURCE_CATEGORY, DELIVERY_STATE];
+
+/** What a delivery's search attributes say of its alert as first seen (severity, state, resource category). */
+export function alertSearchAttributes(applianceId: string, alert: AlertRecord): SearchAttributePair[] {
+  return [
+    { key: APPLIANCE_ID, value: applianceId },
+    { key: ALERT_SEVERITY, value: alert.severity || 'Unknown' },
+    { key: ALERT_STATE, value: alert.alertState || 'Active' },
+    { key: RESOURCE_CATEGORY, value: alert.resourceCategory || 'unknown' },
+  ];
+}
+
+/** The search attributes a delivery starts with: its alert as first seen, and phase `triggering`. */
+export function deliveryStartSearchAttributes(applianceId: string, alert: AlertRecord): SearchAttributePair[] {
+  return [...alertSearchAttributes(applianceId, alert), { key: DELIVERY_STATE, value: 'triggering' }];
+}

@@ -216,6 +216,14 @@ export interface AlertDeliveryInput {
   limiterId?: string;
   /** The namespace has the bridge's search attributes (ApplianceId, AlertSeverity, AlertState, ResourceCategory, DeliveryState): keep them current. */
   searchAttributes?: boolean;
+  /** The starter set the search attributes and phase `triggering` at start, so the delivery does not upsert them. */
+  searchAttributesAtStart?: boolean;
+  /**
+   * The send activity takes the slot from the limiter and reports the send. Set by the starter rather than decided by
+   * a patch, so a new delivery records no patch marker (each also upserts a search attribute); absent in deliveries
+   * started before, which keep signalling for their slot.
+   */
+  sendTakesSlot?: boolean;
 }
 
 /** PagerDuty event actions this product sends. */

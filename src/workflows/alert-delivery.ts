@@ -12,7 +12,7 @@ import {
 import type { createActivities } from '../activities';
 import { dedupKeyFor } from '../shared/dedup-key';
 import { FailureType } from '../shared/failure-types';
-import { ALERT_SEVERITY, ALERT_STATE, APPLIANCE_ID, DELIVERY_STATE, RESOURCE_CATEGORY } from '../shared/search-attributes';
+import { ALERT_STATE, DELIVERY_STATE, alertSearchAttributes } from '../shared/search-attributes';
 import type { AlertDeliveryInput, AlertRecord, DeliveryAction, DeliveryPhase, DeliveryState, SendPriority } from '../shared/types';
 import { failureMessage } from './failure-details';
 import { alertClearedSignal, requestSlotSignal, slotGrantedSignal, slotUsedSignal, stateQuery } from './messages';
@@ -25,13 +25,6 @@ const SLOT_WAIT = '15m';
  * than grants (see send-limiter.ts). Decided once per run.
  */
 const REPORT_SENDS = 'delivery-reports-sends';
-
-/**
- * The patch after which the send activity takes the slot from the limiter itself (an update, answered at once) and
- * reports the send, instead of the delivery signalling and waiting: a free slot then costs no workflow task, which
- * was most of the push path's latency with the limiter on (BENCHMARKS.md). Decided once per run.
- */
-const SEND_TAKES_SLOT = 'send-takes-slot';
 
 // Temporal owns every retry: the sender classifies, these policies decide. A 400 is final; 429s arrive with
 // nextRetryDelay; 5xx and network errors back off without an attempt limit, because a lost resolve leaves a
@@ -52,8 +45,10 @@ const { sendPagerDutyEvent } = proxyActivities<ReturnType<typeof createActivitie
  * Its workflow ID is the alert's identity, so the alert is delivered once whoever starts it and however often.
  */
 export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<DeliveryState> {
-  const reportSends = patched(REPORT_SENDS);
-  const sendTakesSlot = reportSends && patched(SEND_TAKES_SLOT);
+  // Deliveries whose send activity takes the slot (BENCHMARKS.md: it took the limiter off the push path's chain) are
+  // told so by their starter; the patch only decides for the deliveries started before.
+  const sendTakesSlot = input.sendTakesSlot === true;
+  const reportSends = sendTakesSlot || patched(REPORT_SENDS);
   const state: DeliveryState = {
     applianceId: input.applianceId,
     alertId: input.alert.id,
@@ -65,19 +60,13 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
   let slotGranted = false;
   // Carried on every log line of this delivery, so a webhook call's X-Request-ID finds the worker's lines too.
   const logFields = { appliance: input.applianceId, alertId: input.alert.id, ...(input.alert.requestId ? { requestId: input.alert.requestId } : {}) };
-  if (input.searchAttributes) {
-    upsertSearchAttributes([
-      { key: APPLIANCE_ID, value: input.applianceId },
-      { key: ALERT_SEVERITY, value: input.alert.severity || 'Unknown' },
-      { key: ALERT_STATE, value: input.alert.alertState || 'Active' },
-      { key: RESOURCE_CATEGORY, value: input.alert.resourceCategory || 'unknown' },
-    ]);
-  }
+  if (input.searchAttributes && !input.searchAttributesAtStart) upsertSearchAttributes(alertSearchAttributes(input.applianceId, input.alert));
   /** Moves to a phase, visible in the `state` query, the Web UI's details and, where registered, search attributes. */
   const enter = (phase: DeliveryPhase) => {
     state.phase = phase;
     setCurrentDetails(deliveryDetails(input, phase, state.error));
-    if (input.searchAttributes) {
+    const setAtStart = phase === 'triggering' && input.searchAttributesAtStart;
+    if (input.searchAttributes && !setAtStart) {
       upsertSearchAttributes([
         { key: DELIVERY_STATE, value: phase },
         ...(clearedAlert ? [{ key: ALERT_STATE, value: clearedAlert.alertState || 'Cleared' }] : []),

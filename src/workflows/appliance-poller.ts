@@ -26,7 +26,7 @@ import type {
   PollerInput,
   PollerStatus,
 } from '../shared/types';
-import { APPLIANCE_ID } from '../shared/search-attributes';
+import { deliveryStartSearchAttributes } from '../shared/search-attributes';
 import { alertWorkflowId } from '../shared/workflow-ids';
 import { alertDeliveryWorkflow } from './alert-delivery';
 import { failureMessage, failureType } from './failure-details';
@@ -188,10 +188,15 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
             alert,
             limiterId: settings.limiterId,
             searchAttributes: settings.searchAttributes,
+            sendTakesSlot: true,
+            ...(settings.searchAttributes ? { searchAttributesAtStart: true } : {}),
           },
         ],
         staticSummary: deliverySummary(settings.applianceId, alert),
-        ...(settings.searchAttributes ? { typedSearchAttributes: [{ key: APPLIANCE_ID, value: settings.applianceId }] } : {}),
+        // Set with the start rather than upserted by the delivery: no history events or visibility writes of their own.
+        ...(settings.searchAttributes
+          ? { typedSearchAttributes: deliveryStartSearchAttributes(settings.applianceId, alert) }
+          : {}),
         // The delivery outlives this run (continue-as-new) and even this poller: it must still resolve.
         parentClosePolicy: ParentClosePolicy.ABANDON,
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,

@@ -47,7 +47,10 @@ test('a free slot is granted at once, a held slot again without taking another, 
     expect(await ask('delivery-b')).toBe('granted');
     expect(await ask('delivery-c')).toBe('queued');
     // A reported send still fills the window for 65 s: reporting moves a slot, it frees none.
-    await slots.reportUsed(limiterId, 'delivery-a', Date.now());
+    slots.reportUsed(limiterId, 'delivery-a', Date.now());
+    await waitFor('the report', () => harness().client.workflow.getHandle(limiterId).fetchHistory(), (h) =>
+      (h.events ?? []).some((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'slotUsed'),
+    );
     expect(await ask('delivery-d')).toBe('queued');
     // Update answers need no grant signal; only queued sends are told later.
     expect(await grantSignals(limiterId)).toEqual([]);
