@@ -63,7 +63,7 @@ export function spawnTs(
   mkdirSync(LOG_DIR, { recursive: true });
   const startedAt = Date.now();
   const log = createWriteStream(join(LOG_DIR, `${name}.log`));
-  // Compiled JavaScript (BENCH_WORKER_COMPILED) runs without the loader.
+  // Compiled JavaScript (as in the image) runs without the loader.
   const loader = entry.endsWith('.js') ? [] : ['--import', 'tsx'];
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, entry, ...(options.args ?? [])], {
     cwd: ROOT,

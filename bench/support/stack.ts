@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +8,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { request } from 'undici';
 import { controls } from '../../simulators/control-client';
 import { findTemporalExecutable } from '../../scripts/temporal-binaries';
+import { compiledEntry, compileSources } from '../../test/support/compiled-sources';
 import { QUIET_BUNDLE_LOGGER } from '../../test/support/quiet-bundle-logger';
 import { bridgeDataConverter, FAILURE_CONVERTER_PATH } from '../../src/client/data-converter';
 import { pollerStatus } from '../../src/client/poller-operations';
@@ -190,16 +190,16 @@ function benchWorkerEnv(): Record<string, string> {
 }
 
 /**
- * The worker's entry point: the TypeScript source under tsx, as `npm start` and the image run it, or with
- * BENCH_WORKER_COMPILED=1 the same code compiled by tsc into lib/ (once per bench run), to measure what tsx costs.
+ * An entry point as the image runs it: compiled by tsc into lib/ (once per bench run). BENCH_WORKER_TSX=1 runs the
+ * TypeScript source under tsx instead, as `npm start` does, to measure what tsx costs.
  */
-function workerEntry(): string {
-  if (process.env.BENCH_WORKER_COMPILED !== '1') return join(ROOT, 'src', 'worker', 'main.ts');
+function entryOf(source: string): string {
+  if (process.env.BENCH_WORKER_TSX === '1') return join(ROOT, source);
   if (!compiled) {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.json'), '--outDir', join(ROOT, 'lib', 'compiled')], { stdio: 'inherit' });
+    compileSources();
     compiled = true;
   }
-  return join(ROOT, 'lib', 'compiled', 'src', 'worker', 'main.js');
+  return compiledEntry(source);
 }
 let compiled = false;
 
@@ -253,13 +253,13 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   });
   let workerCount = 0;
   const spawnWorker = async (extra: Record<string, string>) => {
-    const p = spawnTs(`${options.name}-worker${workerCount++ ? `-${workerCount}` : ''}`, workerEntry(), workerEnv(extra), { nodeArgs: options.workerNodeArgs });
+    const p = spawnTs(`${options.name}-worker${workerCount++ ? `-${workerCount}` : ''}`, entryOf('src/worker/main.ts'), workerEnv(extra), { nodeArgs: options.workerNodeArgs });
     // ensurePollers signal-with-starts every poller before the worker says it started: long for 1,000 appliances.
     await p.waitForOutput(/"msg":"worker started"/, 120_000 + options.appliances.length * 200);
     return p;
   };
   let worker = await spawnWorker({});
-  const web = spawnTs(`${options.name}-web`, join(ROOT, 'src', 'web', 'main.ts'), {
+  const web = spawnTs(`${options.name}-web`, entryOf('src/web/main.ts'), {
     PATH: process.env.PATH ?? '',
     TEMPORAL_ADDRESS: options.temporal.address,
     TEMPORAL_TASK_QUEUE: taskQueue,

@@ -36,7 +36,7 @@ describe.each(VARIANTS)('pods of the %s values', (variant) => {
           capabilities: { drop: ['ALL'] },
         });
         expect(c.securityContext?.capabilities?.add).toBeUndefined();
-        // The read-only root needs a writable /tmp (tsx's compile cache).
+        // The read-only root needs a writable /tmp (tsx's compile cache, for the operator scripts).
         const tmp = c.volumeMounts?.find((m) => m.mountPath === '/tmp');
         expect(pod.volumes?.find((v) => v.name === tmp?.name)?.emptyDir).toBeDefined();
       }
@@ -161,18 +161,22 @@ function localImports(entry: string, seen = new Set<string>()): Set<string> {
   return seen;
 }
 
+/** The source of what a chart command runs: compiled entries (lib/src/…/*.js, built in the image) map to their TypeScript. */
+const sourceOf = (entry: string) => entry.replace(/^lib\/(src\/.*)\.js$/, '$1.ts');
+
 describe('the image', () => {
   it('holds every file the chart runs, with everything they import', () => {
     const objects = render('everything');
     const entries = podTemplates(objects).flatMap(({ pod }) => pod.containers.map((c) => c.command?.at(-1) as string));
     expect(new Set(entries)).toEqual(
-      new Set(['src/worker/main.ts', 'src/web/main.ts', 'scripts/register-search-attributes.ts'])
+      new Set(['lib/src/worker/main.js', 'lib/src/web/main.js', 'scripts/register-search-attributes.ts'])
     );
     for (const entry of entries) {
-      const missing = [...localImports(entry)].filter((f) => !inBuildContext(f));
+      const missing = [...localImports(sourceOf(entry))].filter((f) => !inBuildContext(f));
       expect({ entry, missing }).toEqual({ entry, missing: [] });
     }
     expect(inBuildContext('src/workflows/index.ts')).toBe(true);
+    expect(inBuildContext('tsconfig.build.json')).toBe(true);
     expect(inBuildContext('.env')).toBe(false);
     expect(inBuildContext('node_modules/tsx/package.json')).toBe(false);
   });
@@ -183,5 +187,10 @@ describe('the image', () => {
     expect(dockerfile).toMatch(/WORKFLOW_BUNDLE_PATH=\/app\/lib\/workflow-bundle\.js/);
     expect(dockerfile).toMatch(/^FROM node:22-bookworm-slim AS bundle$/m);
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
+    // The chart's compiled entries are built in the image from tsconfig.build.json, whose output is lib/.
+    expect(dockerfile).toMatch(/^RUN npm run compile$/m);
+    expect(dockerfile).toMatch(/^COPY --from=bundle \/app\/lib \.\/lib$/m);
+    const build = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), 'utf8')) as { compilerOptions: { outDir: string; rootDir: string }; include: string[] };
+    expect(build).toMatchObject({ compilerOptions: { outDir: 'lib', rootDir: '.' }, include: ['src'] });
   });
 });

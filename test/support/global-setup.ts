@@ -6,10 +6,15 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { findTemporalExecutable } from '../../scripts/temporal-binaries';
 import { FAILURE_CONVERTER_PATH } from '../../src/client/data-converter';
 import { BRIDGE_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
+import { compileSources } from './compiled-sources';
 import { QUIET_BUNDLE_LOGGER } from './quiet-bundle-logger';
 
-/** Starts one in-memory Temporal dev server on a free loopback port for the whole run, and bundles workflows once. */
+/**
+ * Starts one in-memory Temporal dev server on a free loopback port for the whole run, bundles workflows once, and
+ * compiles the sources the way the image does, so the spawned worker and web processes run what production runs.
+ */
 export default async function globalSetup(): Promise<void> {
+  compileSources();
   process.env.BRIDGE_TEST_LOG_DIR = mkdtempSync(join(tmpdir(), 'bridge-test-logs-'));
   const env = await TestWorkflowEnvironment.createLocal({
     // The search attributes as dev server flags, as in the demo; workers still check and register them at boot.

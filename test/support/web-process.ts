@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { TEST_PAYLOAD_KEY, testServer } from './bridge-harness';
+import { compiledEntry } from './compiled-sources';
 import { captureOutput } from './log-capture';
 import { waitFor } from './wait-for';
 import { exited } from './worker-process';
@@ -18,7 +19,7 @@ export interface WebAnswer {
   body: Record<string, unknown>;
 }
 
-/** Starts the real web entry point (`npm run web`) as its own process on a free loopback port. */
+/** Starts the real web entry point, compiled as the image runs it, as its own process on a free loopback port. */
 export async function spawnWeb(taskQueue: string, extraEnv: Record<string, string> = {}) {
   const env = {
     PATH: process.env.PATH ?? '',
@@ -30,7 +31,7 @@ export async function spawnWeb(taskQueue: string, extraEnv: Record<string, strin
     WEB_PORT: '0',
     ...extraEnv,
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'web', 'main.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env });
+  const child = spawn(process.execPath, [compiledEntry('src/web/main.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env });
   captureOutput('web', child, env);
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));

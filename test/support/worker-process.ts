@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { WorkerConfig } from '../../src/config/types';
 import { testServer } from './bridge-harness';
+import { compiledEntry } from './compiled-sources';
 import { captureOutput } from './log-capture';
 
 const ROOT = join(__dirname, '..', '..');
@@ -33,9 +34,9 @@ export function workerEnv(config: WorkerConfig, extra: Record<string, string> = 
   };
 }
 
-/** Starts the real worker entry point as its own process (node with the tsx loader, so SIGKILL hits the worker itself). */
+/** Starts the real worker entry point as its own process, compiled as the image runs it (node alone, so SIGKILL hits the worker itself). */
 export function spawnWorker(env: Record<string, string>): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'worker', 'main.ts')], {
+  const child = spawn(process.execPath, [compiledEntry('src/worker/main.ts')], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
