@@ -90,7 +90,7 @@ export interface SendSlot {
   granted?: boolean;
 }
 
-/** A delivery's report that it used its slot: when its send left (workflow time, at or after PagerDuty got it). */
+/** A delivery's report that it used its slot: when its send left (epoch ms, at or after PagerDuty got it). */
 export interface SlotUse {
   workflowId: string;
   sentAt: number;
@@ -235,7 +235,7 @@ export interface SendPagerDutyEventInput {
   applianceId: string;
   applianceHost: string;
   alert: AlertRecord;
-  /** Take a slot from this limiter before sending (deliveries from patch send-takes-slot on). */
+  /** Take a slot from this limiter before sending (deliveries started with `sendTakesSlot`). */
   slot?: SendSlot;
 }
 

@@ -74,6 +74,9 @@ export async function pagerDutyLimiterWorkflow(input: LimiterInput): Promise<voi
   const enqueue = (request: SlotRequest) => {
     if (!waiting.some((w) => w.workflowId === request.workflowId)) waiting.push({ ...request, seq: seq++ });
   };
+  /** Signals `slotGranted` to each delivery; one that finished or was terminated meanwhile no longer needs its slot. */
+  const tellGranted = (workflowIds: string[]) =>
+    Promise.all(workflowIds.map((id) => getExternalWorkflowHandle(id).signal(slotGrantedSignal).catch(() => undefined)));
   const timeForFreshRun = () => grantedThisRun >= GRANTS_PER_RUN || workflowInfo().continueAsNewSuggested;
 
   setHandler(requestSlotSignal, (request) => {
@@ -107,7 +110,7 @@ export async function pagerDutyLimiterWorkflow(input: LimiterInput): Promise<voi
   for (;;) {
     await condition(() => waiting.length > 0 || regrants.length > 0 || (answersUpdates && timeForFreshRun()));
     if (regrants.length > 0) {
-      await Promise.all(regrants.splice(0).map((id) => getExternalWorkflowHandle(id).signal(slotGrantedSignal).catch(() => undefined)));
+      await tellGranted(regrants.splice(0));
     }
     if (waiting.length > 0) {
       const now = Date.now();
@@ -124,12 +127,7 @@ export async function pagerDutyLimiterWorkflow(input: LimiterInput): Promise<voi
       waiting.sort((a, b) => a.priority - b.priority || a.seq - b.seq);
       const batch = waiting.splice(0, free);
       for (const request of batch) grant(request.workflowId, now);
-      await Promise.all(
-        batch.map((request) =>
-          // A delivery that finished or was terminated meanwhile no longer needs its slot.
-          getExternalWorkflowHandle(request.workflowId).signal(slotGrantedSignal).catch(() => undefined),
-        ),
-      );
+      await tellGranted(batch.map((request) => request.workflowId));
     }
     if (timeForFreshRun()) {
       await condition(allHandlersFinished);

@@ -40,11 +40,14 @@ test('poller histories from before and after the local-activity patch are both o
   expect(markers('poller-first-run-continued-as-new.binpb')).toEqual(expect.arrayContaining(['core_patch', 'core_local_activity']));
 });
 
+/** The events of a recorded history, and the messages they carry, for the tests that check which kinds are on file. */
+const events = (file: string) => histories.find((h) => h.file === file)!.history.events!;
+const signalsIn = (file: string) => events(file).flatMap((e) => (e.workflowExecutionSignaledEventAttributes ? [e.workflowExecutionSignaledEventAttributes.signalName] : []));
+const signalsOut = (file: string) =>
+  events(file).flatMap((e) => (e.signalExternalWorkflowExecutionInitiatedEventAttributes ? [e.signalExternalWorkflowExecutionInitiatedEventAttributes.signalName] : []));
+const updates = (file: string) => events(file).flatMap((e) => (e.workflowExecutionUpdateAcceptedEventAttributes ? [e.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest?.input?.name] : []));
+
 test('delivery and limiter histories from before and after send reports are both on file', () => {
-  const events = (file: string) => histories.find((h) => h.file === file)!.history.events!;
-  const signalsIn = (file: string) => events(file).flatMap((e) => (e.workflowExecutionSignaledEventAttributes ? [e.workflowExecutionSignaledEventAttributes.signalName] : []));
-  const signalsOut = (file: string) =>
-    events(file).flatMap((e) => (e.signalExternalWorkflowExecutionInitiatedEventAttributes ? [e.signalExternalWorkflowExecutionInitiatedEventAttributes.signalName] : []));
   // Limiters that counted grants, and deliveries that never reported a send, must still replay.
   expect(signalsIn('limiter-before-send-reports.binpb')).not.toContain('slotUsed');
   expect(signalsOut('delivery-triggered-resolved-before-send-reports.binpb')).not.toContain('slotUsed');
@@ -53,10 +56,6 @@ test('delivery and limiter histories from before and after send reports are both
 });
 
 test('delivery and limiter histories from before and after the send activity took its slot are both on file', () => {
-  const events = (file: string) => histories.find((h) => h.file === file)!.history.events!;
-  const signalsOut = (file: string) =>
-    events(file).flatMap((e) => (e.signalExternalWorkflowExecutionInitiatedEventAttributes ? [e.signalExternalWorkflowExecutionInitiatedEventAttributes.signalName] : []));
-  const updates = (file: string) => events(file).flatMap((e) => (e.workflowExecutionUpdateAcceptedEventAttributes ? [e.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest?.input?.name] : []));
   // Deliveries that signal for their slot and limiters that only take signals must still replay.
   expect(signalsOut('delivery-triggered-resolved-slot-signals.binpb')).toContain('requestSlot');
   expect(updates('limiter-slot-signals.binpb')).toEqual([]);
