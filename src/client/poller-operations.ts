@@ -1,5 +1,6 @@
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-import type { AlertRecord, PollerStatus } from '../shared/types';
+import { randomUUID } from 'node:crypto';
+import type { AlertRecord, ConnectionCheck, PollerStatus } from '../shared/types';
 import { pollerWorkflowId } from '../shared/workflow-ids';
 import { alertsPushedSignal, forcePollSignal, pauseSignal, resumeSignal, statusQuery } from '../workflows/messages';
 import { runningAppliances } from './appliance-directory';
@@ -17,6 +18,20 @@ export async function pushAlerts(client: Client, applianceId: string, alerts: Al
   const workflowId = pollerWorkflowId(applianceId);
   await client.workflow.getHandle(workflowId).signal(alertsPushedSignal, alerts);
   return workflowId;
+}
+
+/**
+ * Checks appliances the way a poll would (version, login, one alerts query, logout) on a worker, where the credentials
+ * are. An appliance tested less than a minute ago, or whose poller is backing off after a rejected login, is not logged
+ * in to again: its check comes back `skipped` with `retryAfterSeconds`.
+ */
+export async function testApplianceConnections(client: Client, taskQueue: string, applianceIds: string[]): Promise<ConnectionCheck[]> {
+  return (await client.workflow.execute('testConnectionWorkflow', {
+    workflowId: `test-connection/${randomUUID()}`,
+    taskQueue,
+    args: [{ applianceIds }],
+    workflowExecutionTimeout: '60s',
+  })) as ConnectionCheck[];
 }
 
 /** Reads an appliance poller's status. */

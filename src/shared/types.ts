@@ -193,6 +193,13 @@ export interface ConnectionCheck {
   applianceId: string;
   ok: boolean;
   steps: { step: string; ok: boolean; ms: number; error?: string }[];
+  /**
+   * Set when no login was tried, and why: the appliance was tested less than a minute ago, or its poller is backing off
+   * after a rejected login (another login could lock the account). `ok` is false then.
+   */
+  skipped?: string;
+  /** With `skipped`: when a new test may log in (seconds from now). */
+  retryAfterSeconds?: number;
 }
 
 /** Input of `listOpenDeliveries`. */

@@ -6,7 +6,7 @@ import { loadConfig } from '../config/load-config';
 import { loadOrExit } from '../config/load-or-exit';
 import { createBridgeWorker } from './create-worker';
 import { startWorkerHttpServer } from './http-server';
-import { createJsonLogger } from './json-logger';
+import { createJsonLogger } from '../logging/json-logger';
 
 async function run(): Promise<void> {
   const config = loadOrExit(() => loadConfig(process.env));

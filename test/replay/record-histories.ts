@@ -19,7 +19,7 @@ import type { WorkerConfig } from '../../src/config/types';
 import { BRIDGE_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
 import { alertWorkflowId, pollerWorkflowId } from '../../src/shared/workflow-ids';
 import { createBridgeWorker } from '../../src/worker/create-worker';
-import { createJsonLogger } from '../../src/worker/json-logger';
+import { createJsonLogger } from '../../src/logging/json-logger';
 import { findTemporalExecutable } from '../../scripts/temporal-binaries';
 import { waitFor } from '../support/wait-for';
 import { FIXTURE_PAYLOAD_KEY } from './fixture-key';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Runtime, Worker } from '@temporalio/worker';
 import { bridgeDataConverter } from '../../src/client/data-converter';
-import { createJsonLogger } from '../../src/worker/json-logger';
+import { createJsonLogger } from '../../src/logging/json-logger';
 import { testServer } from '../support/bridge-harness';
 import { FIXTURE_PAYLOAD_KEY } from './fixture-key';
 

@@ -6,7 +6,7 @@ import { bridgeDataConverter } from '../../src/client/data-converter';
 import type { ApplianceConfig, WorkerConfig } from '../../src/config/types';
 import { createBridgeWorker } from '../../src/worker/create-worker';
 import { startWorkerHttpServer } from '../../src/worker/http-server';
-import { createJsonLogger } from '../../src/worker/json-logger';
+import { createJsonLogger } from '../../src/logging/json-logger';
 import { startOneViewSimulator, type OneViewSimulator } from '../../simulators/oneview/server';
 import { startPagerDutySimulator, type PagerDutySimulator } from '../../simulators/pagerduty/server';
 import { controls } from '../../simulators/control-client';

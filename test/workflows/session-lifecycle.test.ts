@@ -6,7 +6,7 @@ import { pollerSettingsFor } from '../../src/client/ensure-pollers';
 import { pollerWorkflowId } from '../../src/shared/workflow-ids';
 import { statusQuery } from '../../src/workflows/messages';
 import { createBridgeWorker } from '../../src/worker/create-worker';
-import { createJsonLogger } from '../../src/worker/json-logger';
+import { createJsonLogger } from '../../src/logging/json-logger';
 import { findTemporalExecutable } from '../../scripts/temporal-binaries';
 import { controls } from '../../simulators/control-client';
 import { startOneViewSimulator } from '../../simulators/oneview/server';
