@@ -4,6 +4,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 export interface BridgeMetrics {
   registry: Registry;
   alertsProcessed: Counter<'appliance'>;
+  alertsRejected: Counter<'appliance' | 'reason'>;
   lastSuccessfulPoll: Gauge<'appliance'>;
   pollInterval: Gauge<'appliance'>;
   /** Alerts tracked as open (deliveries waiting for OneView's clear); filled at scrape time, see open-deliveries-gauge.ts. */
@@ -27,6 +28,12 @@ export function createBridgeMetrics(registry = new Registry()): BridgeMetrics {
       name: 'oneview_alerts_processed_total',
       help: 'Alerts read from OneView by polling (new and changed ones) and handed to the poller.',
       labelNames: ['appliance'],
+      registers: [registry],
+    }),
+    alertsRejected: new Counter({
+      name: 'oneview_alerts_rejected_total',
+      help: 'Alerts read from OneView that failed validation and were skipped (logged with their problems), by reason.',
+      labelNames: ['appliance', 'reason'],
       registers: [registry],
     }),
     lastSuccessfulPoll: new Gauge({

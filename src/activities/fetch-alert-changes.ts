@@ -1,5 +1,5 @@
 import { log } from '@temporalio/activity';
-import { progressHeartbeat } from './progress-heartbeat';
+import { boundText } from '../shared/bounded-text';
 import { toAlertRecord } from '../shared/alert-record';
 import type { AlertRecord, FetchAlertChangesInput, FetchAlertChangesResult, OneViewLogin } from '../shared/types';
 import type { ApplianceRegistry } from './appliance-registry';
@@ -8,14 +8,23 @@ import { BridgeError, ErrorCode } from './errors';
 import { alertQueryPath } from './oneview/alert-query';
 import type { OneViewClient } from './oneview/oneview-client';
 import { applyWatermark } from './oneview/watermark';
+import { progressHeartbeat } from './progress-heartbeat';
 import { renewSession } from './renew-session';
 
 /** Stops a runaway paging loop; 2,000 pages of 25 is far more than any appliance's alert changes per poll. */
 const MAX_PAGES = 2000;
 
+/** What one read of the appliance returned before validation. */
+interface RawRead {
+  members: unknown[];
+  pages: number;
+  gone: string[];
+}
+
 /**
- * Fetches every alert changed since the watermark, following `nextPageUri` to the end. On a 401 it logs in once more
- * and retries; a second 401 is an authorization problem, reported and never looped on.
+ * Fetches every alert changed since the watermark, following `nextPageUri` to the end (or, with `ids`, those alerts one
+ * by one). On a 401 it logs in once more and retries; a second 401 is an authorization problem, reported and never
+ * looped on. Every alert passes the one validator: a bad one is logged, counted and left out, and the poll goes on.
  */
 export async function fetchAlertChanges(
   registry: ApplianceRegistry,
@@ -24,23 +33,24 @@ export async function fetchAlertChanges(
 ): Promise<FetchAlertChangesResult> {
   const client = registry.client(input.applianceId);
   const labels = { appliance: input.applianceId };
-  const fetchPages = (login: OneViewLogin) =>
-    fetchAllPages(client, login, alertQueryPath(input.watermark, input.severities), (seconds) =>
-      metrics.apiLatency.observe({ ...labels, endpoint: '/rest/alerts' }, seconds),
-    );
+  const observe = (endpoint: string) => (seconds: number) => metrics.apiLatency.observe({ ...labels, endpoint }, seconds);
+  const read = (login: OneViewLogin): Promise<RawRead> =>
+    input.ids
+      ? readAlerts(client, login, input.ids, observe('/rest/alerts/{id}'))
+      : fetchAllPages(client, login, alertQueryPath(input.watermark, input.severities), observe('/rest/alerts'));
   let relogin: OneViewLogin | undefined;
-  let raw: { members: unknown[]; pages: number };
+  let raw: RawRead;
   try {
     registry.remember(input.applianceId, input.session);
     try {
-      raw = await fetchPages(input.session);
+      raw = await read(input.session);
     } catch (err) {
       if (!(err instanceof BridgeError && err.details.status === 401)) throw err;
       log.info('OneView answered 401; logging in again once', { appliance: input.applianceId });
       // The old session is logged out too: a 401 can also mean a missing privilege on a session that still lives.
       relogin = await renewSession(registry, metrics, { applianceId: input.applianceId, previous: input.session });
       // A 401 right after a fresh login is a privilege problem, not an expired session: reported, never looped on.
-      raw = await fetchPages(relogin);
+      raw = await read(relogin);
     }
   } catch (err) {
     if (err instanceof BridgeError) {
@@ -53,15 +63,27 @@ export async function fetchAlertChanges(
   metrics.lastSuccessfulPoll.set(labels, Date.now() / 1000);
 
   const records: AlertRecord[] = [];
+  let rejected = 0;
   for (const member of raw.members) {
     const mapped = toAlertRecord(member);
-    if ('record' in mapped) records.push(mapped.record);
-    else log.warn('OneView returned an alert this bridge cannot read', { appliance: input.applianceId, problems: mapped.problems });
+    if ('record' in mapped) {
+      records.push(mapped.record);
+      continue;
+    }
+    rejected++;
+    metrics.alertsRejected.inc({ ...labels, reason: mapped.reason });
+    log.warn('OneView returned an alert this bridge cannot read; skipped', {
+      appliance: input.applianceId,
+      reason: mapped.reason,
+      problems: mapped.problems,
+      uri: uriPreview(member),
+    });
   }
+  if (input.ids) return { alerts: records, gone: raw.gone, relogin, pages: raw.pages, rejected };
   const { fresh, watermark } = applyWatermark(records, input.watermark);
   // A reconciliation snapshot re-reads every active alert: not new work, so not counted as processed.
   if (!input.snapshot) metrics.alertsProcessed.inc(labels, fresh.length);
-  return { alerts: fresh, watermark, relogin, pages: raw.pages };
+  return { alerts: fresh, watermark, relogin, pages: raw.pages, rejected };
 }
 
 async function fetchAllPages(
@@ -69,7 +91,7 @@ async function fetchAllPages(
   login: OneViewLogin,
   firstPage: string,
   observeSeconds: (seconds: number) => void,
-): Promise<{ members: unknown[]; pages: number }> {
+): Promise<RawRead> {
   const members: unknown[] = [];
   const visited = new Set<string>();
   let next: string | null | undefined = firstPage;
@@ -88,5 +110,25 @@ async function fetchAllPages(
     next = page.members.length === 0 ? null : page.nextPageUri;
     progressHeartbeat({ pages: visited.size });
   }
-  return { members, pages: visited.size };
+  return { members, pages: visited.size, gone: [] };
+}
+
+/** GETs each alert; the ids come from the validator, so each is one safe path segment. */
+async function readAlerts(client: OneViewClient, login: OneViewLogin, ids: string[], observeSeconds: (seconds: number) => void): Promise<RawRead> {
+  const members: unknown[] = [];
+  const gone: string[] = [];
+  for (const id of ids) {
+    const started = performance.now();
+    const alert = await client.getResource(`/rest/alerts/${encodeURIComponent(id)}`, login.token, login.apiVersion);
+    observeSeconds((performance.now() - started) / 1000);
+    if (alert === undefined) gone.push(id);
+    else members.push(alert);
+  }
+  return { members, pages: ids.length, gone };
+}
+
+/** Enough of a refused alert's URI to find it on the appliance, made safe for a log line. */
+function uriPreview(member: unknown): string | undefined {
+  const uri = typeof member === 'object' && member !== null ? (member as { uri?: unknown }).uri : undefined;
+  return typeof uri === 'string' ? boundText(uri, 80) : undefined;
 }

@@ -3,7 +3,7 @@ import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import { alertIdFromUri } from '../shared/alert-record';
 import { ALERT_SEVERITY, ALERT_STATE, APPLIANCE_ID, DELIVERY_STATE, RESOURCE_CATEGORY, deliveryStartSearchAttributes } from '../shared/search-attributes';
-import type { AlertDeliveryInput, AlertRecord, DeliveryPhase, DeliveryState } from '../shared/types';
+import type { AlertClear, AlertDeliveryInput, DeliveryPhase, DeliveryState } from '../shared/types';
 import { alertWorkflowId } from '../shared/workflow-ids';
 import type { alertDeliveryWorkflow } from '../workflows/alert-delivery';
 import { alertClearedSignal, stateQuery } from '../workflows/messages';
@@ -142,17 +142,9 @@ export interface ResolveResult {
   resolved: boolean;
 }
 
-/** The record a delivery is told its alert cleared with when a person resolves it: the shape reconciliation sends. */
-export function clearedByHand(alertId: string, note?: string): AlertRecord {
-  return {
-    id: alertId,
-    uri: `/rest/alerts/${alertId}`,
-    severity: '',
-    alertState: 'Cleared',
-    description: note ?? 'resolved by hand by an operator',
-    created: '',
-    modified: '',
-  };
+/** What a delivery is told when a person resolves it. */
+export function clearedByHand(note?: string): AlertClear {
+  return { reason: 'resolved-by-hand', note: note ?? 'resolved by hand by an operator' };
 }
 
 /**
@@ -172,7 +164,7 @@ export async function resolveAlertByHand(
   }
   // Pinned to this run, so waiting never reads a later resend's state.
   const run = client.workflow.getHandle<typeof alertDeliveryWorkflow>(workflowId, description.runId);
-  await run.signal(alertClearedSignal, clearedByHand(options.alertId, options.note));
+  await run.signal(alertClearedSignal, clearedByHand(options.note));
   const deadline = Date.now() + (options.waitMs ?? 30_000);
   for (;;) {
     const seen = await currentPhase(client, run, deadline);

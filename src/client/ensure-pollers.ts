@@ -5,6 +5,7 @@ import { APPLIANCE_ID } from '../shared/search-attributes';
 import type { PollerSettings } from '../shared/types';
 import { limiterWorkflowId, pollerWorkflowId } from '../shared/workflow-ids';
 import { ensureSearchAttributes } from './ensure-search-attributes';
+import { namespaceRetentionMs } from './namespace-retention';
 import { limiterSettingsSignal, updateSettingsSignal } from '../workflows/messages';
 
 /** The limiter of a routing key: named by a SHA-256 prefix, since workflow IDs are stored in plaintext. */
@@ -51,6 +52,7 @@ export async function ensurePollers(
   const ids: string[] = [];
   const { ratePerMinute } = config.pagerDuty;
   const searchAttributes = await ensureSearchAttributes(client, config.temporal.namespace);
+  const historyRetentionMs = await namespaceRetentionMs(client, config.temporal.namespace);
   if (ratePerMinute > 0) {
     for (const limiterId of new Set(config.appliances.map((a) => limiterIdFor(config.temporal.taskQueue, a.routingKey)))) {
       await client.workflow.signalWithStart('pagerDutyLimiterWorkflow', {
@@ -67,6 +69,7 @@ export async function ensurePollers(
     const settings = {
       ...pollerSettingsFor(appliance, config.session, { taskQueue: config.temporal.taskQueue, ratePerMinute }, config.reconcileIntervalMs),
       searchAttributes,
+      ...(historyRetentionMs !== undefined ? { historyRetentionMs } : {}),
     };
     const workflowId = pollerWorkflowId(appliance.id);
     await client.workflow.signalWithStart('appliancePollerWorkflow', {

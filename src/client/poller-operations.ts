@@ -1,8 +1,7 @@
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-import { randomUUID } from 'node:crypto';
 import type { AlertRecord, ConnectionCheck, PollerStatus } from '../shared/types';
 import { pollerWorkflowId } from '../shared/workflow-ids';
-import { alertsPushedSignal, forcePollSignal, pauseSignal, resumeSignal, statusQuery } from '../workflows/messages';
+import { alertsPushedSignal, forcePollSignal, pauseSignal, resumeSignal, statusQuery, testConnectionUpdate } from '../workflows/messages';
 import { runningAppliances } from './appliance-directory';
 import { OperatorError, OperatorErrorCode } from './operator-error';
 
@@ -25,13 +24,18 @@ export async function pushAlerts(client: Client, applianceId: string, alerts: Al
  * are. An appliance tested less than a minute ago, or whose poller is backing off after a rejected login, is not logged
  * in to again: its check comes back `skipped` with `retryAfterSeconds`.
  */
-export async function testApplianceConnections(client: Client, taskQueue: string, applianceIds: string[]): Promise<ConnectionCheck[]> {
-  return (await client.workflow.execute('testConnectionWorkflow', {
-    workflowId: `test-connection/${randomUUID()}`,
-    taskQueue,
-    args: [{ applianceIds }],
-    workflowExecutionTimeout: '60s',
-  })) as ConnectionCheck[];
+export async function testApplianceConnections(client: Client, _taskQueue: string, applianceIds: string[], timeoutMs = 60_000): Promise<ConnectionCheck[]> {
+  return Promise.all(
+    applianceIds.map(async (applianceId): Promise<ConnectionCheck> => {
+      try {
+        return await client.withDeadline(Date.now() + timeoutMs, () =>
+          client.workflow.getHandle(pollerWorkflowId(applianceId)).executeUpdate(testConnectionUpdate),
+        );
+      } catch (err) {
+        return { applianceId, ok: false, steps: [{ step: 'poller', ok: false, ms: 0, error: firstLine(err) }] };
+      }
+    }),
+  );
 }
 
 /** Reads an appliance poller's status. */

@@ -12,6 +12,7 @@ export const FailureType = {
   pagerDutyServerError: 'PagerDutyServerError',
   pagerDutyNetwork: 'PagerDutyUnreachable',
   configuration: 'ConfigurationError',
+  invalidAlert: 'InvalidAlert',
 } as const;
 
 /** One of the failure type strings above. */

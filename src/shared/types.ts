@@ -65,6 +65,11 @@ export interface PollerSettings {
   limiterId?: string;
   /** How often the poller compares open deliveries with the appliance (reconciliation); 0 turns it off. */
   reconcileIntervalMs?: number;
+  /**
+   * The namespace's retention of closed workflows: how long a finished delivery still rejects a second start of its
+   * ID, and so how long the poller must remember cleared alerts to page their re-activation (see handled-alerts.ts).
+   */
+  historyRetentionMs?: number;
 }
 
 /** Send priority: resolves and Critical triggers go first, everything else after. */
@@ -109,12 +114,35 @@ export interface LimiterInput {
   seq?: number;
 }
 
+/**
+ * What a poller decided about one alert: its id, the OneView `modified` of the newest version it saw, and, once the
+ * alert was seen cleared or gone, when (workflow time, epoch ms).
+ */
+export type HandledAlert = [id: string, modified: string, clearedAt?: number];
+
+/** Why a delivery is told its alert is over. */
+export type ClearReason = 'cleared' | 'gone' | 'resolved-by-hand';
+
+/** The `alertCleared` signal's payload: why the delivery should resolve, and a note for people. */
+export interface AlertClear {
+  reason: ClearReason;
+  note?: string;
+}
+
 /** Counters the poller carries across continue-as-new. */
 export interface PollerCounters {
   polls: number;
   failedPolls: number;
   alertsSeen: number;
   deliveriesStarted: number;
+  /** Deliveries started again because OneView re-activated (or changed) an alert whose last delivery had ended. */
+  deliveriesRestarted: number;
+  /** Starts or signals that failed for another reason than "already started"; reconciliation follows. */
+  deliveryErrors: number;
+  /** Pushed or signalled alerts that failed the poller's own check and were dropped. */
+  alertsRejected: number;
+  /** Pushed clears the appliance did not confirm (the alert is still active there): nothing was resolved. */
+  clearsUnconfirmed: number;
   clearsSignalled: number;
   reconciliations: number;
   /** Deliveries resolved because reconciliation found their alert no longer active (missed clear, deleted alert). */
@@ -143,6 +171,12 @@ export interface PollerInput {
   pollRequested?: boolean;
   /** When the open deliveries were last compared with the appliance (epoch ms, workflow time). */
   lastReconcileAt?: number;
+  /** Alerts the poller has decided about (see handled-alerts.ts). */
+  handled?: HandledAlert[];
+  /** Ids of pushed clears not yet confirmed with the appliance. */
+  clearsToConfirm?: string[];
+  /** The last connection test: when (workflow time) and what it found, answered again for a minute. */
+  lastConnectionTest?: { at: number; check: ConnectionCheck };
 }
 
 /** Answer of the poller's `status` query. */
@@ -172,6 +206,11 @@ export interface FetchAlertChangesInput {
   severities: string[];
   /** A reconciliation's full read of the active alerts rather than a poll for changes. */
   snapshot?: boolean;
+  /**
+   * Read these alerts one by one instead (`GET /rest/alerts/{id}`): how a pushed clear is confirmed with the appliance
+   * before it resolves anything.
+   */
+  ids?: string[];
 }
 
 /** Result of `fetchAlertChanges`: the alerts changed since the watermark, oldest change first. */
@@ -181,6 +220,10 @@ export interface FetchAlertChangesResult {
   /** Set when the activity had to log in again after a 401; the poller carries it from then on. */
   relogin?: OneViewLogin;
   pages: number;
+  /** With `ids`: the alerts the appliance no longer has (404). */
+  gone?: string[];
+  /** Alerts the appliance returned that failed validation: logged, counted and left out. */
+  rejected?: number;
 }
 
 /** Input of `testConnection`. */

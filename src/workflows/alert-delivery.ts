@@ -1,4 +1,5 @@
 import {
+  ApplicationFailure,
   condition,
   getExternalWorkflowHandle,
   log,
@@ -13,7 +14,8 @@ import type { createActivities } from '../activities';
 import { dedupKeyFor } from '../shared/dedup-key';
 import { FailureType } from '../shared/failure-types';
 import { ALERT_STATE, DELIVERY_STATE, alertSearchAttributes } from '../shared/search-attributes';
-import type { AlertDeliveryInput, AlertRecord, DeliveryAction, DeliveryPhase, DeliveryState, SendPriority } from '../shared/types';
+import { checkAlertRecord } from '../shared/alert-record';
+import type { AlertClear, AlertDeliveryInput, DeliveryAction, DeliveryPhase, DeliveryState, SendPriority } from '../shared/types';
 import { failureMessage } from './failure-details';
 import { alertClearedSignal, requestSlotSignal, slotGrantedSignal, slotUsedSignal, stateQuery } from './messages';
 
@@ -45,6 +47,12 @@ const { sendPagerDutyEvent } = proxyActivities<ReturnType<typeof createActivitie
  * Its workflow ID is the alert's identity, so the alert is delivered once whoever starts it and however often.
  */
 export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<DeliveryState> {
+  // Anyone with access to Temporal can start one: an alert that would not pass the entrances' validator is refused
+  // before any of it reaches a search attribute, a log line or PagerDuty.
+  const checked = checkAlertRecord(input.alert);
+  if (!('record' in checked)) {
+    throw ApplicationFailure.create({ message: `invalid alert: ${checked.problems.join('; ')}`, type: FailureType.invalidAlert, nonRetryable: true });
+  }
   // Deliveries whose send activity takes the slot (BENCHMARKS.md: it took the limiter off the push path's chain) are
   // told so by their starter; the patch only decides for the deliveries started before.
   const sendTakesSlot = input.sendTakesSlot === true;
@@ -56,7 +64,7 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
     phase: 'triggering',
     clearedSeen: false,
   };
-  let clearedAlert: AlertRecord | undefined;
+  let clear: AlertClear | undefined;
   let slotGranted = false;
   // Carried on every log line of this delivery, so a webhook call's X-Request-ID finds the worker's lines too.
   const logFields = { appliance: input.applianceId, alertId: input.alert.id, ...(input.alert.requestId ? { requestId: input.alert.requestId } : {}) };
@@ -69,7 +77,7 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
     if (input.searchAttributes && !setAtStart) {
       upsertSearchAttributes([
         { key: DELIVERY_STATE, value: phase },
-        ...(clearedAlert ? [{ key: ALERT_STATE, value: clearedAlert.alertState || 'Cleared' }] : []),
+        ...(clear ? [{ key: ALERT_STATE, value: 'Cleared' }] : []),
       ]);
     }
   };
@@ -78,8 +86,12 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
   setHandler(slotGrantedSignal, () => {
     slotGranted = true;
   });
-  setHandler(alertClearedSignal, (alert) => {
-    clearedAlert = alert;
+  setHandler(alertClearedSignal, (payload) => {
+    if (!isAlertClear(payload)) {
+      log.warn('alertCleared signal without a valid reason; ignored', logFields);
+      return;
+    }
+    clear = payload;
     state.clearedSeen = true;
   });
 
@@ -115,12 +127,12 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
    * Sends one event, its slot taken by the send activity: a full window answers "queued" and the limiter's
    * `slotGranted` signal says when to send.
    */
-  async function sendWithSlot(action: DeliveryAction, alert: AlertRecord): Promise<void> {
+  async function sendWithSlot(action: DeliveryAction): Promise<void> {
     const limiterId = input.limiterId;
     slotGranted = false;
     for (;;) {
       const slot = limiterId ? { slot: { limiterId, priority: priorityOf(action, input), ...(slotGranted ? { granted: true } : {}) } } : {};
-      const result = await sendPagerDutyEvent({ ...event, action, alert, ...slot });
+      const result = await sendPagerDutyEvent({ ...event, action, alert: input.alert, ...slot });
       if (!('queued' in result)) return;
       // Not granted within the wait (a limiter restarted meanwhile): the next attempt asks again.
       await condition(() => slotGranted, SLOT_WAIT);
@@ -131,7 +143,7 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
   let triggerSlot = false;
   try {
     if (sendTakesSlot) {
-      await sendWithSlot('trigger', input.alert);
+      await sendWithSlot('trigger');
     } else {
       triggerSlot = await takeSlot('trigger');
       await sendPagerDutyEvent({ ...event, action: 'trigger', alert: input.alert });
@@ -151,16 +163,16 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
 
   // A clear that arrived while the trigger was still being retried is handled here, after the trigger,
   // so PagerDuty never sees the resolve first.
-  await condition(() => clearedAlert !== undefined);
+  await condition(() => clear !== undefined);
   enter('resolving');
   if (sendTakesSlot) {
-    await sendWithSlot('resolve', clearedAlert ?? input.alert);
+    await sendWithSlot('resolve');
   } else {
     const resolveSlot = await takeSlot('resolve');
-    await sendPagerDutyEvent({ ...event, action: 'resolve', alert: clearedAlert ?? input.alert });
+    await sendPagerDutyEvent({ ...event, action: 'resolve', alert: input.alert });
     await reportSend(resolveSlot);
   }
-  log.info('incident resolved', logFields);
+  log.info('incident resolved', { ...logFields, reason: clear?.reason });
   enter('resolved');
   return state;
 }
@@ -174,4 +186,11 @@ function priorityOf(action: DeliveryAction, input: AlertDeliveryInput): SendPrio
 function deliveryDetails(input: AlertDeliveryInput, phase: DeliveryPhase, error?: string): string {
   const what = [input.alert.severity, input.alert.resourceName, input.alert.description].filter(Boolean).join(' · ');
   return `**${phase}** — ${what}${error ? `\n\nerror: ${error}` : ''}`;
+}
+
+const CLEAR_REASONS: readonly string[] = ['cleared', 'gone', 'resolved-by-hand'] satisfies AlertClear['reason'][];
+
+function isAlertClear(value: unknown): value is AlertClear {
+  const v = value as Partial<AlertClear> | null;
+  return typeof v === 'object' && v !== null && typeof v.reason === 'string' && CLEAR_REASONS.includes(v.reason) && (v.note === undefined || typeof v.note === 'string');
 }

@@ -7,8 +7,6 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   log,
-  patched,
-  proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
@@ -17,19 +15,13 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { FailureType } from '../shared/failure-types';
-import { isOpenState, severityMatches } from '../shared/severity';
-import type {
-  AlertRecord,
-  OneViewLogin,
-  OneViewSession,
-  PollerCounters,
-  PollerInput,
-  PollerStatus,
-} from '../shared/types';
 import { deliveryStartSearchAttributes } from '../shared/search-attributes';
+import { isOpenState, severityMatches } from '../shared/severity';
+import type { AlertClear, AlertRecord, ConnectionCheck, OneViewLogin, OneViewSession, PollerCounters, PollerInput, PollerStatus } from '../shared/types';
 import { alertWorkflowId } from '../shared/workflow-ids';
 import { alertDeliveryWorkflow } from './alert-delivery';
 import { failureMessage, failureType } from './failure-details';
+import type { StartDecision } from './handled-alerts';
 import {
   alertClearedSignal,
   alertsPushedSignal,
@@ -37,147 +29,101 @@ import {
   pauseSignal,
   resumeSignal,
   statusQuery,
+  testConnectionUpdate,
   updateSettingsSignal,
 } from './messages';
-
-// A poll is cheap to repeat, so an unreachable appliance gets a few quick attempts and then waits for the next
-// poll instead of holding the poller in an endless retry; auth and version problems are final at once.
-const POLL_RETRY: RetryPolicy = {
-  initialInterval: '2s',
-  backoffCoefficient: 2,
-  maximumInterval: '30s',
-  maximumAttempts: 3,
-  nonRetryableErrorTypes: [FailureType.oneViewAuth, FailureType.oneViewVersion, FailureType.configuration],
-};
-
-/** Runs before this patch polled with normal activities; kept only so their histories replay (see POLL_LOCALLY). */
-const remoteActivities = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '2m',
-  // A worker that dies mid-poll is noticed after this instead of after the whole 2 min, during which the poller (and
-  // every alert raised meanwhile) waits: the activities heartbeat before each OneView request (30 s timeout each).
-  heartbeatTimeout: '45s',
-  retry: POLL_RETRY,
-});
+import { DEFAULT_MAX_POLLS_PER_RUN, PollerState } from './poller-state';
+import { checkPushedAlerts, isSettingsFor } from './signal-checks';
 
 // A poll is one short GET that only this poller's next decision needs, so it runs inside the workflow task: an idle
-// poll costs one workflow task and six history events instead of two tasks and eleven, which halves the server's
-// work per poll. A worker that dies mid-poll loses its workflow task, which times out (10 s) and is retried elsewhere.
-const localActivities = proxyLocalActivities<ReturnType<typeof createActivities>>({
+// poll costs one workflow task and six history events. A worker that dies mid-poll loses its workflow task, which
+// times out (10 s) and is retried elsewhere. An unreachable appliance gets a few quick attempts and then waits for the
+// next poll instead of holding the poller in an endless retry; auth and version problems are final at once.
+const { renewSession, fetchAlertChanges, listOpenDeliveries, testConnection } = proxyLocalActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '2m',
-  retry: POLL_RETRY,
+  retry: {
+    initialInterval: '2s',
+    backoffCoefficient: 2,
+    maximumInterval: '30s',
+    maximumAttempts: 3,
+    nonRetryableErrorTypes: [FailureType.oneViewAuth, FailureType.oneViewVersion, FailureType.configuration],
+  } satisfies RetryPolicy,
 });
-
-/**
- * The patch that moved polling to local activities. Decided once per run, so a run that began polling remotely stays
- * remote until it continues-as-new; once no such run is left (a run lasts at most PREVIOUS_MAX_POLLS_PER_RUN polls),
- * this can become `deprecatePatch`.
- */
-const POLL_LOCALLY = 'poll-with-local-activities';
 
 /** How often open deliveries are compared with the appliance unless the settings say otherwise. */
 const DEFAULT_RECONCILE_INTERVAL_MS = 3_600_000;
 
-/**
- * Longest wait between polls of an appliance that rejects our login: the backoff doubles the interval up to this, so a
- * wrong password never hammers the appliance's account lockout.
- */
-const MAX_AUTH_BACKOFF_MS = 30 * 60_000;
+/** A connection test is answered from the last one for this long, so no caller can multiply logins. */
+const CONNECTION_TEST_EVERY_MS = 60_000;
 
-/**
- * Longest wait between polls of an unreachable appliance: short, because the first poll after it comes back is when
- * its alerts page, and hardware alerts raised during a network outage must not wait half an hour.
- */
-const MAX_UNREACHABLE_BACKOFF_MS = 5 * 60_000;
-
-/**
- * Polls before starting a fresh run (unless the server hints earlier). A cached run costs the worker about 12 KB of
- * memory per poll (BENCHMARKS.md: 50 pollers × 250 polls grew the worker by 150 MB), so 500 polls per run let 500
- * appliances take the worker towards 3 GB before their runs ended; 100 bounds it at a sixth of that for one fresh run
- * (6 events) per 100 polls. Runs that began under the old default keep it (patch SHORTER_RUNS).
- */
-const DEFAULT_MAX_POLLS_PER_RUN = 100;
-const PREVIOUS_MAX_POLLS_PER_RUN = 500;
-const SHORTER_RUNS = 'poller-runs-of-100-polls';
-
-const ZERO_COUNTERS: PollerCounters = {
-  polls: 0,
-  failedPolls: 0,
-  alertsSeen: 0,
-  deliveriesStarted: 0,
-  clearsSignalled: 0,
-  reconciliations: 0,
-  reconciledClears: 0,
-  logins: 0,
-  continuedAsNew: 0,
-};
+/** Pushed alerts and clears held at most while the loop is busy or paused; beyond it the poll reads them instead. */
+const MAX_PENDING = 5000;
 
 /**
  * The long-lived poller of one OneView appliance: keeps a session, fetches alerts changed since its watermark, starts
  * one delivery workflow per new matching alert and signals clears, then sleeps until the interval ends or a
- * `forcePoll`/`alertsPushed` signal wakes it. Continues-as-new with its small state so history stays bounded.
+ * `forcePoll`/`alertsPushed` signal wakes it. Continues-as-new with its state so history stays bounded.
  */
 export async function appliancePollerWorkflow(input: PollerInput): Promise<void> {
-  const { renewSession, fetchAlertChanges, listOpenDeliveries } = patched(POLL_LOCALLY) ? localActivities : remoteActivities;
-  let settings = input.settings;
-  let session: OneViewSession | undefined = input.session;
-  let watermark = input.watermark;
-  const counters: PollerCounters = { ...ZERO_COUNTERS, ...input.counters };
-  let paused = input.paused ?? false;
-  let lastPollAt = input.lastPollAt;
-  let lastError = input.lastError;
-  let lastErrorType = input.lastErrorType;
-  let consecutiveFailures = input.consecutiveFailures ?? 0;
-  let nextPollAt = 0;
-  let lastPollResult: PollerStatus['lastPollResult'] = lastPollAt === undefined ? undefined : lastError ? 'error' : 'ok';
-  let pollRequested = input.pollRequested ?? false;
-  let lastReconcileAt = input.lastReconcileAt;
-  // A new poller, and every worker boot (which re-sends the settings), reconciles at its next poll.
-  let reconcileRequested = lastReconcileAt === undefined;
-  const pushed: AlertRecord[] = [...(input.pendingAlerts ?? [])];
+  const state = new PollerState(input);
+  const appliance = () => state.settings.applianceId;
 
   setHandler(forcePollSignal, () => {
-    pollRequested = true;
+    state.pollRequested = true;
   });
-  setHandler(alertsPushedSignal, (alerts) => {
-    pushed.push(...alerts);
+  setHandler(alertsPushedSignal, (payload) => {
+    // Anyone with access to Temporal can signal: the payload is checked again, and a bad alert is dropped, not obeyed.
+    const { alerts, rejected } = checkPushedAlerts(payload);
+    if (rejected > 0) {
+      state.counters.alertsRejected += rejected;
+      log.warn('pushed alerts failed the poller check; dropped', { appliance: appliance(), rejected });
+    }
+    for (const alert of alerts) {
+      if (!isOpenState(alert.alertState)) state.clearsToConfirm.add(alert.id);
+      else if (state.pending.length < MAX_PENDING) state.pending.push(alert);
+    }
+    // A pushed clear is a hint: the poll asks the appliance. So does a push beyond what is held.
+    if (alerts.some((a) => !isOpenState(a.alertState)) || state.pending.length >= MAX_PENDING) state.pollRequested = true;
   });
   setHandler(updateSettingsSignal, (next) => {
-    if (next.applianceId !== settings.applianceId) return;
-    settings = next;
+    if (!isSettingsFor(next, appliance())) return;
+    state.settings = next;
     // Sent by every booting worker: whatever happened while no worker ran is looked at now, not an interval later.
-    reconcileRequested = true;
-    pollRequested = true;
+    state.reconcileRequested = true;
+    state.pollRequested = true;
   });
   setHandler(pauseSignal, () => {
-    paused = true;
+    state.paused = true;
   });
   setHandler(resumeSignal, () => {
-    paused = false;
+    state.paused = false;
   });
-  setHandler(statusQuery, (): PollerStatus => ({
-    applianceId: settings.applianceId,
-    applianceHost: settings.applianceHost,
-    paused,
-    sessionValid: session !== undefined && session.expiresAt > Date.now(),
-    sessionExpiresAt: session ? new Date(session.expiresAt).toISOString() : undefined,
-    lastPollAt: lastPollAt === undefined ? undefined : new Date(lastPollAt).toISOString(),
-    lastPollResult,
-    lastError,
-    lastErrorType,
-    consecutiveFailures,
-    nextPollAt: nextPollAt > 0 ? new Date(nextPollAt).toISOString() : undefined,
-    watermark,
-    pollIntervalMs: settings.pollIntervalMs,
-    counters: { ...counters },
-  }));
+  setHandler(statusQuery, (): PollerStatus => state.status());
+  setHandler(testConnectionUpdate, async (): Promise<ConnectionCheck> => {
+    const now = Date.now();
+    if (state.loginRejected) {
+      return skippedCheck(appliance(), 'the poller is backing off after a rejected login; a test could lock the account', state.nextPollAt - now);
+    }
+    const last = state.lastConnectionTest;
+    if (last && now - last.at < CONNECTION_TEST_EVERY_MS) {
+      return { ...last.check, skipped: 'tested less than a minute ago; this is that test', retryAfterSeconds: Math.ceil((last.at + CONNECTION_TEST_EVERY_MS - now) / 1000) };
+    }
+    // Taken before the login starts, so a second caller in the meantime is answered from this one.
+    state.lastConnectionTest = { at: now, check: skippedCheck(appliance(), 'a test is running', CONNECTION_TEST_EVERY_MS) };
+    const check = await testConnection({ applianceId: appliance() });
+    state.lastConnectionTest = { at: now, check };
+    return check;
+  });
 
   const stamp = (login: OneViewLogin): OneViewSession => {
-    counters.logins++;
+    state.counters.logins++;
     const now = Date.now();
-    return { ...login, createdAt: now, expiresAt: now + settings.sessionLifetimeMs };
+    return { ...login, createdAt: now, expiresAt: now + state.settings.sessionLifetimeMs };
   };
 
-  async function startDelivery(alert: AlertRecord): Promise<void> {
+  /** Starts one alert's delivery; any failure stays with this alert (logged, counted, reconciled), never the poller. */
+  async function startDelivery(alert: AlertRecord, decision: Exclude<StartDecision, 'skip'>): Promise<void> {
+    const { settings } = state;
     try {
       await startChild(alertDeliveryWorkflow, {
         workflowId: alertWorkflowId(settings.applianceId, alert.id),
@@ -194,33 +140,66 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
         ],
         staticSummary: deliverySummary(settings.applianceId, alert),
         // Set with the start rather than upserted by the delivery: no history events or visibility writes of their own.
-        ...(settings.searchAttributes
-          ? { typedSearchAttributes: deliveryStartSearchAttributes(settings.applianceId, alert) }
-          : {}),
+        ...(settings.searchAttributes ? { typedSearchAttributes: deliveryStartSearchAttributes(settings.applianceId, alert) } : {}),
         // The delivery outlives this run (continue-as-new) and even this poller: it must still resolve.
         parentClosePolicy: ParentClosePolicy.ABANDON,
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        // A running delivery always rejects a second start. A first start also respects one that ended within
+        // retention (resolved by hand, refused); a newer version of an alert whose delivery ended pages again.
+        workflowIdReusePolicy: decision === 'again' ? WorkflowIdReusePolicy.ALLOW_DUPLICATE : WorkflowIdReusePolicy.REJECT_DUPLICATE,
       });
-      counters.deliveriesStarted++;
+      state.counters.deliveriesStarted++;
+      if (decision === 'again') state.counters.deliveriesRestarted++;
     } catch (err) {
-      // Already started (or already finished) means this alert is already handled: this is the deduplication.
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
+        state.counters.deliveryErrors++;
+        state.reconcileRequested = true;
+        log.warn('starting a delivery failed; reconciliation will retry it', { appliance: settings.applianceId, alertId: alert.id, error: failureMessage(err) });
+        return;
+      }
+      // Already running (or ended within retention): this alert is already handled. This is the deduplication.
     }
+    state.handled.recordActive(alert);
   }
 
-  async function signalClear(alert: AlertRecord): Promise<void> {
+  async function signalClear(alertId: string, clear: AlertClear, modified?: string): Promise<void> {
+    state.handled.recordCleared(alertId, modified, Date.now());
     try {
-      await getExternalWorkflowHandle(alertWorkflowId(settings.applianceId, alert.id)).signal(alertClearedSignal, alert);
-      counters.clearsSignalled++;
+      await getExternalWorkflowHandle(alertWorkflowId(appliance(), alertId)).signal(alertClearedSignal, clear);
+      state.counters.clearsSignalled++;
     } catch {
       // No delivery exists (the alert cleared before it ever paged) or it already finished: nothing to resolve.
     }
   }
 
+  /** Starts deliveries for new active versions and resolves cleared alerts; the severity filter applies to both. */
   async function handleAlerts(alerts: AlertRecord[]): Promise<void> {
-    const matching = alerts.filter((a) => severityMatches(a.severity, settings.severities));
-    counters.alertsSeen += matching.length;
-    await Promise.all(matching.map((a) => (isOpenState(a.alertState) ? startDelivery(a) : signalClear(a))));
+    const matching = alerts.filter((a) => severityMatches(a.severity, state.settings.severities));
+    state.counters.alertsSeen += matching.length;
+    await Promise.all(
+      matching.map((a) => {
+        if (!isOpenState(a.alertState)) return signalClear(a.id, { reason: 'cleared' }, a.modified);
+        const decision = state.handled.decide(a);
+        return decision === 'skip' ? undefined : startDelivery(a, decision);
+      }),
+    );
+  }
+
+  /**
+   * Asks the appliance about pushed clears the poll did not already answer: a clear it confirms (or an alert it no
+   * longer has) resolves; one it still reports active changes nothing.
+   */
+  async function confirmClears(current: OneViewSession, answered: Set<string>): Promise<void> {
+    const ids = [...state.clearsToConfirm].filter((id) => !answered.has(id));
+    if (ids.length > 0) {
+      const read = await fetchAlertChanges({ applianceId: appliance(), session: current, severities: state.settings.severities, ids });
+      if (read.relogin) state.session = stamp(read.relogin);
+      const stillOpen = read.alerts.filter((a) => isOpenState(a.alertState));
+      state.counters.clearsUnconfirmed += stillOpen.length;
+      if (stillOpen.length > 0) log.warn('pushed clears not confirmed by the appliance; nothing resolved', { appliance: appliance(), alertIds: stillOpen.map((a) => a.id) });
+      await handleAlerts(read.alerts);
+      await Promise.all((read.gone ?? []).map((id) => signalClear(id, { reason: 'gone', note: 'no longer on the appliance' })));
+    }
+    state.clearsToConfirm.clear();
   }
 
   /**
@@ -228,126 +207,96 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
    * gone (cleared or deleted while nobody watched) and starts deliveries for active alerts that have none.
    */
   async function reconcile(current: OneViewSession): Promise<void> {
-    const snapshot = await fetchAlertChanges({ applianceId: settings.applianceId, session: current, severities: settings.severities, snapshot: true });
-    if (snapshot.relogin) session = stamp(snapshot.relogin);
-    const open = new Set(await listOpenDeliveries({ applianceId: settings.applianceId }));
-    const active = snapshot.alerts.filter((a) => isOpenState(a.alertState) && severityMatches(a.severity, settings.severities));
+    const snapshot = await fetchAlertChanges({ applianceId: appliance(), session: current, severities: state.settings.severities, snapshot: true });
+    if (snapshot.relogin) state.session = stamp(snapshot.relogin);
+    const open = new Set(await listOpenDeliveries({ applianceId: appliance() }));
+    const active = snapshot.alerts.filter((a) => isOpenState(a.alertState) && severityMatches(a.severity, state.settings.severities));
     const activeIds = new Set(active.map((a) => a.id));
     const gone = [...open].filter((id) => !activeIds.has(id));
-    await Promise.all(gone.map((id) => signalClear(goneAlert(id))));
-    counters.reconciledClears += gone.length;
+    await Promise.all(gone.map((id) => signalClear(id, { reason: 'gone', note: 'no longer active on the appliance' })));
+    // Alerts remembered as active that the appliance no longer has: over, so a later re-activation pages again.
+    for (const id of state.handled.activeIds()) if (!activeIds.has(id)) state.handled.recordCleared(id, undefined, Date.now());
+    state.counters.reconciledClears += gone.length;
     await handleAlerts(active.filter((a) => !open.has(a.id)));
-    counters.reconciliations++;
-    lastReconcileAt = Date.now();
-    reconcileRequested = false;
-    if (gone.length > 0) log.info('reconciliation resolved deliveries of alerts no longer active', { appliance: settings.applianceId, alertIds: gone });
+    state.counters.reconciliations++;
+    if (gone.length > 0) log.info('reconciliation resolved deliveries of alerts no longer active', { appliance: appliance(), alertIds: gone });
   }
 
   async function poll(): Promise<void> {
+    const { settings } = state;
     try {
-      if (!session || session.expiresAt - settings.sessionRenewBeforeMs <= Date.now()) {
-        session = stamp(await renewSession({ applianceId: settings.applianceId, previous: session }));
+      if (!state.session || state.session.expiresAt - settings.sessionRenewBeforeMs <= Date.now()) {
+        state.session = stamp(await renewSession({ applianceId: settings.applianceId, previous: state.session }));
       }
       const reconcileEvery = settings.reconcileIntervalMs ?? DEFAULT_RECONCILE_INTERVAL_MS;
-      const due = reconcileRequested || lastReconcileAt === undefined || Date.now() - lastReconcileAt >= reconcileEvery;
+      const due = state.reconcileRequested || state.lastReconcileAt === undefined || Date.now() - state.lastReconcileAt >= reconcileEvery;
       if (reconcileEvery > 0 && due) {
         try {
-          await reconcile(session);
+          await reconcile(state.session);
         } catch (err) {
           // Reconciliation is a safety net: when it fails (e.g. visibility unavailable), polling still goes on.
-          lastReconcileAt = Date.now();
-          reconcileRequested = false;
           log.warn('reconciliation failed; polling goes on', { appliance: settings.applianceId, error: failureMessage(err) });
         }
+        state.lastReconcileAt = Date.now();
+        state.reconcileRequested = false;
       }
-      const result = await fetchAlertChanges({
-        applianceId: settings.applianceId,
-        session: session!,
-        watermark,
-        severities: settings.severities,
-      });
-      if (result.relogin) session = stamp(result.relogin);
+      const result = await fetchAlertChanges({ applianceId: settings.applianceId, session: state.session, watermark: state.watermark, severities: settings.severities });
+      if (result.relogin) state.session = stamp(result.relogin);
       await handleAlerts(result.alerts);
-      watermark = result.watermark ?? watermark;
-      lastError = undefined;
-      lastErrorType = undefined;
-      consecutiveFailures = 0;
-      lastPollResult = 'ok';
+      state.watermark = result.watermark ?? state.watermark;
+      await confirmClears(state.session, new Set(result.alerts.map((a) => a.id)));
+      state.lastError = undefined;
+      state.lastErrorType = undefined;
+      state.consecutiveFailures = 0;
     } catch (err) {
-      counters.failedPolls++;
-      consecutiveFailures++;
-      lastPollResult = 'error';
-      lastError = failureMessage(err);
-      lastErrorType = failureType(err);
+      state.counters.failedPolls++;
+      state.consecutiveFailures++;
+      state.lastError = failureMessage(err);
+      state.lastErrorType = failureType(err) ?? 'Error';
       // A rejected login means the stored session is no use either; the next poll logs in afresh.
-      if (lastErrorType === FailureType.oneViewAuth) session = undefined;
-      log.warn('poll failed; retrying at the next interval', { appliance: settings.applianceId, error: lastError });
+      if (state.lastErrorType === FailureType.oneViewAuth) state.session = undefined;
+      log.warn('poll failed; retrying at the next interval', { appliance: settings.applianceId, error: state.lastError });
     }
-    counters.polls++;
-    lastPollAt = Date.now();
-    setCurrentDetails(pollerDetails(settings.applianceHost, lastPollResult, lastError, counters));
+    state.counters.polls++;
+    state.lastPollAt = Date.now();
+    const forgotten = state.handled.prune(Date.now(), settings.historyRetentionMs);
+    if (forgotten > 0) log.warn('too many alerts remembered; the oldest were forgotten', { appliance: settings.applianceId, forgotten });
+    setCurrentDetails(pollerDetails(settings.applianceHost, state.status(), state.counters));
   }
 
-  const maxPolls = input.maxPollsPerRun ?? (patched(SHORTER_RUNS) ? DEFAULT_MAX_POLLS_PER_RUN : PREVIOUS_MAX_POLLS_PER_RUN);
+  const maxPolls = state.maxPollsPerRun ?? DEFAULT_MAX_POLLS_PER_RUN;
   let pollsThisRun = 0;
-  // A failing appliance is polled less and less often (never a login loop); a success restores the interval.
-  const delayAfterPoll = () =>
-    consecutiveFailures === 0
-      ? settings.pollIntervalMs
-      : Math.max(
-          settings.pollIntervalMs,
-          Math.min(
-            lastErrorType === FailureType.oneViewAuth ? MAX_AUTH_BACKOFF_MS : MAX_UNREACHABLE_BACKOFF_MS,
-            settings.pollIntervalMs * 2 ** (consecutiveFailures - 1),
-          ),
-        );
-  // A new run keeps the previous run's rhythm instead of polling again at once.
-  nextPollAt = lastPollAt !== undefined ? lastPollAt + delayAfterPoll() : Date.now();
   for (;;) {
-    if (!paused && pushed.length > 0) await handleAlerts(pushed.splice(0));
-    if (!paused && (pollRequested || Date.now() >= nextPollAt)) {
-      pollRequested = false;
+    if (!state.paused && state.pending.length > 0) await handleAlerts(state.pending.splice(0));
+    if (!state.paused && (state.pollRequested || Date.now() >= state.nextPollAt)) {
+      state.pollRequested = false;
       await poll();
       pollsThisRun++;
-      nextPollAt = Date.now() + delayAfterPoll();
+      state.nextPollAt = Date.now() + state.delayAfterPoll();
     }
     if (workflowInfo().continueAsNewSuggested || pollsThisRun >= maxPolls) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof appliancePollerWorkflow>({
-        settings,
-        session,
-        watermark,
-        counters: { ...counters, continuedAsNew: counters.continuedAsNew + 1 },
-        lastPollAt,
-        lastError,
-        lastErrorType,
-        consecutiveFailures,
-        maxPollsPerRun: input.maxPollsPerRun,
-        paused,
-        pendingAlerts: pushed.length > 0 ? pushed : undefined,
-        lastReconcileAt: reconcileRequested ? undefined : lastReconcileAt,
-        pollRequested: pollRequested || undefined,
-      });
+      await continueAsNew<typeof appliancePollerWorkflow>(state.toInput());
     }
     // While paused only `resume` wakes the loop; a forcePoll sent meanwhile runs at resume.
-    if (paused) await condition(() => !paused);
-    else await condition(() => pollRequested || pushed.length > 0, Math.max(1, nextPollAt - Date.now()));
+    if (state.paused) await condition(() => !state.paused);
+    else await condition(() => state.pollRequested || state.pending.length > 0, Math.max(1, state.nextPollAt - Date.now()));
   }
+}
+
+/** A connection check that did not log in, and why. */
+function skippedCheck(applianceId: string, why: string, retryAfterMs: number): ConnectionCheck {
+  return { applianceId, ok: false, steps: [], skipped: why, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
 }
 
 /** The title the Web UI shows for a delivery: severity, resource and alert, readable at a glance. */
 function deliverySummary(applianceId: string, alert: AlertRecord): string {
   const resource = alert.resourceName ? ` on ${alert.resourceName}` : '';
-  return `${alert.severity || 'Unknown'} alert ${alert.id}${resource} (appliance ${applianceId})`;
+  return `${alert.severity} alert ${alert.id}${resource} (appliance ${applianceId})`;
 }
 
 /** The Web UI's details line of a poller: the last poll's outcome and the running totals. */
-function pollerDetails(host: string, result: PollerStatus['lastPollResult'], error: string | undefined, counters: PollerCounters): string {
-  const outcome = result === 'error' ? `last poll failed: ${error ?? 'unknown error'}` : 'last poll ok';
+function pollerDetails(host: string, status: PollerStatus, counters: PollerCounters): string {
+  const outcome = status.lastPollResult === 'error' ? `last poll failed: ${status.lastError ?? 'unknown error'}` : 'last poll ok';
   return `**${host}** — ${outcome}; ${counters.polls} polls, ${counters.deliveriesStarted} deliveries started, ${counters.clearsSignalled} clears`;
-}
-
-/** What a delivery is told when its alert vanished from the appliance without a clear being seen. */
-function goneAlert(id: string): AlertRecord {
-  return { id, uri: `/rest/alerts/${id}`, severity: '', alertState: 'Cleared', description: 'no longer active on the appliance', created: '', modified: '' };
 }

@@ -6,4 +6,3 @@
 export { appliancePollerWorkflow } from './appliance-poller';
 export { alertDeliveryWorkflow } from './alert-delivery';
 export { pagerDutyLimiterWorkflow } from './send-limiter';
-export { testConnectionWorkflow } from './test-connection';

@@ -1,10 +1,13 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { AlertRecord, DeliveryState, PollerSettings, PollerStatus, SlotAnswer, SlotRequest, SlotUse } from '../shared/types';
+import type { AlertClear, AlertRecord, ConnectionCheck, DeliveryState, PollerSettings, PollerStatus, SlotAnswer, SlotRequest, SlotUse } from '../shared/types';
 
 /** Asks a poller to poll now instead of at the end of its interval. */
 export const forcePollSignal = defineSignal('forcePoll');
 
-/** Hands a poller alerts pushed by the webhook; they are handled exactly like polled ones. */
+/**
+ * Hands a poller alerts pushed by the webhook; active ones are handled like polled ones, a pushed clear only after the
+ * appliance confirms it.
+ */
 export const alertsPushedSignal = defineSignal<[AlertRecord[]]>('alertsPushed');
 
 /** Replaces a running poller's settings (sent by every worker at boot, so config changes reach running pollers). */
@@ -18,6 +21,12 @@ export const resumeSignal = defineSignal('resume');
 
 /** Reports a poller's session, last poll, watermark and counters. */
 export const statusQuery = defineQuery<PollerStatus>('status');
+
+/**
+ * Checks the appliance's connection as a poll would (version, login, one query, logout) from the poller, which knows
+ * when it last did and whether a login was just rejected, so tests never add logins towards an account lockout.
+ */
+export const testConnectionUpdate = defineUpdate<ConnectionCheck>('testConnection');
 
 /** Asks a routing key's limiter for a send slot; answered by `slotGranted` to the requesting workflow. */
 export const requestSlotSignal = defineSignal<[SlotRequest]>('requestSlot');
@@ -38,8 +47,8 @@ export const slotGrantedSignal = defineSignal('slotGranted');
 /** Tells a routing key's limiter that a granted slot was used (or given up), so it counts the send, not the grant. */
 export const slotUsedSignal = defineSignal<[SlotUse]>('slotUsed');
 
-/** Tells a delivery workflow that OneView cleared its alert. */
-export const alertClearedSignal = defineSignal<[AlertRecord]>('alertCleared');
+/** Tells a delivery workflow that its alert is over (cleared on OneView, gone from it, or resolved by hand). */
+export const alertClearedSignal = defineSignal<[AlertClear]>('alertCleared');
 
 /** Reports where one alert's delivery stands. */
 export const stateQuery = defineQuery<DeliveryState>('state');

@@ -14,13 +14,14 @@ import { startOneViewSimulator } from '../../simulators/oneview/server';
 import { startPagerDutySimulator } from '../../simulators/pagerduty/server';
 import { bridgeDataConverter } from '../../src/client/data-converter';
 import { ensurePollers, limiterIdFor } from '../../src/client/ensure-pollers';
-import { forcePoll, pollerStatus, pushAlerts } from '../../src/client/poller-operations';
+import { forcePoll, pollerStatus, pushAlerts, testApplianceConnections } from '../../src/client/poller-operations';
 import type { WorkerConfig } from '../../src/config/types';
 import { BRIDGE_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
 import { alertWorkflowId, pollerWorkflowId } from '../../src/shared/workflow-ids';
 import { createBridgeWorker } from '../../src/worker/create-worker';
 import { createJsonLogger } from '../../src/logging/json-logger';
 import { findTemporalExecutable } from '../../scripts/temporal-binaries';
+import { oneViewUser } from '../support/oneview-user';
 import { waitFor } from '../support/wait-for';
 import { FIXTURE_PAYLOAD_KEY } from './fixture-key';
 
@@ -68,32 +69,38 @@ async function main(): Promise<void> {
   const bridge = await createBridgeWorker({ config, connection: workerConnection, client });
   const running = bridge.worker.run();
   try {
-    // Two Critical alerts page; one clears and resolves; one is pushed; the poller continues-as-new after 3 polls.
+    // Two Critical alerts page; one clears and resolves, then OneView re-activates it and it pages again; one is
+    // pushed, then a pushed clear of it is confirmed with the appliance (which never had it: gone); the poller tests
+    // its connection and continues-as-new after 3 polls.
     const [first] = await sim.addAlerts([{ severity: 'Critical' }, { severity: 'Critical' }, { severity: 'Warning' }]);
     await ensurePollers(client, config, { maxPollsPerRun: 3 });
     await waitFor('two incidents', () => sim.incidents(), (i) => i.length === 2, 60_000);
     await sim.clearAlert(idOf(first!.uri));
     await forcePoll(client, APPLIANCE);
     await waitFor('the resolve', () => sim.incidents(), (i) => i.some((x) => x.status === 'resolved'), 60_000);
+    const firstHandle = client.workflow.getHandle(alertWorkflowId(APPLIANCE, idOf(first!.uri)));
+    const firstRun = (await firstHandle.describe()).runId;
+    const user = oneViewUser(oneView.url, oneView.certificatePem);
+    await user.reactivate(idOf(first!.uri));
+    await user.close();
+    await forcePoll(client, APPLIANCE);
+    await waitFor('the re-activation paged', () => sim.incidents(), (i) => i.some((x) => x.dedup_key.endsWith(`/${idOf(first!.uri)}`) && x.status === 'triggered'), 60_000);
     const now = new Date().toISOString();
-    await pushAlerts(client, APPLIANCE, [
-      { id: '90001', uri: '/rest/alerts/90001', severity: 'Critical', alertState: 'Active', description: 'pushed', created: now, modified: now, requestId: 'req-replay' },
-    ]);
+    const pushed = { id: '90001', uri: '/rest/alerts/90001', severity: 'Critical', alertState: 'Active', description: 'pushed', created: now, modified: now, requestId: 'req-replay' };
+    await pushAlerts(client, APPLIANCE, [pushed]);
     await waitFor('the pushed incident', () => sim.incidents(), (i) => i.length === 3, 60_000);
+    await pushAlerts(client, APPLIANCE, [{ ...pushed, alertState: 'Cleared', modified: new Date().toISOString() }]);
+    await waitFor('the confirmed clear', () => sim.incidents(), (i) => i.some((x) => x.dedup_key.endsWith('/90001') && x.status === 'resolved'), 60_000);
     // A trigger PagerDuty rejects for good: the delivery fails visibly.
     await sim.pagerDutyFault({ status: 400, count: 1, body: '{"status":"invalid event","message":"Event object is invalid","errors":["payload.summary is invalid"]}' });
     const [rejected] = await sim.addAlerts([{ severity: 'Critical' }]);
     await forcePoll(client, APPLIANCE);
     const failed = client.workflow.getHandle(alertWorkflowId(APPLIANCE, idOf(rejected!.uri)));
     await waitFor('the rejected delivery to fail', () => failed.describe(), (d) => d.status.name === 'FAILED', 60_000);
+    const [check] = await testApplianceConnections(client, TASK_QUEUE, [APPLIANCE]);
+    if (!check?.ok) throw new Error(`test connection failed: ${JSON.stringify(check)}`);
     await forcePoll(client, APPLIANCE);
     await waitFor('a continue-as-new', () => pollerStatus(client, APPLIANCE), (s) => s.counters.continuedAsNew >= 1, 60_000);
-    const check = await client.workflow.execute('testConnectionWorkflow', {
-      workflowId: 'replay-test-connection',
-      taskQueue: TASK_QUEUE,
-      args: [{ applianceIds: [APPLIANCE] }],
-    });
-    if (!Array.isArray(check) || check.length !== 1) throw new Error('test connection returned nothing');
 
     mkdirSync(OUT, { recursive: true });
     const save = async (name: string, handle: WorkflowHandle, runId?: string) => {
@@ -103,22 +110,18 @@ async function main(): Promise<void> {
       process.stdout.write(`recorded ${name}: ${history.events?.length ?? 0} events\n`);
     };
     const poller = client.workflow.getHandle(pollerWorkflowId(APPLIANCE));
-    const continued = await waitFor(
-      'the continued-as-new run in visibility',
-      async () => {
-        const runs = [];
-        for await (const e of client.workflow.list({ query: `WorkflowId = '${poller.workflowId}' AND ExecutionStatus = 'ContinuedAsNew'` })) runs.push(e.runId);
-        return runs;
-      },
-      (runs) => runs.length >= 1,
-    );
-    await save('poller-first-run-continued-as-new', poller, continued[continued.length - 1]);
+    // Every finished run of the poller (each ended by continue-as-new), and the current one once it has worked.
+    const runs: string[] = [];
+    for await (const e of client.workflow.list({ query: `WorkflowId = '${poller.workflowId}' AND ExecutionStatus = 'ContinuedAsNew'` })) runs.push(e.runId);
+    runs.sort((a, b) => a.localeCompare(b));
+    for (const [i, runId] of runs.entries()) await save(`poller-run-${i + 1}-continued-as-new`, poller, runId);
+    await waitFor('the current poller run to finish its first task', () => poller.fetchHistory(), (h) => (h.events?.length ?? 0) >= 3);
     await save('poller-current-run', poller);
-    await save('delivery-triggered-resolved', client.workflow.getHandle(alertWorkflowId(APPLIANCE, idOf(first!.uri))));
-    await save('delivery-pushed-open', client.workflow.getHandle(alertWorkflowId(APPLIANCE, '90001')));
+    await save('delivery-triggered-resolved', firstHandle, firstRun);
+    await save('delivery-reactivated-open', firstHandle);
+    await save('delivery-pushed-cleared-gone', client.workflow.getHandle(alertWorkflowId(APPLIANCE, '90001')));
     await save('delivery-rejected-failed', failed);
     await save('limiter', client.workflow.getHandle(limiterIdFor(TASK_QUEUE, ROUTING_KEY)));
-    await save('test-connection', client.workflow.getHandle('replay-test-connection'));
   } finally {
     bridge.worker.shutdown();
     await running;

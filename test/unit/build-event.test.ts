@@ -93,8 +93,9 @@ test.each([
 });
 
 test('the minimal real sample lacks timestamps and is refused with its reasons instead of paging half-built', () => {
-  expect(toAlertRecord(sample('alert_v3_active_warning_utilization_minimal.json'))).toEqual({
-    problems: ["'created' is missing or not a string", "'modified' is missing or not a string"],
+  expect(toAlertRecord(sample('alert_v3_active_warning_utilization_minimal.json'))).toMatchObject({
+    problems: [expect.stringMatching(/^'created' must be an ISO-8601/), expect.stringMatching(/^'modified' must be an ISO-8601/)],
+    reason: 'invalid_timestamp',
   });
 });
 

@@ -123,6 +123,19 @@ export class OneViewClient {
     return page as OneViewPage;
   }
 
+  /** GETs one resource with the session token; undefined when the appliance answers 404 (it no longer exists). */
+  async getResource(path: string, token: string, apiVersion: number): Promise<unknown> {
+    const res = await this.send('GET', path, { 'X-API-Version': String(apiVersion), auth: token });
+    const what = `GET ${path.split('?')[0]}`;
+    if (res.status === 404) return undefined;
+    if (res.status === 401) {
+      const err = parseErrorBody(res.body);
+      throw new BridgeError(ErrorCode.oneViewAuth, `${what} unauthorized: ${err.message ?? 'no message'}`, { status: 401 });
+    }
+    if (res.status !== 200) throw this.httpError(what, res.status, res.body, apiVersion);
+    return parseJson(res.body, what);
+  }
+
   /** Closes the connection pool. */
   async close(): Promise<void> {
     await this.agent.close();

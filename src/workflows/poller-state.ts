@@ -1,0 +1,152 @@
+import { FailureType } from '../shared/failure-types';
+import type {
+  AlertRecord,
+  AlertWatermark,
+  ConnectionCheck,
+  OneViewSession,
+  PollerCounters,
+  PollerInput,
+  PollerSettings,
+  PollerStatus,
+} from '../shared/types';
+import { HandledAlerts } from './handled-alerts';
+
+/** Polls before a fresh run unless the server hints earlier: a cached run costs the worker about 12 KB per poll. */
+export const DEFAULT_MAX_POLLS_PER_RUN = 100;
+
+/**
+ * Longest wait between polls of an appliance that rejects our login: the backoff doubles the interval up to this, so a
+ * wrong password never hammers the appliance's account lockout.
+ */
+const MAX_AUTH_BACKOFF_MS = 30 * 60_000;
+
+/**
+ * Longest wait between polls of an unreachable appliance: short, because the first poll after it comes back is when
+ * its alerts page, and hardware alerts raised during a network outage must not wait half an hour.
+ */
+const MAX_UNREACHABLE_BACKOFF_MS = 5 * 60_000;
+
+const ZERO_COUNTERS: PollerCounters = {
+  polls: 0,
+  failedPolls: 0,
+  alertsSeen: 0,
+  deliveriesStarted: 0,
+  deliveriesRestarted: 0,
+  deliveryErrors: 0,
+  alertsRejected: 0,
+  clearsUnconfirmed: 0,
+  clearsSignalled: 0,
+  reconciliations: 0,
+  reconciledClears: 0,
+  logins: 0,
+  continuedAsNew: 0,
+};
+
+/**
+ * Everything one appliance's poller knows, in one place: the loop and the handlers change it, the `status` query reads
+ * it, and continue-as-new hands it whole to the next run.
+ */
+export class PollerState {
+  settings: PollerSettings;
+  session?: OneViewSession;
+  watermark?: AlertWatermark;
+  readonly counters: PollerCounters;
+  paused: boolean;
+  lastPollAt?: number;
+  lastError?: string;
+  lastErrorType?: string;
+  consecutiveFailures: number;
+  /** Pushed active alerts waiting for the loop. */
+  readonly pending: AlertRecord[];
+  /** Pushed clears waiting for the appliance to confirm them. */
+  readonly clearsToConfirm: Set<string>;
+  pollRequested: boolean;
+  lastReconcileAt?: number;
+  reconcileRequested: boolean;
+  readonly handled: HandledAlerts;
+  lastConnectionTest?: { at: number; check: ConnectionCheck };
+  nextPollAt = 0;
+  readonly maxPollsPerRun?: number;
+
+  constructor(input: PollerInput) {
+    this.settings = input.settings;
+    this.session = input.session;
+    this.watermark = input.watermark;
+    this.counters = { ...ZERO_COUNTERS, ...input.counters };
+    this.paused = input.paused ?? false;
+    this.lastPollAt = input.lastPollAt;
+    this.lastError = input.lastError;
+    this.lastErrorType = input.lastErrorType;
+    this.consecutiveFailures = input.consecutiveFailures ?? 0;
+    this.pending = [...(input.pendingAlerts ?? [])];
+    this.clearsToConfirm = new Set(input.clearsToConfirm ?? []);
+    this.pollRequested = input.pollRequested ?? false;
+    this.lastReconcileAt = input.lastReconcileAt;
+    // A new poller, and every worker boot (which re-sends the settings), reconciles at its next poll.
+    this.reconcileRequested = input.lastReconcileAt === undefined;
+    this.handled = new HandledAlerts(input.handled);
+    this.lastConnectionTest = input.lastConnectionTest;
+    this.maxPollsPerRun = input.maxPollsPerRun;
+    // A new run keeps the previous run's rhythm instead of polling again at once.
+    this.nextPollAt = this.lastPollAt !== undefined ? this.lastPollAt + this.delayAfterPoll() : Date.now();
+  }
+
+  /** Whether the last poll failed because the appliance rejected the login (the poller is backing off from it). */
+  get loginRejected(): boolean {
+    return this.consecutiveFailures > 0 && this.lastErrorType === FailureType.oneViewAuth;
+  }
+
+  /**
+   * The wait after a poll: the interval, or for a failing appliance the interval doubled per failure in a row (never
+   * a login loop), up to 30 min while its login is rejected and 5 min while it is unreachable.
+   */
+  delayAfterPoll(): number {
+    const interval = this.settings.pollIntervalMs;
+    if (this.consecutiveFailures === 0) return interval;
+    const cap = this.lastErrorType === FailureType.oneViewAuth ? MAX_AUTH_BACKOFF_MS : MAX_UNREACHABLE_BACKOFF_MS;
+    return Math.max(interval, Math.min(cap, interval * 2 ** (this.consecutiveFailures - 1)));
+  }
+
+  /** The answer of the `status` query. */
+  status(): PollerStatus {
+    const lastPollResult = this.lastPollAt === undefined ? undefined : this.lastError ? 'error' : 'ok';
+    return {
+      applianceId: this.settings.applianceId,
+      applianceHost: this.settings.applianceHost,
+      paused: this.paused,
+      sessionValid: this.session !== undefined && this.session.expiresAt > Date.now(),
+      sessionExpiresAt: this.session ? new Date(this.session.expiresAt).toISOString() : undefined,
+      lastPollAt: this.lastPollAt === undefined ? undefined : new Date(this.lastPollAt).toISOString(),
+      lastPollResult,
+      lastError: this.lastError,
+      lastErrorType: this.lastErrorType,
+      consecutiveFailures: this.consecutiveFailures,
+      nextPollAt: this.nextPollAt > 0 ? new Date(this.nextPollAt).toISOString() : undefined,
+      watermark: this.watermark,
+      pollIntervalMs: this.settings.pollIntervalMs,
+      counters: { ...this.counters },
+    };
+  }
+
+  /** The state as the next run's input. */
+  toInput(): PollerInput {
+    return {
+      settings: this.settings,
+      session: this.session,
+      watermark: this.watermark,
+      counters: { ...this.counters, continuedAsNew: this.counters.continuedAsNew + 1 },
+      lastPollAt: this.lastPollAt,
+      lastError: this.lastError,
+      lastErrorType: this.lastErrorType,
+      consecutiveFailures: this.consecutiveFailures,
+      maxPollsPerRun: this.maxPollsPerRun,
+      paused: this.paused,
+      pendingAlerts: this.pending.length > 0 ? [...this.pending] : undefined,
+      clearsToConfirm: this.clearsToConfirm.size > 0 ? [...this.clearsToConfirm] : undefined,
+      lastReconcileAt: this.reconcileRequested ? undefined : this.lastReconcileAt,
+      pollRequested: this.pollRequested || undefined,
+      handled: this.handled.size > 0 ? this.handled.entries() : undefined,
+      lastConnectionTest: this.lastConnectionTest,
+    };
+  }
+}
