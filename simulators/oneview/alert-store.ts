@@ -39,7 +39,8 @@ export class AlertStore {
     const template = DESCRIPTIONS[severity] ?? DESCRIPTIONS.Critical!;
     const uri = typeof partial.uri === 'string' ? partial.uri : `/rest/alerts/${this.nextId}`;
     const id = uri.slice(uri.lastIndexOf('/') + 1);
-    if (/^\d+$/.test(id)) this.nextId = Math.max(this.nextId, Number(id) + 1);
+    // Only ids that are safe integers move the counter: a 1,000-digit id would make every later id "Infinity".
+    if (/^\d{1,15}$/.test(id)) this.nextId = Math.max(this.nextId, Number(id) + 1);
     const bay = (Number(id) % 16) + 1 || 1;
     const resourceUri = `/rest/server-hardware/30373737-3237-4D32-3230-3135303147${String(bay).padStart(2, '0')}`;
     // Alerts of severity OK are life-cycle alerts: OneView clears them at birth.

@@ -5,8 +5,7 @@ import type { Client } from '@temporalio/client';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { applianceIsRunning, runningAppliances } from '../client/appliance-directory';
 import { payloadCodecsFor } from '../client/payload-codec';
-import { forcePoll, pollerStatus, pushAlerts } from '../client/poller-operations';
-import type { ConnectionCheck } from '../shared/types';
+import { forcePoll, pollerStatus, pushAlerts, testApplianceConnections } from '../client/poller-operations';
 import { runCodec } from './codec-endpoint';
 import { ClientRateLimiter } from './rate-limiter';
 import type { WebConfig } from './web-config';
@@ -99,12 +98,7 @@ export async function startWebServer(options: {
     'GET /test-connection': async (_req, url) => {
       const one = url.searchParams.get('appliance');
       const applianceIds = one ? [await knownAppliance(one)] : await runningAppliances(client, config.temporal.taskQueue);
-      const results = await client.workflow.execute('testConnectionWorkflow', {
-        workflowId: `test-connection/${randomUUID()}`,
-        taskQueue: config.temporal.taskQueue,
-        args: [{ applianceIds }],
-        workflowExecutionTimeout: '60s',
-      }) as ConnectionCheck[];
+      const results = await testApplianceConnections(client, config.temporal.taskQueue, applianceIds);
       return [results.every((r) => r.ok) ? 200 : 502, { results }];
     },
     'POST /codec/encode': (req) => codec(req, 'encode'),

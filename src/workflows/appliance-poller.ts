@@ -7,6 +7,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   log,
+  proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
@@ -39,7 +40,7 @@ import { checkPushedAlerts, isSettingsFor } from './signal-checks';
 // poll costs one workflow task and six history events. A worker that dies mid-poll loses its workflow task, which
 // times out (10 s) and is retried elsewhere. An unreachable appliance gets a few quick attempts and then waits for the
 // next poll instead of holding the poller in an endless retry; auth and version problems are final at once.
-const { renewSession, fetchAlertChanges, listOpenDeliveries, testConnection } = proxyLocalActivities<ReturnType<typeof createActivities>>({
+const { renewSession, fetchAlertChanges, listOpenDeliveries } = proxyLocalActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '2m',
   retry: {
     initialInterval: '2s',
@@ -48,6 +49,13 @@ const { renewSession, fetchAlertChanges, listOpenDeliveries, testConnection } = 
     maximumAttempts: 3,
     nonRetryableErrorTypes: [FailureType.oneViewAuth, FailureType.oneViewVersion, FailureType.configuration],
   } satisfies RetryPolicy,
+});
+
+// A connection test runs from an update handler as a normal activity: a local activity there holds the update's
+// workflow task open, and updates that arrive meanwhile are aborted and retried by their callers, each logging in again.
+const { testConnection } = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '1m',
+  retry: { maximumAttempts: 1 },
 });
 
 /** How often open deliveries are compared with the appliance unless the settings say otherwise. */
