@@ -95,12 +95,22 @@ passwordFile/routingKeyFile under secrets.mountPath. Only these are projected in
 {{- $keys | uniq | toJson }}
 {{- end }}
 
-{{/* Secret keys the web process reads: the webhook token and the payload key(s), plus the Temporal API key. */}}
+{{/*
+Secret keys the web process reads: the webhook token and the payload key(s), plus the Temporal API key and the
+optional operator and codec tokens.
+*/}}
 {{- define "bridge.webSecretKeys" -}}
 {{- $keys := list "WEBHOOK_TOKEN" "PAYLOAD_ENCRYPTION_KEY" }}
 {{- if .Values.secrets.previousEncryptionKeys }}{{ $keys = append $keys "PAYLOAD_ENCRYPTION_PREVIOUS_KEYS" }}{{ end }}
 {{- if .Values.temporal.apiKey.enabled }}{{ $keys = append $keys "TEMPORAL_API_KEY" }}{{ end }}
+{{- if .Values.secrets.operatorToken }}{{ $keys = append $keys "OPERATOR_TOKEN" }}{{ end }}
+{{- if .Values.secrets.codecAuthToken }}{{ $keys = append $keys "CODEC_AUTH_TOKEN" }}{{ end }}
 {{- $keys | toJson }}
+{{- end }}
+
+{{/* "true" when the codec endpoint checks callers itself (static token and/or Web UI JWT); without, it answers 404. */}}
+{{- define "bridge.codecAuthenticated" -}}
+{{- if or .Values.secrets.codecAuthToken .Values.web.codecJwt.jwksUrl }}true{{ end }}
 {{- end }}
 
 {{/* Environment variables named by appliances' passwordEnv/routingKeyEnv, as a JSON list (read from the Secret). */}}
