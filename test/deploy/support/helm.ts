@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -144,19 +144,29 @@ function helmTemplate(variant: string, values?: object): { status: number | null
 
 const cache = new Map<string, Manifest[]>();
 
-/** The rendered objects of a variant (plus extra values), parsed with the tools' PyYAML (no YAML package in npm). */
+/** Multi-document YAML as a list of its documents, parsed with the tools' PyYAML (no YAML package in npm). */
+export function parseYaml(text: string | Buffer, what: string): unknown[] {
+  const json = spawnSync(PYTHON, [join(ROOT, 'scripts/deploy-validate.py'), 'to-json'], {
+    input: text,
+    encoding: 'utf8',
+  });
+  if (json.status !== 0) throw new Error(`${what} does not parse: ${json.stderr}`);
+  return JSON.parse(json.stdout) as unknown[];
+}
+
+/** The documents of a YAML file of the repository (path relative to its root). */
+export function readYamlFile(path: string): unknown[] {
+  return parseYaml(readFileSync(join(ROOT, path)), path);
+}
+
+/** The rendered objects of a variant (plus extra values). */
 export function render(variant = 'default', values?: object): Manifest[] {
   const key = JSON.stringify([variant, values]);
   const hit = cache.get(key);
   if (hit) return hit;
   const out = helmTemplate(variant, values);
   if (out.status !== 0) throw new Error(`helm template ${variant} failed: ${out.stderr}`);
-  const json = spawnSync(PYTHON, [join(ROOT, 'scripts/deploy-validate.py'), 'to-json'], {
-    input: out.stdout,
-    encoding: 'utf8',
-  });
-  if (json.status !== 0) throw new Error(`rendered YAML of ${variant} does not parse: ${json.stderr}`);
-  const objects = JSON.parse(json.stdout) as Manifest[];
+  const objects = parseYaml(out.stdout, `rendered YAML of ${variant}`) as Manifest[];
   cache.set(key, objects);
   return objects;
 }

@@ -108,6 +108,21 @@ optional operator and codec tokens.
 {{- $keys | toJson }}
 {{- end }}
 
+{{/*
+The exposed paths that reach the codec endpoint through the Ingress/HTTPProxy, as a JSON list: /codec and below,
+and every path that is a prefix of /codec ("/", "/c", ...). Contour's prefix conditions match strings, not path
+segments, so "/co" counts too. Empty when nothing is routed from outside.
+*/}}
+{{- define "bridge.codecRoutes" -}}
+{{- $paths := list }}
+{{- if and .Values.web.enabled (or .Values.ingress.enabled .Values.httpProxy.enabled) }}
+{{- range .Values.exposedPaths }}
+{{- if or (hasPrefix "/codec" .) (hasPrefix . "/codec") }}{{ $paths = append $paths . }}{{ end }}
+{{- end }}
+{{- end }}
+{{- $paths | toJson }}
+{{- end }}
+
 {{/* "true" when the codec endpoint checks callers itself (static token and/or Web UI JWT); without, it answers 404. */}}
 {{- define "bridge.codecAuthenticated" -}}
 {{- if or .Values.secrets.codecAuthToken .Values.web.codecJwt.jwksUrl }}true{{ end }}
