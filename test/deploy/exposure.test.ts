@@ -104,3 +104,125 @@ describe('the codec endpoint', () => {
     expect(publicRoutes(render('default', { exposedPaths: ['/codec'] }))).toEqual([]);
   });
 });
+
+const NGINX_RANGES = ['nginx.ingress.kubernetes.io/allowlist-source-range', 'nginx.ingress.kubernetes.io/whitelist-source-range'];
+
+/** Every annotation of an Ingress that names a source range, whatever the controller. */
+const sourceRangeAnnotations = (ing: Manifest): Record<string, string> =>
+  Object.fromEntries(Object.entries(ing.metadata.annotations ?? {}).filter(([k]) => /source-range/.test(k)));
+
+interface ProxyRoute {
+  conditions: { prefix: string }[];
+  ipAllowPolicy?: { cidr: string; source: string }[];
+  ipDenyPolicy?: unknown[];
+}
+const proxyRoutes = (objects: Manifest[]): ProxyRoute[] =>
+  ofKind(objects, 'HTTPProxy').flatMap((p) => (p.spec?.routes ?? []) as unknown as ProxyRoute[]);
+
+describe('the webhook source restriction on the Ingress', () => {
+  it('lets only the listed ranges reach /oneview-webhook, under both ingress-nginx annotation names', () => {
+    const ingresses = ofKind(render('existing-secret-ingress'), 'Ingress');
+    expect(ingresses.map((i) => [i.metadata.name, i.spec?.rules?.[0]?.http.paths.map((p) => p.path)])).toEqual([
+      ['bridge-hponeview-pagerduty-bridge', ['/oneview-webhook']],
+    ]);
+    expect(sourceRangeAnnotations(ingresses[0] as Manifest)).toEqual(
+      Object.fromEntries(NGINX_RANGES.map((a) => [a, '192.0.2.10/32']))
+    );
+    // The other annotations of ingress.annotations still apply.
+    expect(ingresses[0]?.metadata.annotations?.['nginx.ingress.kubernetes.io/proxy-body-size']).toBe('1m');
+  });
+
+  it('restricts the webhook only: other exposed paths sit in their own Ingress, without the restriction', () => {
+    const objects = render('existing-secret-ingress', {
+      exposedPaths: ['/oneview-webhook', '/health'],
+      webhookAllowedSourceRanges: ['192.0.2.10/32', '198.51.100.0/28'],
+    });
+    const byPath = Object.fromEntries(
+      ofKind(objects, 'Ingress').flatMap((i) => (i.spec?.rules?.[0]?.http.paths ?? []).map((p) => [p.path, i]))
+    );
+    expect(Object.keys(byPath).sort()).toEqual(['/health', '/oneview-webhook']);
+    expect(byPath['/oneview-webhook']?.metadata.name).toBe('bridge-hponeview-pagerduty-bridge');
+    expect(Object.values(sourceRangeAnnotations(byPath['/oneview-webhook'] as Manifest))).toEqual([
+      '192.0.2.10/32,198.51.100.0/28',
+      '192.0.2.10/32,198.51.100.0/28',
+    ]);
+    expect(byPath['/health']?.metadata.name).toBe('bridge-hponeview-pagerduty-bridge-extra');
+    expect(sourceRangeAnnotations(byPath['/health'] as Manifest)).toEqual({});
+  });
+
+  it("keeps each path in the same Ingress whether or not the restriction is on (no move between objects)", () => {
+    const owner = (values: object) =>
+      ofKind(render('default', { ingress: { enabled: true }, exposedPaths: ['/oneview-webhook', '/health'], ...values }), 'Ingress').map(
+        (i) => [i.metadata.name, i.spec?.rules?.[0]?.http.paths.map((p) => p.path)]
+      );
+    expect(owner({ webhookAllowedSourceRanges: ['192.0.2.10/32'] })).toEqual(owner({}));
+  });
+
+  it("writes another controller's annotation when named, and nothing restricts by default", () => {
+    const haproxy = render('existing-secret-ingress', {
+      ingress: { sourceRangeAnnotations: ['haproxy-ingress.github.io/allowlist-source-range'] },
+    });
+    expect(sourceRangeAnnotations(ofKind(haproxy, 'Ingress')[0] as Manifest)).toEqual({
+      'haproxy-ingress.github.io/allowlist-source-range': '192.0.2.10/32',
+    });
+    const open = render('default', { ingress: { enabled: true } });
+    expect(ofKind(open, 'Ingress').map(sourceRangeAnnotations)).toEqual([{}]);
+  });
+});
+
+describe('the webhook source restriction on the HTTPProxy', () => {
+  it('puts an ipAllowPolicy on the webhook route only, matching the listed ranges on the configured source', () => {
+    const routes = proxyRoutes(render('everything', { exposedPaths: ['/oneview-webhook', '/health'] }));
+    expect(routes.map((r) => [r.conditions[0]?.prefix, r.ipAllowPolicy])).toEqual([
+      [
+        '/oneview-webhook',
+        [
+          { cidr: '198.51.100.10/32', source: 'Peer' },
+          { cidr: '2001:db8:100::/48', source: 'Peer' },
+        ],
+      ],
+      ['/health', undefined],
+    ]);
+    expect(routes.some((r) => r.ipDenyPolicy)).toBe(false);
+  });
+
+  it('matches on the client address as Contour sees it (Remote) unless told otherwise, and restricts nothing by default', () => {
+    const restricted = proxyRoutes(render('external-secret-httpproxy', { webhookAllowedSourceRanges: ['192.0.2.0/24'] }));
+    expect(restricted[0]?.ipAllowPolicy).toEqual([{ cidr: '192.0.2.0/24', source: 'Remote' }]);
+    expect(proxyRoutes(render('external-secret-httpproxy')).map((r) => r.ipAllowPolicy)).toEqual([undefined]);
+  });
+});
+
+describe('the webhook source restriction refuses', () => {
+  it.each([
+    ['a host name', ['oneview.example.com']],
+    ['a bare address (a range needs its prefix length)', ['192.0.2.10']],
+    ['a prefix length out of range', ['192.0.2.0/33']],
+    ['an address out of range', ['192.0.2.256/32']],
+    ['ranges in one comma-separated string', ['192.0.2.10/32,192.0.2.11/32']],
+  ])('%s', (_what, ranges) => {
+    expect(renderError('existing-secret-ingress', { webhookAllowedSourceRanges: ranges })).toContain(
+      'webhookAllowedSourceRanges'
+    );
+  });
+
+  it.each([
+    [
+      'ranges while the webhook is not routed',
+      { ingress: { enabled: true }, exposedPaths: ['/health'] },
+      'exposedPaths does not route /oneview-webhook',
+    ],
+    [
+      'a shorter prefix that reaches the webhook around the restriction',
+      { httpProxy: { enabled: true }, exposedPaths: ['/oneview-webhook', '/one'] },
+      'exposedPaths /one also reaches /oneview-webhook',
+    ],
+    [
+      'an Ingress with no annotation to carry the ranges',
+      { ingress: { enabled: true, sourceRangeAnnotations: [] } },
+      'ingress.sourceRangeAnnotations is empty',
+    ],
+  ])('%s', (_what, values, message) => {
+    expect(renderError('default', { webhookAllowedSourceRanges: ['192.0.2.10/32'], ...values })).toContain(message);
+  });
+});

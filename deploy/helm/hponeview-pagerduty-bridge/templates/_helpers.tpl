@@ -108,6 +108,11 @@ optional operator and codec tokens.
 {{- $keys | toJson }}
 {{- end }}
 
+{{/* The path OneView pushes to; webhookAllowedSourceRanges restricts this route only. */}}
+{{- define "bridge.webhookPath" -}}
+/oneview-webhook
+{{- end }}
+
 {{/*
 The exposed paths that reach the codec endpoint through the Ingress/HTTPProxy, as a JSON list: /codec and below,
 and every path that is a prefix of /codec ("/", "/c", ...). Contour's prefix conditions match strings, not path
