@@ -81,8 +81,7 @@ Secret keys the worker reads, as a JSON list: the fixed ones plus every key an a
 passwordFile/routingKeyFile under secrets.mountPath. Only these are projected into the worker's volume.
 */}}
 {{- define "bridge.workerSecretKeys" -}}
-{{- $keys := list "PAYLOAD_ENCRYPTION_KEY" }}
-{{- if .Values.secrets.previousEncryptionKeys }}{{ $keys = append $keys "PAYLOAD_ENCRYPTION_PREVIOUS_KEYS" }}{{ end }}
+{{- $keys := include "bridge.payloadKeys" . | fromJsonArray }}
 {{- if .Values.secrets.defaultRoutingKey }}{{ $keys = append $keys "PAGERDUTY_ROUTING_KEY" }}{{ end }}
 {{- if .Values.temporal.apiKey.enabled }}{{ $keys = append $keys "TEMPORAL_API_KEY" }}{{ end }}
 {{- if not (include "bridge.manyAppliances" .) }}{{ $keys = append $keys "ONEVIEW_PASSWORD" }}{{ end }}
@@ -100,8 +99,7 @@ Secret keys the web process reads: the webhook token and the payload key(s), plu
 optional operator and codec tokens.
 */}}
 {{- define "bridge.webSecretKeys" -}}
-{{- $keys := list "WEBHOOK_TOKEN" "PAYLOAD_ENCRYPTION_KEY" }}
-{{- if .Values.secrets.previousEncryptionKeys }}{{ $keys = append $keys "PAYLOAD_ENCRYPTION_PREVIOUS_KEYS" }}{{ end }}
+{{- $keys := prepend (include "bridge.payloadKeys" . | fromJsonArray) "WEBHOOK_TOKEN" }}
 {{- if .Values.temporal.apiKey.enabled }}{{ $keys = append $keys "TEMPORAL_API_KEY" }}{{ end }}
 {{- if .Values.secrets.operatorToken }}{{ $keys = append $keys "OPERATOR_TOKEN" }}{{ end }}
 {{- if .Values.secrets.codecAuthToken }}{{ $keys = append $keys "CODEC_AUTH_TOKEN" }}{{ end }}
@@ -141,6 +139,30 @@ segments, so "/co" counts too. Empty when nothing is routed from outside.
 {{- if .routingKeyEnv }}{{ $keys = append $keys .routingKeyEnv }}{{ end }}
 {{- end }}
 {{- $keys | uniq | toJson }}
+{{- end }}
+
+{{/* The payload key(s) the worker and the web process read, as a JSON list; none when encryption is off. */}}
+{{- define "bridge.payloadKeys" -}}
+{{- $keys := list }}
+{{- if .Values.payloadEncryption.enabled }}
+{{- $keys = append $keys "PAYLOAD_ENCRYPTION_KEY" }}
+{{- if .Values.secrets.previousEncryptionKeys }}{{ $keys = append $keys "PAYLOAD_ENCRYPTION_PREVIOUS_KEYS" }}{{ end }}
+{{- end }}
+{{- $keys | toJson }}
+{{- end }}
+
+{{/*
+Payload encryption env of the worker and the web process: the key file(s), or PAYLOAD_ENCRYPTION=off, which
+templates/validate.yaml lets through only with payloadEncryption.allowPlaintextHistory.
+*/}}
+{{- define "bridge.payloadEncryptionEnv" -}}
+{{- range include "bridge.payloadKeys" . | fromJsonArray }}
+- name: {{ . }}_FILE
+  value: {{ include "bridge.secretFile" (dict "ctx" $ "key" .) }}
+{{- else }}
+- name: PAYLOAD_ENCRYPTION
+  value: "off"
+{{- end }}
 {{- end }}
 
 {{/* A secret key as a file path. Args (dict): ctx, key. */}}
