@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHART, type Manifest, ROOT, VARIANTS, ofKind, readYamlFile, render, renderError } from './support/helm';
+import { CHART, type Manifest, ROOT, VARIANTS, ofKind, readYamlFile, render, renderError, renderNotes } from './support/helm';
 
 /** What the Ingress and the HTTPProxy route from outside, and what they must not. */
 
@@ -224,5 +224,44 @@ describe('the webhook source restriction refuses', () => {
     ],
   ])('%s', (_what, values, message) => {
     expect(renderError('default', { webhookAllowedSourceRanges: ['192.0.2.10/32'], ...values })).toContain(message);
+  });
+});
+
+describe('NOTES.txt', () => {
+  it('calls /test-connection and /force-poll only with POST and the operator token, in every value set', () => {
+    const calls = VARIANTS.flatMap((variant) =>
+      renderNotes(variant)
+        .split('\n')
+        .filter((l) => /\/(test-connection|force-poll)/.test(l) && /curl/.test(l))
+    );
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.filter((l) => !/curl -X POST -H "Authorization: Bearer \$TOKEN" /.test(l))).toEqual([]);
+  });
+
+  it('shows the operator commands once the operator token is configured', () => {
+    const notes = renderNotes('everything');
+    expect(notes).toContain("jsonpath='{.data.OPERATOR_TOKEN}'");
+    expect(notes).toMatch(/curl -X POST -H "Authorization: Bearer \$TOKEN" 'http:\/\/localhost:8080\/test-connection\?appliance=<id>'/);
+    expect(notes).toMatch(/curl -X POST -H "Authorization: Bearer \$TOKEN" 'http:\/\/localhost:8080\/force-poll\?appliance=<id>'/);
+  });
+
+  it('says what stays off without the operator token, and that the codec answers 404 without authentication', () => {
+    const notes = renderNotes('default');
+    expect(notes).toContain('POST /force-poll, POST /test-connection and the details of /health are off');
+    expect(notes).toContain('The codec endpoint answers 404');
+    expect(notes).toContain('Nothing is routed from outside');
+  });
+
+  it('says whether the webhook is restricted, and warns when /codec is routed from outside', () => {
+    expect(renderNotes('existing-secret-ingress')).toContain('/oneview-webhook answers only 192.0.2.10/32');
+    expect(renderNotes('external-secret-httpproxy')).toContain('NOTE: /oneview-webhook takes calls from any address');
+    const codec = renderNotes('default', {
+      web: { codecJwt: JWT },
+      httpProxy: { enabled: true },
+      exposedPaths: ['/oneview-webhook', '/codec'],
+      allowPublicCodec: true,
+    });
+    expect(codec).toContain('WARNING: /codec routes the codec, which decrypts workflow history, from outside');
+    expect(renderNotes('everything')).not.toContain('WARNING: ');
   });
 });
