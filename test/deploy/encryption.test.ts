@@ -20,7 +20,9 @@ function payloadSettings(objects: Manifest[]): Record<string, { mode?: string; k
     out[suffix] = {
       mode: env.find((e) => e.name === 'PAYLOAD_ENCRYPTION')?.value,
       keyFile: env.find((e) => e.name === 'PAYLOAD_ENCRYPTION_KEY_FILE')?.value,
-      keys: (pod?.volumes ?? []).flatMap((v) => v.secret?.items?.map((i) => i.key) ?? []).filter((k) => k.startsWith('PAYLOAD')),
+      keys: (pod?.volumes ?? [])
+        .flatMap((v) => v.secret?.items?.map((i) => i.key) ?? [])
+        .filter((k) => k.startsWith('PAYLOAD')),
     };
   }
   return out;
@@ -51,7 +53,8 @@ describe.each(VARIANTS)('payload encryption in the %s values', (variant) => {
 describe('plaintext history', () => {
   it('is refused when only payloadEncryption.enabled is false', () => {
     expect(renderError('default', { payloadEncryption: { enabled: false } })).toContain(
-      'payloadEncryption.enabled is false: workflow history (OneView session tokens, alert texts) would be stored in plaintext'
+      'payloadEncryption.enabled is false: workflow history (OneView session tokens, alert texts) would be stored in ' +
+        'plaintext'
     );
   });
 
@@ -78,7 +81,8 @@ describe('plaintext history', () => {
 
   it('is accepted by the worker process with the env the chart renders', () => {
     const worker = find(render('default', { ...PLAINTEXT, ...ONE_APPLIANCE }), 'Deployment', '-worker');
-    const env = Object.fromEntries((worker.spec?.template?.spec.containers[0]?.env ?? []).map((e) => [e.name, e.value ?? '']));
+    const container = worker.spec?.template?.spec.containers[0];
+    const env = Object.fromEntries((container?.env ?? []).map((e) => [e.name, e.value ?? '']));
     const files: Record<string, string> = {
       '/etc/bridge/secrets/ONEVIEW_PASSWORD': 'ov-password-Hx81!',
       '/etc/bridge/secrets/PAGERDUTY_ROUTING_KEY': 'R0UT1NGKEYdefault000000000000001',
@@ -107,6 +111,8 @@ describe('plaintext history', () => {
   });
 
   it('is announced loudly in NOTES.txt at every install and upgrade', () => {
-    expect(renderNotes('default', PLAINTEXT)).toMatch(/WARNING: PAYLOAD ENCRYPTION IS OFF[\s\S]*PLAINTEXT: OneView session tokens/);
+    expect(renderNotes('default', PLAINTEXT)).toMatch(
+      /WARNING: PAYLOAD ENCRYPTION IS OFF[\s\S]*PLAINTEXT: OneView session tokens/
+    );
   });
 });

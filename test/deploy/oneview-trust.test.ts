@@ -32,7 +32,13 @@ describe('the OneView CA', () => {
           caFile: '/etc/bridge/ca/ov-a-ca.pem',
           caOnly: true,
         },
-        { id: 'synergy-b', host: 'ov-b.example.com', username: 'monitor', passwordEnv: 'OV_B_PASSWORD', routingKeyEnv: 'PD_KEY_B' },
+        {
+          id: 'synergy-b',
+          host: 'ov-b.example.com',
+          username: 'monitor',
+          passwordEnv: 'OV_B_PASSWORD',
+          routingKeyEnv: 'PD_KEY_B',
+        },
       ],
     });
     const file = JSON.parse(find(objects, 'ConfigMap', '-appliances').data?.['appliances.json'] ?? '{}') as {

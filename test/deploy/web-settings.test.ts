@@ -64,7 +64,11 @@ describe('the web settings refuse', () => {
 
   it.each([
     ['a JWKS URL without issuer and audience', { web: { codecJwt: { jwksUrl: jwt.jwksUrl } } }, 'codecJwt'],
-    ['an issuer and audience without a JWKS URL', { web: { codecJwt: { issuer: jwt.issuer, audience: jwt.audience } } }, 'codecJwt'],
+    [
+      'an issuer and audience without a JWKS URL',
+      { web: { codecJwt: { issuer: jwt.issuer, audience: jwt.audience } } },
+      'codecJwt',
+    ],
     ['a JWKS URL over plain HTTP', { web: { codecJwt: { ...jwt, jwksUrl: 'http://sso.example.com/keys' } } }, 'jwksUrl'],
     ['a trusted proxy that is a host name', { web: { trustedProxies: ['ingress.example.com'] } }, 'trustedProxies'],
     ['a trusted proxy with a prefix too long', { web: { trustedProxies: ['10.0.0.0/33'] } }, 'trustedProxies'],
