@@ -76,6 +76,16 @@ describe('the web settings refuse', () => {
     expect(renderError('default', values)).toContain(message);
   });
 
+  it.each([
+    ['WEB_TRUSTED_PROXIES', '0.0.0.0/0', 'web.trustedProxies'],
+    ['CODEC_JWT_ISSUER', 'https://sso.example.com', 'web.codecJwt'],
+    ['OPERATOR_TOKEN_FILE', '/tmp/token', 'secrets.operatorToken'],
+  ])('%s through web.extraEnv, around the checks of its chart value', (name, value, owner) => {
+    expect(renderError('default', { web: { extraEnv: [{ name, value }] } })).toContain(
+      `web.extraEnv sets ${name}, which the chart sets from ${owner}`
+    );
+  });
+
   it('an ExternalSecret that does not write the operator token the web pods then read', () => {
     expect(
       renderError('external-secret-httpproxy', { secrets: { operatorToken: true } })
