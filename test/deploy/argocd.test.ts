@@ -1,7 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT, podTemplates, render } from './support/helm';
+import { podTemplates, readYamlFile, render } from './support/helm';
 
 interface Application {
   kind: string;
@@ -13,12 +10,7 @@ interface Application {
 }
 
 function application(): Application {
-  const python = join(process.env.DEPLOY_TOOLS ?? join(ROOT, '.deploy-tools'), 'venv/bin/python');
-  const out = spawnSync(python, [join(ROOT, 'scripts/deploy-validate.py'), 'to-json'], {
-    input: readFileSync(join(ROOT, 'deploy/argocd/application.yaml')),
-    encoding: 'utf8',
-  });
-  return (JSON.parse(out.stdout) as Application[])[0] as Application;
+  return readYamlFile('deploy/argocd/application.yaml')[0] as Application;
 }
 
 describe('the ArgoCD Application', () => {

@@ -25,6 +25,8 @@ const SECRETS: Record<string, string> = {
   OV_B_PASSWORD: 'ov-b-password-Pp5#',
   PD_KEY_A: 'R0UT1NGKEYapplianceA000000000001',
   PD_KEY_B: 'R0UT1NGKEYapplianceB000000000001',
+  OPERATOR_TOKEN: 'operator-token-c0ffee-5e1f-4a7b-9d2c-81e3b4a6f0d9',
+  CODEC_AUTH_TOKEN: 'codec-auth-token-b16b00b5-77aa-4c1e-a9e2-3f5d0c8e1b42',
 };
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 const SECRET_ENV = /(PASSWORD|TOKEN|ROUTING_KEY|ENCRYPTION_KEY|PREVIOUS_KEYS|API_KEY|PD_KEY_[A-Z])$/;
@@ -51,6 +53,16 @@ describe('secret values in values.yaml', () => {
     [
       'the webhook token as an extra env variable',
       { web: { extraEnv: [{ name: 'WEBHOOK_TOKEN', value: SECRETS.WEBHOOK_TOKEN }] } },
+    ],
+    ['the operator token', { secrets: { operatorToken: SECRETS.OPERATOR_TOKEN } }],
+    ['the codec token', { web: { codecAuthToken: SECRETS.CODEC_AUTH_TOKEN } }],
+    [
+      'the operator token as an extra env variable',
+      { web: { extraEnv: [{ name: 'OPERATOR_TOKEN', value: SECRETS.OPERATOR_TOKEN }] } },
+    ],
+    [
+      'the codec token as an extra env variable',
+      { web: { extraEnv: [{ name: 'CODEC_AUTH_TOKEN', value: SECRETS.CODEC_AUTH_TOKEN }] } },
     ],
   ])('have no place: %s is refused', (_what, values) => {
     expect(renderError('default', values)).toContain("values don't meet the specifications of the schema");
@@ -84,15 +96,19 @@ describe.each(VARIANTS)('secrets in the %s objects', (variant) => {
     }
   });
 
-  it('give the web pods only the webhook token, the payload keys and the Temporal API key', () => {
+  it('give the web pods only the webhook token, the payload keys, the Temporal API key and the operator and codec tokens', () => {
     const web = objects.find((o) => o.kind === 'Deployment' && o.metadata.name.endsWith('-web'));
     if (!web) return;
     const keys = web.spec?.template?.spec.volumes?.flatMap((v) => v.secret?.items?.map((i) => i.key) ?? []) ?? [];
-    expect(
-      keys.every((k) =>
-        ['WEBHOOK_TOKEN', 'PAYLOAD_ENCRYPTION_KEY', 'PAYLOAD_ENCRYPTION_PREVIOUS_KEYS', 'TEMPORAL_API_KEY'].includes(k)
-      )
-    ).toBe(true);
+    const webKeys = [
+      'WEBHOOK_TOKEN',
+      'PAYLOAD_ENCRYPTION_KEY',
+      'PAYLOAD_ENCRYPTION_PREVIOUS_KEYS',
+      'TEMPORAL_API_KEY',
+      'OPERATOR_TOKEN',
+      'CODEC_AUTH_TOKEN',
+    ];
+    expect(keys.filter((k) => !webKeys.includes(k))).toEqual([]);
     expect(keys).toEqual(expect.arrayContaining(['WEBHOOK_TOKEN', 'PAYLOAD_ENCRYPTION_KEY']));
     expect(web.spec?.template?.spec.containers[0]?.env?.some((e) => e.valueFrom)).toBe(false);
   });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -119,14 +119,20 @@ function valuesArgs(variant: string): string[] {
 }
 
 /** Runs `helm template`; `values` (an object) is layered over the variant's values file. */
-function helmTemplate(variant: string, values?: object): { status: number | null; stdout: string; stderr: string } {
+function helmTemplate(
+  variant: string,
+  values?: object,
+  chart = CHART,
+  extraArgs: string[] = []
+): { status: number | null; stdout: string; stderr: string } {
   if (!existsSync(HELM) || !existsSync(PYTHON)) {
     throw new Error(`${HELM} or ${PYTHON} is missing: run 'bash scripts/deploy-check.sh' (it installs them)`);
   }
   const args = [
     'template',
     RELEASE,
-    CHART,
+    chart,
+    ...extraArgs,
     '--namespace',
     NAMESPACE,
     '--kube-version',
@@ -144,19 +150,29 @@ function helmTemplate(variant: string, values?: object): { status: number | null
 
 const cache = new Map<string, Manifest[]>();
 
-/** The rendered objects of a variant (plus extra values), parsed with the tools' PyYAML (no YAML package in npm). */
+/** Multi-document YAML as a list of its documents, parsed with the tools' PyYAML (no YAML package in npm). */
+export function parseYaml(text: string | Buffer, what: string): unknown[] {
+  const json = spawnSync(PYTHON, [join(ROOT, 'scripts/deploy-validate.py'), 'to-json'], {
+    input: text,
+    encoding: 'utf8',
+  });
+  if (json.status !== 0) throw new Error(`${what} does not parse: ${json.stderr}`);
+  return JSON.parse(json.stdout) as unknown[];
+}
+
+/** The documents of a YAML file of the repository (path relative to its root). */
+export function readYamlFile(path: string): unknown[] {
+  return parseYaml(readFileSync(join(ROOT, path)), path);
+}
+
+/** The rendered objects of a variant (plus extra values). */
 export function render(variant = 'default', values?: object): Manifest[] {
   const key = JSON.stringify([variant, values]);
   const hit = cache.get(key);
   if (hit) return hit;
   const out = helmTemplate(variant, values);
   if (out.status !== 0) throw new Error(`helm template ${variant} failed: ${out.stderr}`);
-  const json = spawnSync(PYTHON, [join(ROOT, 'scripts/deploy-validate.py'), 'to-json'], {
-    input: out.stdout,
-    encoding: 'utf8',
-  });
-  if (json.status !== 0) throw new Error(`rendered YAML of ${variant} does not parse: ${json.stderr}`);
-  const objects = JSON.parse(json.stdout) as Manifest[];
+  const objects = parseYaml(out.stdout, `rendered YAML of ${variant}`) as Manifest[];
   cache.set(key, objects);
   return objects;
 }
@@ -166,6 +182,20 @@ export function renderText(variant = 'default', values?: object): string {
   const out = helmTemplate(variant, values);
   if (out.status !== 0) throw new Error(`helm template ${variant} failed: ${out.stderr}`);
   return out.stdout;
+}
+
+/**
+ * NOTES.txt as `helm install` would print it. `helm template` skips NOTES.txt and an offline `install --dry-run` still
+ * asks a cluster for its version, so a copy of the chart renders it through `tpl` into a YAML string.
+ */
+export function renderNotes(variant = 'default', values?: object): string {
+  const copy = join(mkdtempSync(join(tmpdir(), 'bridge-notes-')), 'chart');
+  cpSync(CHART, copy, { recursive: true });
+  renameSync(join(copy, 'templates/NOTES.txt'), join(copy, 'notes.txt'));
+  writeFileSync(join(copy, 'templates/notes.yaml'), 'notes: |\n  {{- tpl (.Files.Get "notes.txt") . | nindent 2 }}\n');
+  const out = helmTemplate(variant, values, copy, ['--show-only', 'templates/notes.yaml']);
+  if (out.status !== 0) throw new Error(`helm template ${variant} failed: ${out.stderr}`);
+  return (parseYaml(out.stdout, `NOTES.txt of ${variant}`)[0] as { notes: string }).notes;
 }
 
 /** The error helm gives for values that must not render; fails the test if they render. */

@@ -81,8 +81,7 @@ Secret keys the worker reads, as a JSON list: the fixed ones plus every key an a
 passwordFile/routingKeyFile under secrets.mountPath. Only these are projected into the worker's volume.
 */}}
 {{- define "bridge.workerSecretKeys" -}}
-{{- $keys := list "PAYLOAD_ENCRYPTION_KEY" }}
-{{- if .Values.secrets.previousEncryptionKeys }}{{ $keys = append $keys "PAYLOAD_ENCRYPTION_PREVIOUS_KEYS" }}{{ end }}
+{{- $keys := include "bridge.payloadKeys" . | fromJsonArray }}
 {{- if .Values.secrets.defaultRoutingKey }}{{ $keys = append $keys "PAGERDUTY_ROUTING_KEY" }}{{ end }}
 {{- if .Values.temporal.apiKey.enabled }}{{ $keys = append $keys "TEMPORAL_API_KEY" }}{{ end }}
 {{- if not (include "bridge.manyAppliances" .) }}{{ $keys = append $keys "ONEVIEW_PASSWORD" }}{{ end }}
@@ -95,12 +94,41 @@ passwordFile/routingKeyFile under secrets.mountPath. Only these are projected in
 {{- $keys | uniq | toJson }}
 {{- end }}
 
-{{/* Secret keys the web process reads: the webhook token and the payload key(s), plus the Temporal API key. */}}
+{{/*
+Secret keys the web process reads: the webhook token and the payload key(s), plus the Temporal API key and the
+optional operator and codec tokens.
+*/}}
 {{- define "bridge.webSecretKeys" -}}
-{{- $keys := list "WEBHOOK_TOKEN" "PAYLOAD_ENCRYPTION_KEY" }}
-{{- if .Values.secrets.previousEncryptionKeys }}{{ $keys = append $keys "PAYLOAD_ENCRYPTION_PREVIOUS_KEYS" }}{{ end }}
+{{- $keys := prepend (include "bridge.payloadKeys" . | fromJsonArray) "WEBHOOK_TOKEN" }}
 {{- if .Values.temporal.apiKey.enabled }}{{ $keys = append $keys "TEMPORAL_API_KEY" }}{{ end }}
+{{- if .Values.secrets.operatorToken }}{{ $keys = append $keys "OPERATOR_TOKEN" }}{{ end }}
+{{- if .Values.secrets.codecAuthToken }}{{ $keys = append $keys "CODEC_AUTH_TOKEN" }}{{ end }}
 {{- $keys | toJson }}
+{{- end }}
+
+{{/* The path OneView pushes to; webhookAllowedSourceRanges restricts this route only. */}}
+{{- define "bridge.webhookPath" -}}
+/oneview-webhook
+{{- end }}
+
+{{/*
+The exposed paths that reach the codec endpoint through the Ingress/HTTPProxy, as a JSON list: /codec and below,
+and every path that is a prefix of /codec ("/", "/c", ...). Contour's prefix conditions match strings, not path
+segments, so "/co" counts too. Empty when nothing is routed from outside.
+*/}}
+{{- define "bridge.codecRoutes" -}}
+{{- $paths := list }}
+{{- if and .Values.web.enabled (or .Values.ingress.enabled .Values.httpProxy.enabled) }}
+{{- range .Values.exposedPaths }}
+{{- if or (hasPrefix "/codec" .) (hasPrefix . "/codec") }}{{ $paths = append $paths . }}{{ end }}
+{{- end }}
+{{- end }}
+{{- $paths | toJson }}
+{{- end }}
+
+{{/* "true" when the codec endpoint checks callers itself (static token and/or Web UI JWT); without, it answers 404. */}}
+{{- define "bridge.codecAuthenticated" -}}
+{{- if or .Values.secrets.codecAuthToken .Values.web.codecJwt.jwksUrl }}true{{ end }}
 {{- end }}
 
 {{/* Environment variables named by appliances' passwordEnv/routingKeyEnv, as a JSON list (read from the Secret). */}}
@@ -111,6 +139,30 @@ passwordFile/routingKeyFile under secrets.mountPath. Only these are projected in
 {{- if .routingKeyEnv }}{{ $keys = append $keys .routingKeyEnv }}{{ end }}
 {{- end }}
 {{- $keys | uniq | toJson }}
+{{- end }}
+
+{{/* The payload key(s) the worker and the web process read, as a JSON list; none when encryption is off. */}}
+{{- define "bridge.payloadKeys" -}}
+{{- $keys := list }}
+{{- if .Values.payloadEncryption.enabled }}
+{{- $keys = append $keys "PAYLOAD_ENCRYPTION_KEY" }}
+{{- if .Values.secrets.previousEncryptionKeys }}{{ $keys = append $keys "PAYLOAD_ENCRYPTION_PREVIOUS_KEYS" }}{{ end }}
+{{- end }}
+{{- $keys | toJson }}
+{{- end }}
+
+{{/*
+Payload encryption env of the worker and the web process: the key file(s), or PAYLOAD_ENCRYPTION=off, which
+templates/validate.yaml lets through only with payloadEncryption.allowPlaintextHistory.
+*/}}
+{{- define "bridge.payloadEncryptionEnv" -}}
+{{- range include "bridge.payloadKeys" . | fromJsonArray }}
+- name: {{ . }}_FILE
+  value: {{ include "bridge.secretFile" (dict "ctx" $ "key" .) }}
+{{- else }}
+- name: PAYLOAD_ENCRYPTION
+  value: "off"
+{{- end }}
 {{- end }}
 
 {{/* A secret key as a file path. Args (dict): ctx, key. */}}
