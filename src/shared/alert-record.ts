@@ -164,9 +164,10 @@ function alertIdOf(uri: unknown): string | undefined {
   return id !== undefined && ALERT_ID_PATTERN.test(id) ? id : undefined;
 }
 
+/** The allowed spelling of a value given in any case; padding or anything else is not the same value. */
 function oneOf<T extends string>(value: unknown, allowed: readonly T[]): T | undefined {
   if (typeof value !== 'string') return undefined;
-  const v = value.trim().toLowerCase();
+  const v = value.toLowerCase();
   return allowed.find((a) => a.toLowerCase() === v);
 }
 
