@@ -8,7 +8,6 @@ import { BridgeError, ErrorCode } from './errors';
 import { alertQueryPath } from './oneview/alert-query';
 import type { OneViewClient } from './oneview/oneview-client';
 import { applyWatermark } from './oneview/watermark';
-import { progressHeartbeat } from './progress-heartbeat';
 import { renewSession } from './renew-session';
 
 /** Stops a runaway paging loop; 2,000 pages of 25 is far more than any appliance's alert changes per poll. */
@@ -100,7 +99,6 @@ async function fetchAllPages(
       throw new BridgeError(ErrorCode.oneViewInvalidBody, `alert paging did not end after ${MAX_PAGES} pages`);
     }
     visited.add(next);
-    progressHeartbeat({ pages: visited.size - 1 });
     const started = performance.now();
     const page = await client.getPage(next, login.token, login.apiVersion);
     observeSeconds((performance.now() - started) / 1000);
@@ -108,7 +106,6 @@ async function fetchAllPages(
     // Some appliances answer a last page whose nextPageUri is the page itself: that is the end, not a loop.
     if (page.uri) visited.add(page.uri);
     next = page.members.length === 0 ? null : page.nextPageUri;
-    progressHeartbeat({ pages: visited.size });
   }
   return { members, pages: visited.size, gone: [] };
 }

@@ -2,7 +2,6 @@ import type { Client } from '@temporalio/client';
 import { alertIdFromUri } from '../shared/alert-record';
 import type { ListOpenDeliveriesInput } from '../shared/types';
 import { alertWorkflowId } from '../shared/workflow-ids';
-import { progressHeartbeat } from './progress-heartbeat';
 
 /**
  * Ids of the alerts of an appliance whose delivery workflow is still running (triggered, waiting for the clear), read
@@ -14,8 +13,6 @@ export async function listOpenDeliveries(client: Client, input: ListOpenDeliveri
   const ids: string[] = [];
   for await (const execution of client.workflow.list({ query })) {
     ids.push(alertIdFromUri(execution.workflowId));
-    // Runs that still poll with normal activities have a heartbeat timeout; a long listing must show it is alive.
-    if (ids.length % 100 === 0) progressHeartbeat({ listed: ids.length });
   }
   return ids;
 }

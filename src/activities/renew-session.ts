@@ -1,5 +1,4 @@
 import { log } from '@temporalio/activity';
-import { progressHeartbeat } from './progress-heartbeat';
 import type { OneViewLogin, RenewSessionInput } from '../shared/types';
 import type { ApplianceRegistry } from './appliance-registry';
 import type { BridgeMetrics } from './bridge-metrics';
@@ -18,9 +17,7 @@ export async function renewSession(
   let apiVersion: number;
   let token: string;
   try {
-    progressHeartbeat('version');
     apiVersion = await client.negotiateVersion();
-    progressHeartbeat('login');
     token = await client.login(
       { userName: config.username, password: config.password, authLoginDomain: config.loginDomain },
       apiVersion,
@@ -35,7 +32,6 @@ export async function renewSession(
   registry.remember(input.applianceId, { token, apiVersion });
   metrics.sessionActive.set(labels, 1);
   if (input.previous) {
-    progressHeartbeat('logout');
     registry.forget(input.applianceId, input.previous.token);
     // Old sessions count against the appliance's per-client cap (960) for 24 h unless logged out.
     await client.logout(input.previous.token, input.previous.apiVersion).catch((err: unknown) => {
