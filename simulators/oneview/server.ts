@@ -75,6 +75,8 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
   let loginBanner = options.loginBanner ?? false;
   let peakSessions = 0;
   let repeatNextPage = 0;
+  // A nextPageUri the next alert page carries instead of its own: lets tests offer the client a foreign host or path.
+  let forcedNextPageUri: string | undefined;
   const store = new AlertStore();
   const sessions = new Map<string, Session>();
   let requests: RecordedRequest[] = [];
@@ -269,6 +271,10 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
       repeatNextPage--;
       nextPageUri = selfUri;
     }
+    if (forcedNextPageUri !== undefined) {
+      nextPageUri = forcedNextPageUri;
+      forcedNextPageUri = undefined;
+    }
     const alertSeverityCounts =
       url.searchParams.get('view') === 'alertSummary'
         ? matching.reduce<Record<string, number>>((acc, a) => ({ ...acc, [a.severity]: (acc[a.severity] ?? 0) + 1 }), {})
@@ -364,9 +370,15 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
         return sendJson(res, 200, live.map((s) => ({ token: s.token, userName: s.userName, clientIp: s.clientIp, createdAt: new Date(s.createdAt).toISOString(), lastUsedAt: new Date(s.lastUsedAt).toISOString() })));
       }
       if (path === '/_sim/faults' && req.method === 'POST') {
-        const input = (await body()) as OneViewFault & { invalidateSessions?: boolean; repeatNextPageUri?: number; loginBanner?: boolean };
+        const input = (await body()) as OneViewFault & {
+          invalidateSessions?: boolean;
+          repeatNextPageUri?: number;
+          loginBanner?: boolean;
+          nextPageUri?: string;
+        };
         if (input.invalidateSessions) sessions.clear();
         if (input.repeatNextPageUri !== undefined) repeatNextPage = input.repeatNextPageUri;
+        if (input.nextPageUri !== undefined) forcedNextPageUri = input.nextPageUri;
         if (input.loginBanner !== undefined) loginBanner = input.loginBanner;
         if (input.status !== undefined || input.delayMs !== undefined || input.dropConnection) {
           faults.push({ ...input, remaining: input.count ?? 1 });
@@ -381,6 +393,7 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
         store.reset();
         peakSessions = 0;
         repeatNextPage = 0;
+        forcedNextPageUri = undefined;
         loginBanner = options.loginBanner ?? false;
         sessions.clear();
         requests = [];

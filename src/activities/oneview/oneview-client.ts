@@ -1,6 +1,7 @@
 import { Agent, request } from 'undici';
 import { BridgeError, ErrorCode } from '../errors';
 import { classifyNetworkError, describeNetworkError } from '../network-error';
+import { resolvePageUri } from './page-uri';
 
 /** Lowest and highest X-API-Version this client speaks (OneView 3.0 to 11.30). */
 export const CLIENT_API_VERSIONS = { min: 300, max: 8600 } as const;
@@ -107,10 +108,14 @@ export class OneViewClient {
     }
   }
 
-  /** GETs one page of a collection with the session token; a 401 surfaces as `ONEVIEW_AUTH` with status 401. */
-  async getPage(pathAndQuery: string, token: string, apiVersion: number): Promise<OneViewPage> {
-    const res = await this.send('GET', pathAndQuery, { 'X-API-Version': String(apiVersion), auth: token });
-    const what = `GET ${pathAndQuery.split('?')[0]}`;
+  /**
+   * GETs one page of a collection with the session token; a page URI off the appliance's own `/rest/` API is refused
+   * before any request, and a 401 surfaces as `ONEVIEW_AUTH` with status 401.
+   */
+  async getPage(pageUri: string, token: string, apiVersion: number): Promise<OneViewPage> {
+    const url = resolvePageUri(this.options.baseUrl, pageUri);
+    const res = await this.send('GET', url, { 'X-API-Version': String(apiVersion), auth: token });
+    const what = `GET ${url.pathname}`;
     if (res.status === 401) {
       const err = parseErrorBody(res.body);
       throw new BridgeError(ErrorCode.oneViewAuth, `${what} unauthorized: ${err.message ?? 'no message'}`, { status: 401 });
@@ -130,12 +135,13 @@ export class OneViewClient {
 
   private async send(
     method: 'GET' | 'POST' | 'DELETE',
-    path: string,
+    target: string | URL,
     headers: Record<string, string>,
     body?: string,
   ): Promise<{ status: number; body: string }> {
+    const url = typeof target === 'string' ? new URL(target, this.options.baseUrl) : target;
     try {
-      const res = await request(new URL(path, this.options.baseUrl), {
+      const res = await request(url, {
         method,
         dispatcher: this.agent,
         headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
@@ -148,7 +154,7 @@ export class OneViewClient {
       const kind = classifyNetworkError(err);
       throw new BridgeError(
         kind === 'timeout' ? ErrorCode.oneViewTimeout : ErrorCode.oneViewNetwork,
-        `${method} ${path.split('?')[0]} failed: ${kind === 'timeout' ? 'timed out' : describeNetworkError(err)}`,
+        `${method} ${url.pathname} failed: ${kind === 'timeout' ? 'timed out' : describeNetworkError(err)}`,
         {},
         { cause: err },
       );
