@@ -25,6 +25,19 @@ export interface OneViewSimulatorOptions {
   maxPageSize?: number;
   /** A login banner is configured: logins without `loginMsgAck` are refused. */
   loginBanner?: boolean;
+  /** The HTTPS certificate, for tests of what a client accepts; default self-signed for localhost and 127.0.0.1. */
+  certificate?: SimulatorCertificateOptions;
+}
+
+/** Names, validity and issuer of the simulator's HTTPS certificate. */
+export interface SimulatorCertificateOptions {
+  commonName?: string;
+  dnsNames?: string[];
+  ipAddresses?: string[];
+  notBefore?: Date;
+  notAfter?: Date;
+  /** A CA that signs the certificate instead of the certificate signing itself. */
+  issuer?: { key: string; cert: string };
 }
 
 /** A recorded request, for tests. */
@@ -414,10 +427,18 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
   let server: Server;
   let certificatePem: string | undefined;
   if (options.tls ?? true) {
-    const pems = await generate([{ name: 'commonName', value: 'oneview-simulator.local' }], {
+    const c = options.certificate ?? {};
+    const altNames = [
+      ...(c.dnsNames ?? ['localhost']).map((value) => ({ type: 2 as const, value })),
+      ...(c.ipAddresses ?? ['127.0.0.1']).map((ip) => ({ type: 7 as const, ip })),
+    ];
+    const pems = await generate([{ name: 'commonName', value: c.commonName ?? 'oneview-simulator.local' }], {
       keySize: 2048,
       algorithm: 'sha256',
-      extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] }],
+      extensions: [{ name: 'subjectAltName', altNames }],
+      ...(c.notBefore ? { notBeforeDate: c.notBefore } : {}),
+      ...(c.notAfter ? { notAfterDate: c.notAfter } : {}),
+      ...(c.issuer ? { ca: c.issuer } : {}),
     });
     certificatePem = pems.cert;
     server = createHttpsServer({ key: pems.private, cert: pems.cert }, handler);

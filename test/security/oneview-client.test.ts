@@ -1,27 +1,42 @@
+import { X509Certificate } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
+import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { generate } from 'selfsigned';
 import { ApplianceRegistry } from '../../src/activities/appliance-registry';
 import { createBridgeMetrics } from '../../src/activities/bridge-metrics';
 import { BridgeError, ErrorCode } from '../../src/activities/errors';
 import { fetchAlertChanges } from '../../src/activities/fetch-alert-changes';
 import { OneViewClient } from '../../src/activities/oneview/oneview-client';
 import { renewSession } from '../../src/activities/renew-session';
+import { toApplicationFailure } from '../../src/activities/to-application-failure';
 import type { ApplianceConfig } from '../../src/config/types';
+import { FailureType } from '../../src/shared/failure-types';
 import type { OneViewLogin } from '../../src/shared/types';
 import { controls } from '../../simulators/control-client';
 import { startOneViewSimulator, type OneViewSimulator } from '../../simulators/oneview/server';
 
 // Issue 13 against the OneView client, over real HTTPS to the simulator: a page URI never takes the session token off
-// the appliance.
+// the appliance, and a refused certificate is an error of its own that names the certificate presented.
 
 const CREDENTIALS = { userName: 'administrator', password: 'admin-password' };
 let sim: OneViewSimulator;
 let control: ReturnType<typeof controls>;
 let foreign: ConnectionRecorder;
+let testCa: { cert: string; key: string };
 beforeAll(async () => {
   sim = await startOneViewSimulator({ tls: true });
   control = controls(sim.url, 'http://127.0.0.1:9');
   foreign = await recordConnections();
+  const ca = await generate([{ name: 'commonName', value: 'Bridge Test CA' }], {
+    keySize: 2048,
+    algorithm: 'sha256',
+    extensions: [
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+    ],
+  });
+  testCa = { cert: ca.cert, key: ca.private };
 });
 afterAll(async () => {
   await Promise.all([sim.close(), foreign.close()]);
@@ -62,6 +77,15 @@ async function recordConnections(): Promise<ConnectionRecorder> {
     reset: () => (connections = 0),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+async function withSimulator<T>(options: Parameters<typeof startOneViewSimulator>[0], run: (s: OneViewSimulator) => Promise<T>): Promise<T> {
+  const other = await startOneViewSimulator(options);
+  try {
+    return await run(other);
+  } finally {
+    await other.close();
+  }
 }
 
 describe('a nextPageUri is followed only on the appliance itself, under /rest/', () => {
@@ -131,6 +155,70 @@ describe('a nextPageUri is followed only on the appliance itself, under /rest/',
       expect(await metrics.registry.getSingleMetricAsString('oneview_poll_failures_total')).toContain(
         'oneview_poll_failures_total{appliance="ov1",reason="ONEVIEW_INVALID_BODY"} 1',
       );
+    } finally {
+      await registry.close();
+    }
+  });
+});
+
+describe('a refused certificate is ONEVIEW_CERTIFICATE, naming the certificate presented and the reason', () => {
+  test('a self-signed appliance without its CA: subject, issuer and fingerprint of what it presented', async () => {
+    const refused = await failure(client({ caCertPem: undefined }).negotiateVersion());
+    const presented = new X509Certificate(sim.certificatePem!);
+    expect(refused.code).toBe(ErrorCode.oneViewCertificate);
+    expect(refused.message).toContain('(DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate)');
+    expect(refused.message).toContain('subject CN=oneview-simulator.local, issuer CN=oneview-simulator.local');
+    expect(refused.message).toContain(`SHA-256 ${presented.fingerprint256}`);
+    // The same appliance with its CA trusted, or with verification off, answers.
+    expect(await client().negotiateVersion()).toBe(6600);
+    expect(await client({ caCertPem: undefined, sslVerify: false }).negotiateVersion()).toBe(6600);
+  });
+
+  test('a certificate from a CA nobody trusts names that CA as its issuer', async () => {
+    await withSimulator({ certificate: { commonName: 'ov-signed.example.com', issuer: testCa } }, async (signed) => {
+      const refused = await failure(client({ caCertPem: undefined }, signed).negotiateVersion());
+      expect(refused.code).toBe(ErrorCode.oneViewCertificate);
+      expect(refused.message).toContain('(UNABLE_TO_VERIFY_LEAF_SIGNATURE: unable to verify the first certificate)');
+      expect(refused.message).toContain('subject CN=ov-signed.example.com, issuer CN=Bridge Test CA');
+      expect(await client({ caCertPem: testCa.cert }, signed).negotiateVersion()).toBe(6600);
+    });
+  });
+
+  test('an expired certificate is refused although its CA is trusted, with its validity in the message', async () => {
+    const notAfter = new Date(Date.now() - 86_400_000);
+    await withSimulator({ certificate: { notBefore: new Date(notAfter.getTime() - 86_400_000), notAfter } }, async (expired) => {
+      const refused = await failure(client({}, expired).negotiateVersion());
+      expect(refused.code).toBe(ErrorCode.oneViewCertificate);
+      expect(refused.message).toContain('(CERT_HAS_EXPIRED: certificate has expired)');
+      expect(refused.message).toContain(`to ${notAfter.toISOString().slice(0, 10)}`);
+    });
+  });
+
+  test('a certificate for another host name is refused although its CA is trusted', async () => {
+    await withSimulator({ certificate: { commonName: 'oneview.example.com', dnsNames: ['oneview.example.com'], ipAddresses: [] } }, async (elsewhere) => {
+      const refused = await failure(client({}, elsewhere).negotiateVersion());
+      expect(refused.code).toBe(ErrorCode.oneViewCertificate);
+      expect(refused.message).toMatch(/\(ERR_TLS_CERT_ALTNAME_INVALID: Hostname\/IP does not match certificate's altnames: IP: 127\.0\.0\.1/);
+      expect(refused.message).toContain('subject CN=oneview.example.com');
+    });
+  });
+
+  test('it is a non-retryable OneViewCertificateInvalid, counted by its own reason, and nothing was sent to that server', async () => {
+    const registry = new ApplianceRegistry([appliance({ caCertPem: undefined })]);
+    const metrics = createBridgeMetrics();
+    try {
+      const refused = await failure(new MockActivityEnvironment().run(() => renewSession(registry, metrics, { applianceId: 'ov1' })));
+      expect(refused.code).toBe(ErrorCode.oneViewCertificate);
+      expect(refused.message).not.toContain('admin-password');
+      const failureOf = toApplicationFailure(refused) as ApplicationFailure;
+      expect(failureOf).toBeInstanceOf(ApplicationFailure);
+      expect(failureOf).toMatchObject({ type: FailureType.oneViewCertificate, nonRetryable: true });
+      expect(FailureType.oneViewCertificate).toBe('OneViewCertificateInvalid');
+      expect(await metrics.registry.getSingleMetricAsString('oneview_poll_failures_total')).toContain(
+        'oneview_poll_failures_total{appliance="ov1",reason="ONEVIEW_CERTIFICATE"} 1',
+      );
+      // The handshake failed before HTTP: no version request, so no login and no password either.
+      expect(await control.oneViewRequests()).toEqual([]);
     } finally {
       await registry.close();
     }

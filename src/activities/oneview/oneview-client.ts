@@ -1,7 +1,10 @@
+import { X509Certificate } from 'node:crypto';
 import { Agent, request } from 'undici';
+import { type CertificateProblem, certificateProblem } from '../certificate-error';
 import { BridgeError, ErrorCode } from '../errors';
 import { classifyNetworkError, describeNetworkError } from '../network-error';
 import { resolvePageUri } from './page-uri';
+import { describeCertificate, readPeerCertificate } from './peer-certificate';
 
 /** Lowest and highest X-API-Version this client speaks (OneView 3.0 to 11.30). */
 export const CLIENT_API_VERSIONS = { min: 300, max: 8600 } as const;
@@ -151,6 +154,8 @@ export class OneViewClient {
       });
       return { status: res.statusCode, body: await res.body.text() };
     } catch (err) {
+      const certificate = certificateProblem(err);
+      if (certificate) throw await this.certificateError(`${method} ${url.pathname}`, url, certificate, err);
       const kind = classifyNetworkError(err);
       throw new BridgeError(
         kind === 'timeout' ? ErrorCode.oneViewTimeout : ErrorCode.oneViewNetwork,
@@ -159,6 +164,18 @@ export class OneViewClient {
         { cause: err },
       );
     }
+  }
+
+  /** A refused certificate, named by its subject and issuer so the operator can tell which CA to trust (or what changed). */
+  private async certificateError(what: string, url: URL, problem: CertificateProblem, cause: unknown): Promise<BridgeError> {
+    const cert = problem.raw ? new X509Certificate(problem.raw) : await readPeerCertificate(url);
+    const presented = cert ? `it presents ${describeCertificate(cert)}` : 'its certificate could not be read';
+    return new BridgeError(
+      ErrorCode.oneViewCertificate,
+      `${what} failed: the appliance's TLS certificate was refused (${problem.code}: ${problem.reason}); ${presented}`,
+      {},
+      { cause },
+    );
   }
 
   private httpError(what: string, status: number, body: string, apiVersion?: number): BridgeError {
