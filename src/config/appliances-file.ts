@@ -6,6 +6,7 @@ import {
   parseSeverityMap,
   toBaseUrl,
 } from './appliance-fields';
+import { readCaCertificates } from './ca-certificates';
 import type { EnvReader } from './env-reader';
 import type { ApplianceConfig } from './types';
 
@@ -21,7 +22,7 @@ export interface ApplianceDefaults {
 
 const KNOWN_FIELDS = new Set([
   'id', 'host', 'username', 'passwordEnv', 'passwordFile', 'loginDomain', 'severities', 'pollIntervalSeconds',
-  'caFile', 'sslVerify', 'routingKeyEnv', 'routingKeyFile', 'severityMap',
+  'caFile', 'caOnly', 'sslVerify', 'routingKeyEnv', 'routingKeyFile', 'severityMap',
 ]);
 
 /**
@@ -94,6 +95,12 @@ function readEntry(reader: EnvReader, entry: unknown, at: string, defaults: Appl
   const routingKey =
     secretRef(reader, at, 'routingKey', string('routingKeyEnv', false), string('routingKeyFile', false), defaults.routingKey) ?? '';
   const caFile = string('caFile', false);
+  let caOnly = false;
+  if (e.caOnly !== undefined) {
+    if (typeof e.caOnly !== 'boolean') problems.push(`${at}.caOnly must be true or false`);
+    else if (e.caOnly && caFile === undefined) problems.push(`${at}.caOnly needs caFile (the CA to trust instead of the default ones)`);
+    else caOnly = e.caOnly;
+  }
   const appliance: ApplianceConfig = {
     id,
     host,
@@ -104,7 +111,8 @@ function readEntry(reader: EnvReader, entry: unknown, at: string, defaults: Appl
     severities,
     pollIntervalSeconds,
     sslVerify,
-    caCertPem: caFile === undefined ? undefined : reader.readFileOrProblem(caFile, `${at}.caFile`),
+    caCertPem: caFile === undefined ? undefined : readCaCertificates(reader, caFile, `${at}.caFile`),
+    caOnly,
     routingKey,
     severityMap: readSeverityMap(e.severityMap, `${at}.severityMap`, problems) ?? defaults.severityMap,
   };

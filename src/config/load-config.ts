@@ -1,6 +1,7 @@
 import { DEFAULT_TASK_QUEUE } from '../shared/workflow-ids';
 import { applianceIdFromUrl, checkApplianceFields, normalizeSeverities, parseSeverityMap, toBaseUrl } from './appliance-fields';
 import { type ApplianceDefaults, readAppliancesFile } from './appliances-file';
+import { readCaCertificates } from './ca-certificates';
 import { ConfigError } from './config-error';
 import { EnvReader, type ReadFile, readFileUtf8 } from './env-reader';
 import type { ApplianceConfig, LogLevel, TemporalConfig, WorkerConfig } from './types';
@@ -123,6 +124,11 @@ function readCacheSize(reader: EnvReader): number | undefined {
 function readSingleAppliance(reader: EnvReader, defaults: ApplianceDefaults): ApplianceConfig {
   const host = reader.required('ONEVIEW_HOST', 'the appliance host name or URL (or set APPLIANCES_FILE)');
   const baseUrl = toBaseUrl(host);
+  const caFile = reader.optional('ONEVIEW_CACERT');
+  const caOnly = reader.boolean('ONEVIEW_CACERT_ONLY', false);
+  if (caOnly && caFile === undefined) {
+    reader.problems.push('ONEVIEW_CACERT_ONLY needs ONEVIEW_CACERT (the CA to trust instead of the default ones)');
+  }
   const appliance: ApplianceConfig = {
     id: reader.optional('ONEVIEW_APPLIANCE_ID') ?? (baseUrl ? applianceIdFromUrl(baseUrl) : ''),
     host,
@@ -133,7 +139,8 @@ function readSingleAppliance(reader: EnvReader, defaults: ApplianceDefaults): Ap
     severities: defaults.severities,
     pollIntervalSeconds: defaults.pollIntervalSeconds,
     sslVerify: defaults.sslVerify,
-    caCertPem: reader.fileContents('ONEVIEW_CACERT'),
+    caCertPem: caFile === undefined ? undefined : readCaCertificates(reader, caFile, 'ONEVIEW_CACERT'),
+    caOnly,
     routingKey: reader.secret('PAGERDUTY_ROUTING_KEY') ?? '',
     severityMap: defaults.severityMap,
   };
@@ -154,6 +161,10 @@ function readAppliances(reader: EnvReader): ApplianceConfig[] {
   if (file === undefined) return [readSingleAppliance(reader, defaults)];
   if (reader.optional('ONEVIEW_HOST') !== undefined) {
     reader.problems.push('set either APPLIANCES_FILE or ONEVIEW_HOST, not both');
+  }
+  // Ignoring it would let an operator believe an appliance trusts only its own CA while it trusts every default one.
+  if (reader.boolean('ONEVIEW_CACERT_ONLY', false)) {
+    reader.problems.push('ONEVIEW_CACERT_ONLY does not apply to APPLIANCES_FILE entries: set caFile and caOnly on each');
   }
   const routingKey = reader.secret('PAGERDUTY_ROUTING_KEY', false);
   return readAppliancesFile(reader, file, { ...defaults, routingKey });

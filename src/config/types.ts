@@ -25,7 +25,10 @@ export interface ApplianceConfig {
   severities: string[];
   pollIntervalSeconds: number;
   sslVerify: boolean;
+  /** Extra CA certificates (PEM), trusted besides Node's default ones. */
   caCertPem?: string;
+  /** Trust only `caCertPem`, not Node's default CAs as well (ONEVIEW_CACERT_ONLY, `caOnly`); default false. */
+  caOnly?: boolean;
   routingKey: string;
   /** Overrides of the OneView → PagerDuty severity map, keyed by OneView severity. */
   severityMap?: Record<string, 'critical' | 'error' | 'warning' | 'info'>;

@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
+import { rootCertificates } from 'node:tls';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { generate } from 'selfsigned';
@@ -8,6 +9,7 @@ import { createBridgeMetrics } from '../../src/activities/bridge-metrics';
 import { BridgeError, ErrorCode } from '../../src/activities/errors';
 import { fetchAlertChanges } from '../../src/activities/fetch-alert-changes';
 import { OneViewClient } from '../../src/activities/oneview/oneview-client';
+import { trustedCertificates } from '../../src/activities/oneview/trusted-cas';
 import { renewSession } from '../../src/activities/renew-session';
 import { toApplicationFailure } from '../../src/activities/to-application-failure';
 import type { ApplianceConfig } from '../../src/config/types';
@@ -17,7 +19,8 @@ import { controls } from '../../simulators/control-client';
 import { startOneViewSimulator, type OneViewSimulator } from '../../simulators/oneview/server';
 
 // Issue 13 against the OneView client, over real HTTPS to the simulator: a page URI never takes the session token off
-// the appliance, and a refused certificate is an error of its own that names the certificate presented.
+// the appliance, an extra CA adds to the default trust store (or alone replaces it), and a refused certificate is an
+// error of its own that names the certificate presented.
 
 const CREDENTIALS = { userName: 'administrator', password: 'admin-password' };
 let sim: OneViewSimulator;
@@ -222,6 +225,26 @@ describe('a refused certificate is ONEVIEW_CERTIFICATE, naming the certificate p
     } finally {
       await registry.close();
     }
+  });
+});
+
+describe('ONEVIEW_CACERT adds to the default trust store; caOnly trusts it alone', () => {
+  test('the extra CA comes on top of every default root, or alone when only it is trusted', () => {
+    const extra = testCa.cert;
+    const added = trustedCertificates(extra, false)!;
+    expect(added).toEqual(expect.arrayContaining([...rootCertificates, extra]));
+    expect(added.length).toBeGreaterThanOrEqual(rootCertificates.length + 1);
+    expect(trustedCertificates(extra, true)).toEqual([extra]);
+    expect(trustedCertificates(undefined, false)).toBeUndefined();
+  });
+
+  test('with caOnly the given CA alone reaches the appliance it signed, and refuses one it did not sign', async () => {
+    await withSimulator({ certificate: { issuer: testCa } }, async (signed) => {
+      expect(await client({ caCertPem: testCa.cert, caOnly: true }, signed).negotiateVersion()).toBe(6600);
+      const refused = await failure(client({ caCertPem: testCa.cert, caOnly: true }).negotiateVersion());
+      expect(refused.code).toBe(ErrorCode.oneViewCertificate);
+      expect(refused.message).toContain('subject CN=oneview-simulator.local');
+    });
   });
 });
 

@@ -1,3 +1,4 @@
+import { generate } from 'selfsigned';
 import { ConfigError } from '../../src/config/config-error';
 import { toBaseUrl } from '../../src/config/appliance-fields';
 import { loadConfig } from '../../src/config/load-config';
@@ -10,11 +11,31 @@ const VALID = {
   PAYLOAD_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
 };
 
+let CA_PEM = '';
+let KEY_PEM = '';
+beforeAll(async () => {
+  const pems = await generate([{ name: 'commonName', value: 'Appliance CA' }], { keyType: 'ec', algorithm: 'sha256' });
+  CA_PEM = `${pems.cert.trim()}\n`;
+  KEY_PEM = pems.private;
+});
+
+/** Files the loader may read in these tests; any other path is missing. */
+const files = (): Record<string, string> => ({
+  '/etc/bridge/ca.pem': CA_PEM,
+  '/etc/bridge/ca-and-key.pem': `${KEY_PEM}${CA_PEM}`,
+  '/etc/bridge/two-ca.pem': `${CA_PEM}-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n`,
+  '/etc/bridge/empty.pem': '\n',
+});
+
+function readTestFile(path: string): string {
+  const text = files()[path];
+  if (text === undefined) throw Object.assign(new Error('missing'), { code: 'ENOENT' });
+  return text;
+}
+
 function problemsOf(env: Record<string, string>): string[] {
   try {
-    loadConfig(env, () => {
-      throw Object.assign(new Error('missing'), { code: 'ENOENT' });
-    });
+    loadConfig(env, readTestFile);
   } catch (err) {
     if (err instanceof ConfigError) return err.problems;
     throw err;
@@ -112,4 +133,28 @@ test('the workflow cache size is the SDK default unless set, and a size the SDK 
   expect(loadConfig({ ...VALID, WORKER_MAX_CACHED_WORKFLOWS: '0' }).maxCachedWorkflows).toBe(0);
   expect(problemsOf({ ...VALID, WORKER_MAX_CACHED_WORKFLOWS: '1' })).toEqual(['WORKER_MAX_CACHED_WORKFLOWS must be 0 (no cache) or at least 2, got 1']);
   expect(problemsOf({ ...VALID, WORKER_MAX_CACHED_WORKFLOWS: 'lots' })).toEqual(["WORKER_MAX_CACHED_WORKFLOWS must be a whole number from 0 to 1000000, got 'lots'"]);
+});
+
+test('ONEVIEW_CACERT adds a CA to the default ones unless ONEVIEW_CACERT_ONLY, and only its certificates go on', () => {
+  expect(loadConfig({ ...VALID, ONEVIEW_CACERT: '/etc/bridge/ca.pem' }, readTestFile).appliances[0]).toMatchObject({ caCertPem: CA_PEM, caOnly: false });
+  expect(loadConfig({ ...VALID, ONEVIEW_CACERT: '/etc/bridge/ca.pem', ONEVIEW_CACERT_ONLY: 'true' }, readTestFile).appliances[0]).toMatchObject({
+    caCertPem: CA_PEM,
+    caOnly: true,
+  });
+  const withKey = loadConfig({ ...VALID, ONEVIEW_CACERT: '/etc/bridge/ca-and-key.pem' }, readTestFile).appliances[0]?.caCertPem;
+  expect(withKey).toBe(CA_PEM);
+  expect(withKey).not.toContain('PRIVATE KEY');
+});
+
+test('ONEVIEW_CACERT must hold parsable PEM certificates, and ONEVIEW_CACERT_ONLY needs it; listed with the other problems', () => {
+  expect(problemsOf({ ...VALID, ONEVIEW_CACERT: '/etc/bridge/empty.pem', POLL_INTERVAL: 'soon' })).toEqual([
+    "POLL_INTERVAL must be a whole number from 1 to 86400, got 'soon'",
+    'ONEVIEW_CACERT (/etc/bridge/empty.pem) holds no PEM certificate (-----BEGIN CERTIFICATE-----)',
+  ]);
+  expect(problemsOf({ ...VALID, ONEVIEW_CACERT: '/etc/bridge/two-ca.pem' })).toEqual([
+    'ONEVIEW_CACERT (/etc/bridge/two-ca.pem): certificate 2 of 2 does not parse',
+  ]);
+  expect(problemsOf({ ...VALID, ONEVIEW_CACERT_ONLY: 'yes' })).toEqual([
+    'ONEVIEW_CACERT_ONLY needs ONEVIEW_CACERT (the CA to trust instead of the default ones)',
+  ]);
 });

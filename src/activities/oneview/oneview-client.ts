@@ -1,10 +1,12 @@
 import { X509Certificate } from 'node:crypto';
+import { createSecureContext } from 'node:tls';
 import { Agent, request } from 'undici';
 import { type CertificateProblem, certificateProblem } from '../certificate-error';
 import { BridgeError, ErrorCode } from '../errors';
 import { classifyNetworkError, describeNetworkError } from '../network-error';
 import { resolvePageUri } from './page-uri';
 import { describeCertificate, readPeerCertificate } from './peer-certificate';
+import { trustedCertificates } from './trusted-cas';
 
 /** Lowest and highest X-API-Version this client speaks (OneView 3.0 to 11.30). */
 export const CLIENT_API_VERSIONS = { min: 300, max: 8600 } as const;
@@ -14,8 +16,10 @@ export interface OneViewClientOptions {
   /** `https://host[:port]` (or `http://` for the simulator). */
   baseUrl: string;
   sslVerify: boolean;
-  /** Extra CA certificates (PEM) trusted besides the system ones. */
+  /** Extra CA certificates (PEM) trusted besides Node's default ones. */
   caCertPem?: string;
+  /** Trust only `caCertPem`, not Node's default CAs as well. */
+  caOnly?: boolean;
   connectTimeoutMs?: number;
   requestTimeoutMs?: number;
 }
@@ -52,7 +56,11 @@ export class OneViewClient {
       connectTimeout: options.connectTimeoutMs ?? 10_000,
       keepAliveTimeout: 30_000,
       connections: 4,
-      connect: { rejectUnauthorized: options.sslVerify, ca: options.caCertPem ? [options.caCertPem] : undefined },
+      connect: {
+        rejectUnauthorized: options.sslVerify,
+        // Built once: a context of every default root plus the extra CA is costly to build per connection.
+        secureContext: createSecureContext({ ca: trustedCertificates(options.caCertPem, options.caOnly ?? false) }),
+      },
     });
   }
 
