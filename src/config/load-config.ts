@@ -4,6 +4,7 @@ import { type ApplianceDefaults, readAppliancesFile } from './appliances-file';
 import { readCaCertificates } from './ca-certificates';
 import { ConfigError } from './config-error';
 import { EnvReader, type ReadFile, readFileUtf8 } from './env-reader';
+import { readEncryption } from './payload-encryption';
 import type { ApplianceConfig, LogLevel, TemporalConfig, WorkerConfig } from './types';
 
 const LOG_LEVELS: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
@@ -40,36 +41,6 @@ function readTemporalAuth(reader: EnvReader): Pick<TemporalConfig, 'tls' | 'apiK
     },
     ...(apiKey ? { apiKey } : {}),
   };
-}
-
-/**
- * The payload key: 32 bytes, base64, from PAYLOAD_ENCRYPTION_KEY(_FILE). Session tokens travel in workflow history,
- * so running without a key must be chosen explicitly with PAYLOAD_ENCRYPTION=off.
- */
-function readEncryption(reader: EnvReader): TemporalConfig['encryption'] {
-  const mode = reader.oneOf('PAYLOAD_ENCRYPTION', ['on', 'off'] as const, 'on');
-  const encoded = reader.secret('PAYLOAD_ENCRYPTION_KEY', mode === 'on');
-  const keyId = reader.optional('PAYLOAD_ENCRYPTION_KEY_ID');
-  if (mode === 'off') return {};
-  if (encoded === undefined) return {};
-  const key = Buffer.from(encoded, 'base64');
-  if (key.length !== 32) {
-    reader.problems.push('PAYLOAD_ENCRYPTION_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)');
-    return {};
-  }
-  if (keyId !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(keyId)) {
-    reader.problems.push('PAYLOAD_ENCRYPTION_KEY_ID must be 1-64 letters, digits, dots, dashes or underscores');
-  }
-  // Keys being rotated out: still decrypt history written with them, never encrypt.
-  const previousKeys = (reader.secret('PAYLOAD_ENCRYPTION_PREVIOUS_KEYS', false) ?? '')
-    .split(',')
-    .map((k) => k.trim())
-    .filter(Boolean)
-    .map((k) => Buffer.from(k, 'base64'));
-  if (previousKeys.some((k) => k.length !== 32)) {
-    reader.problems.push('PAYLOAD_ENCRYPTION_PREVIOUS_KEYS must be comma-separated 32-byte base64 keys');
-  }
-  return { key, keyId, previousKeys };
 }
 
 /** Loads and validates the worker's configuration from the environment, listing every problem in one error. */

@@ -158,3 +158,32 @@ test('ONEVIEW_CACERT must hold parsable PEM certificates, and ONEVIEW_CACERT_ONL
     'ONEVIEW_CACERT_ONLY needs ONEVIEW_CACERT (the CA to trust instead of the default ones)',
   ]);
 });
+
+test('previous payload keys are id:key or key alone, and their ids must be valid and unique', () => {
+  const keyA = Buffer.alloc(32, 1).toString('base64');
+  const keyB = Buffer.alloc(32, 2).toString('base64');
+  const current = VALID.PAYLOAD_ENCRYPTION_KEY;
+  const config = loadConfig({ ...VALID, PAYLOAD_ENCRYPTION_PREVIOUS_KEYS: ` k-2026:${keyA} , ${keyB}` });
+  expect(config.temporal.encryption.previousKeys).toEqual([
+    { id: 'k-2026', key: Buffer.alloc(32, 1) },
+    { key: Buffer.alloc(32, 2) },
+  ]);
+
+  const problems = problemsOf({
+    ...VALID,
+    PAYLOAD_ENCRYPTION_KEY_ID: 'k-2027',
+    PAYLOAD_ENCRYPTION_PREVIOUS_KEYS: [`k 2026:${keyA}`, 'k-2025:dG9vIHNob3J0', `k-2027:${keyA}`, `old:${keyA}`, `old:${keyB}`, current].join(','),
+  });
+  expect(problems).toEqual([
+    "PAYLOAD_ENCRYPTION_PREVIOUS_KEYS entry 1 must name its key with 1-64 letters, digits, dots, dashes or underscores before the ':'",
+    'PAYLOAD_ENCRYPTION_PREVIOUS_KEYS entry 2 must be a 32-byte base64 key, optionally after its id (id:key)',
+    "PAYLOAD_ENCRYPTION_PREVIOUS_KEYS entry 3 has the key id 'k-2027', already used by PAYLOAD_ENCRYPTION_KEY: a payload names its key by id alone",
+    "PAYLOAD_ENCRYPTION_PREVIOUS_KEYS entry 5 has the key id 'old', already used by entry 4: a payload names its key by id alone",
+  ]);
+  // The current key listed again under its own derived id is a duplicate too; under another id it is not.
+  expect(problemsOf({ ...VALID, PAYLOAD_ENCRYPTION_PREVIOUS_KEYS: current })).toEqual([
+    expect.stringMatching(/^PAYLOAD_ENCRYPTION_PREVIOUS_KEYS entry 1 has the key id '[0-9a-f]{8}', already used by PAYLOAD_ENCRYPTION_KEY/),
+  ]);
+  expect(problemsOf({ ...VALID, PAYLOAD_ENCRYPTION_PREVIOUS_KEYS: `legacy:${current}` })).toEqual([]);
+  for (const secret of [keyA, keyB, current]) expect(problems.join('\n')).not.toContain(secret);
+});
