@@ -36,7 +36,7 @@ export function readAppliancesFile(reader: EnvReader, path: string, defaults: Ap
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    reader.problems.push(`APPLIANCES_FILE (${path}) is not valid JSON: ${(err as Error).message}`);
+    reader.problems.push(`APPLIANCES_FILE (${path}) is not valid JSON${jsonErrorPlace(text, err)}`);
     return [];
   }
   const list = Array.isArray(parsed) ? parsed : (parsed as { appliances?: unknown } | null)?.appliances;
@@ -116,7 +116,7 @@ function readEntry(reader: EnvReader, entry: unknown, at: string, defaults: Appl
     routingKey,
     severityMap: readSeverityMap(e.severityMap, `${at}.severityMap`, problems) ?? defaults.severityMap,
   };
-  checkApplianceFields(appliance, (field) => `${at}.${field}`, problems);
+  checkApplianceFields(appliance, (field) => `${at}.${field}`, problems, 'username and passwordEnv or passwordFile');
   return appliance;
 }
 
@@ -142,14 +142,15 @@ function secretRef(
     reader.problems.push(`${at}: set only one of ${what}Env and ${what}File`);
     return undefined;
   }
+  // Neither the variable's name nor the path is repeated: a secret written in their place would be printed.
   if (envName !== undefined) {
     const v = reader.optional(envName);
-    if (v === undefined) reader.problems.push(`${at}.${what}Env names ${envName}, which is not set`);
+    if (v === undefined) reader.problems.push(`${at}.${what}Env names an environment variable that is not set`);
     return v;
   }
   if (file !== undefined) {
-    const v = reader.readFileOrProblem(file, `${at}.${what}File`)?.trim();
-    if (v === '') reader.problems.push(`${at}.${what}File (${file}) is empty`);
+    const v = reader.readFileOrProblem(file, `${at}.${what}File`, true)?.trim();
+    if (v === '') reader.problems.push(`${at}.${what}File names an empty file`);
     return v;
   }
   if (fallback === undefined) {
@@ -160,4 +161,15 @@ function secretRef(
     );
   }
   return fallback;
+}
+
+/**
+ * Where JSON.parse stopped, as line and column; never V8's message, which quotes the text around the error, and the
+ * file may hold a secret written where a reference belongs.
+ */
+function jsonErrorPlace(text: string, err: unknown): string {
+  const position = /at position (\d+)/.exec((err as Error).message)?.[1];
+  if (position === undefined) return '';
+  const before = text.slice(0, Number(position)).split('\n');
+  return ` (line ${before.length}, column ${(before.at(-1) ?? '').length + 1})`;
 }

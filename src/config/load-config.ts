@@ -5,6 +5,7 @@ import { readCaCertificates } from './ca-certificates';
 import { ConfigError } from './config-error';
 import { EnvReader, type ReadFile, readFileUtf8 } from './env-reader';
 import { readEncryption } from './payload-encryption';
+import { hasUserInfo, shownUrl } from './safe-url';
 import type { ApplianceConfig, LogLevel, TemporalConfig, WorkerConfig } from './types';
 
 const LOG_LEVELS: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
@@ -24,7 +25,7 @@ export function readTemporalConfig(reader: EnvReader): TemporalConfig {
 /** mTLS files (TEMPORAL_TLS_*) or an API key (TEMPORAL_API_KEY(_FILE), Temporal Cloud) for the frontend connection. */
 function readTemporalAuth(reader: EnvReader): Pick<TemporalConfig, 'tls' | 'apiKey'> {
   const cert = reader.fileContents('TEMPORAL_TLS_CERT_FILE');
-  const key = reader.fileContents('TEMPORAL_TLS_KEY_FILE');
+  const key = reader.fileContents('TEMPORAL_TLS_KEY_FILE', true);
   const ca = reader.fileContents('TEMPORAL_TLS_CA_FILE');
   const serverName = reader.optional('TEMPORAL_TLS_SERVER_NAME');
   const apiKey = reader.secret('TEMPORAL_API_KEY', false);
@@ -49,7 +50,9 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: Re
   const temporal = readTemporalConfig(reader);
   const appliances = readAppliances(reader);
   const eventsUrl = reader.optional('PAGERDUTY_EVENTS_URL') ?? DEFAULT_EVENTS_URL;
-  if (!isHttpUrl(eventsUrl)) reader.problems.push(`PAGERDUTY_EVENTS_URL must be an http(s) URL, got '${eventsUrl}'`);
+  if (!isHttpUrl(eventsUrl)) reader.problems.push(`PAGERDUTY_EVENTS_URL must be an http(s) URL, got ${shownUrl(eventsUrl)}`);
+  // undici drops user info without a word, and PagerDuty wants none: the routing key in the body authenticates.
+  else if (hasUserInfo(eventsUrl)) reader.problems.push('PAGERDUTY_EVENTS_URL must not contain a user name or password');
   const lifetimeHours = reader.integer('ONEVIEW_SESSION_LIFETIME_HOURS', 22, 1, 24);
   const renewMinutes = reader.integer('ONEVIEW_SESSION_RENEW_BEFORE_MINUTES', 60, 1, 600);
   if (renewMinutes >= lifetimeHours * 60) {
@@ -116,7 +119,7 @@ function readSingleAppliance(reader: EnvReader, defaults: ApplianceDefaults): Ap
     severityMap: defaults.severityMap,
   };
   const names = { id: 'ONEVIEW_APPLIANCE_ID', host: 'ONEVIEW_HOST', severities: 'ONEVIEW_SEVERITIES', routingKey: 'PAGERDUTY_ROUTING_KEY' };
-  checkApplianceFields(appliance, (field) => names[field], reader.problems);
+  checkApplianceFields(appliance, (field) => names[field], reader.problems, 'ONEVIEW_USERNAME and ONEVIEW_PASSWORD');
   return appliance;
 }
 

@@ -7,7 +7,7 @@ import type { PreviousPayloadKey, TemporalConfig } from './types';
  * decrypt. Session tokens travel in workflow history, so running without a key must be chosen with PAYLOAD_ENCRYPTION=off.
  */
 export function readEncryption(reader: EnvReader): TemporalConfig['encryption'] {
-  const mode = reader.oneOf('PAYLOAD_ENCRYPTION', ['on', 'off'] as const, 'on');
+  const mode = reader.oneOf('PAYLOAD_ENCRYPTION', ['on', 'off'] as const, 'on', false);
   const encoded = reader.secret('PAYLOAD_ENCRYPTION_KEY', mode === 'on');
   const keyId = reader.optional('PAYLOAD_ENCRYPTION_KEY_ID');
   if (mode === 'off') return {};

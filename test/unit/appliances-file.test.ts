@@ -86,10 +86,10 @@ test('problems in the file are all listed with their path', () => {
     ]),
   ).toEqual([
     'appliances[0].colour is not a known field',
-    'appliances[0].passwordEnv names NOT_SET, which is not set',
+    'appliances[0].passwordEnv names an environment variable that is not set',
     'appliances[0] needs routingKeyEnv or routingKeyFile (or PAGERDUTY_ROUTING_KEY for all appliances)',
     'appliances[0].username is required',
-    "appliances[0].host must be a host name, host:port or http(s) URL, got 'ftp://x'",
+    "appliances[0].host must be a host name, host:port or http(s) URL without a path, got 'ftp://x'",
     "appliances[0].id must be 1-63 lower-case letters, digits, dots or dashes, got 'Bad_ID'",
     "appliances[0].severities must list some of Critical, Warning, OK, Unknown, Disabled, got 'Loud'",
     'appliances[1]: set only one of passwordEnv and passwordFile',
@@ -104,4 +104,35 @@ test('the file and the single-appliance variables cannot both be set, and the fi
   ]);
   expect(problems('{ not json')[0]).toMatch(/^APPLIANCES_FILE \(\/etc\/bridge\/appliances.json\) is not valid JSON/);
   expect(problems([])).toEqual(['APPLIANCES_FILE (/etc/bridge/appliances.json) must hold a non-empty array of appliances (or {"appliances": [...]})']);
+});
+
+test('no problem about the file repeats a credential: in a host, in a reference, or in broken JSON', () => {
+  const secret = 'hunter2-in-the-wrong-place';
+  const found = (file: unknown) => {
+    const list = problems(file);
+    expect(list.join('\n')).not.toContain(secret);
+    return list;
+  };
+  const entry = { host: 'ov.example.com', username: 'u', routingKeyEnv: 'PD_A' };
+  expect(
+    found([
+      { ...entry, id: 'a', host: `https://monitor:${secret}@ov.example.com`, passwordEnv: 'OV_A_PASSWORD' },
+      { ...entry, id: 'b', passwordEnv: secret },
+      { ...entry, id: 'c', passwordFile: secret },
+      { ...entry, id: 'd', passwordFile: '/etc/bridge/empty', routingKeyEnv: undefined, routingKeyFile: `/run/${secret}` },
+    ]),
+  ).toEqual([
+    'appliances[0].host must not contain a user name or password; use username and passwordEnv or passwordFile',
+    'appliances[1].passwordEnv names an environment variable that is not set',
+    'appliances[2].passwordFile cannot be read: ENOENT',
+    'appliances[3].passwordFile cannot be read: ENOENT',
+    'appliances[3].routingKeyFile cannot be read: ENOENT',
+  ]);
+  // V8's own message would quote the text around the error, here the password written in place of a reference.
+  expect(found(`[{ "host": "ov.example.com", "password": ${secret} }]`)).toEqual([
+    'APPLIANCES_FILE (/etc/bridge/appliances.json) is not valid JSON',
+  ]);
+  expect(found(`[{ "password": "${secret}" "host": "x" }]`)).toEqual([
+    'APPLIANCES_FILE (/etc/bridge/appliances.json) is not valid JSON (line 1, column 45)',
+  ]);
 });

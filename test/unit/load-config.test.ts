@@ -71,7 +71,7 @@ test('every problem is listed at once', () => {
   });
   expect(problems).toEqual(
     expect.arrayContaining([
-      "ONEVIEW_HOST must be a host name, host:port or http(s) URL, got 'ftp://nope/path'",
+      "ONEVIEW_HOST must be a host name, host:port or http(s) URL without a path, got 'ftp://nope/…'",
       'ONEVIEW_USERNAME is required',
       'ONEVIEW_PASSWORD (or ONEVIEW_PASSWORD_FILE) is required',
       "POLL_INTERVAL must be a whole number from 1 to 86400, got 'soon'",
@@ -186,4 +186,69 @@ test('previous payload keys are id:key or key alone, and their ids must be valid
   ]);
   expect(problemsOf({ ...VALID, PAYLOAD_ENCRYPTION_PREVIOUS_KEYS: `legacy:${current}` })).toEqual([]);
   for (const secret of [keyA, keyB, current]) expect(problems.join('\n')).not.toContain(secret);
+});
+
+describe('no problem repeats a credential', () => {
+  /** Loads, expecting a ConfigError, and returns its problems after checking neither they nor the message hold `secret`. */
+  function problemsWithout(secret: string, env: Record<string, string>): string[] {
+    let error: unknown;
+    try {
+      loadConfig(env, readTestFile);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const { message, problems } = error as ConfigError;
+    expect(message).not.toContain(secret);
+    expect(problems.join('\n')).not.toContain(secret);
+    return problems;
+  }
+
+  test('ONEVIEW_HOST with a user name or password is a problem of its own, without the value', () => {
+    for (const host of ['https://admin:pw-in-url-7@ov.example.com', 'admin:pw-in-url-7@ov.example.com:8443', 'http://admin:pw-in-url-7@10.0.0.5/x']) {
+      expect(problemsWithout('pw-in-url-7', { ...VALID, ONEVIEW_HOST: host })).toEqual([
+        'ONEVIEW_HOST must not contain a user name or password; use ONEVIEW_USERNAME and ONEVIEW_PASSWORD',
+      ]);
+    }
+    expect(problemsWithout('admin', { ...VALID, ONEVIEW_HOST: 'https://admin@ov.example.com' })).toHaveLength(1);
+  });
+
+  test('a malformed ONEVIEW_HOST or PAGERDUTY_EVENTS_URL shows scheme and host only', () => {
+    expect(problemsWithout('tok-in-query-7', { ...VALID, ONEVIEW_HOST: 'https://ov.example.com/rest?token=tok-in-query-7' })).toEqual([
+      "ONEVIEW_HOST must be a host name, host:port or http(s) URL without a path, got 'https://ov.example.com/…'",
+    ]);
+    expect(problemsWithout('tok-in-query-7', { ...VALID, ONEVIEW_HOST: 'https://ov example.com/?token=tok-in-query-7' })).toEqual([
+      'ONEVIEW_HOST must be a host name, host:port or http(s) URL without a path, got a value that is not a URL (not shown)',
+    ]);
+    expect(problemsWithout('pd-secret-7', { ...VALID, PAGERDUTY_EVENTS_URL: 'ftp://u:pd-secret-7@events.example.com/v2/enqueue?key=pd-secret-7' })).toEqual([
+      "PAGERDUTY_EVENTS_URL must be an http(s) URL, got 'ftp://events.example.com/…'",
+    ]);
+    expect(problemsWithout('pd-secret-7', { ...VALID, PAGERDUTY_EVENTS_URL: 'https://proxy:pd-secret-7@events.example.com/v2/enqueue' })).toEqual([
+      'PAGERDUTY_EVENTS_URL must not contain a user name or password',
+    ]);
+  });
+
+  test('a secret written where its file path or a neighbouring setting belongs is not printed', () => {
+    const key = VALID.PAYLOAD_ENCRYPTION_KEY;
+    expect(problemsWithout('pw-as-path-7', { ...VALID, ONEVIEW_PASSWORD: '', ONEVIEW_PASSWORD_FILE: 'pw-as-path-7' })).toEqual([
+      'ONEVIEW_PASSWORD_FILE cannot be read: ENOENT',
+    ]);
+    expect(problemsWithout(key, { ...VALID, PAYLOAD_ENCRYPTION_KEY: '', PAYLOAD_ENCRYPTION_KEY_FILE: key })).toEqual([
+      'PAYLOAD_ENCRYPTION_KEY_FILE cannot be read: ENOENT',
+    ]);
+    expect(problemsWithout(key, { ...VALID, PAYLOAD_ENCRYPTION: key })).toEqual(['PAYLOAD_ENCRYPTION must be one of on, off']);
+    const pem = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----';
+    expect(problemsWithout('MIIEvQIBADANBgkqhkiG9w0BAQEFAASC', { ...VALID, TEMPORAL_TLS_CERT_FILE: '/etc/bridge/ca.pem', TEMPORAL_TLS_KEY_FILE: pem })).toEqual([
+      'TEMPORAL_TLS_KEY_FILE cannot be read: ENOENT',
+    ]);
+  });
+
+  test('secrets in PAYLOAD_ENCRYPTION_PREVIOUS_KEYS and a wrong routing key stay unprinted', () => {
+    const problems = problemsWithout('c2VjcmV0LWJ1dC1zaG9ydA', {
+      ...VALID,
+      PAGERDUTY_ROUTING_KEY: 'c2VjcmV0LWJ1dC1zaG9ydA',
+      PAYLOAD_ENCRYPTION_PREVIOUS_KEYS: 'c2VjcmV0LWJ1dC1zaG9ydA,c2VjcmV0LWJ1dC1zaG9ydA:x',
+    });
+    expect(problems).toHaveLength(3);
+  });
 });
