@@ -6,7 +6,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { generate } from 'selfsigned';
 import { ApplianceRegistry } from '../../src/activities/appliance-registry';
 import { createBridgeMetrics } from '../../src/activities/bridge-metrics';
-import { BridgeError, ErrorCode } from '../../src/activities/errors';
+import { ErrorCode } from '../../src/activities/errors';
 import { fetchAlertChanges } from '../../src/activities/fetch-alert-changes';
 import { OneViewClient } from '../../src/activities/oneview/oneview-client';
 import { trustedCertificates } from '../../src/activities/oneview/trusted-cas';
@@ -17,12 +17,12 @@ import { FailureType } from '../../src/shared/failure-types';
 import type { OneViewLogin } from '../../src/shared/types';
 import { controls } from '../../simulators/control-client';
 import { startOneViewSimulator, type OneViewSimulator } from '../../simulators/oneview/server';
+import { bridgeFailure, SIM_CREDENTIALS, simulatorAppliance } from '../support/oneview-fixtures';
 
 // Issue 13 against the OneView client, over real HTTPS to the simulator: a page URI never takes the session token off
 // the appliance, an extra CA adds to the default trust store (or alone replaces it), and a refused certificate is an
 // error of its own that names the certificate presented.
 
-const CREDENTIALS = { userName: 'administrator', password: 'admin-password' };
 let sim: OneViewSimulator;
 let control: ReturnType<typeof controls>;
 let foreign: ConnectionRecorder;
@@ -52,11 +52,8 @@ afterEach(async () => {
 const client = (options: Partial<ConstructorParameters<typeof OneViewClient>[0]> = {}, target = sim) =>
   new OneViewClient({ baseUrl: target.url, sslVerify: true, caCertPem: target.certificatePem, ...options });
 
-async function failure(promise: Promise<unknown>): Promise<BridgeError> {
-  const err = await promise.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(BridgeError);
-  return err as BridgeError;
-}
+const failure = bridgeFailure;
+const appliance = (over: Partial<ApplianceConfig> = {}): ApplianceConfig => simulatorAppliance(sim, over);
 
 /** A loopback listener standing in for a foreign host: it counts every TCP connection, TLS or not, and hangs up. */
 interface ConnectionRecorder {
@@ -109,7 +106,7 @@ describe('a nextPageUri is followed only on the appliance itself, under /rest/',
   ])('%s is refused before any request, without repeating the token', async (_what, uri, refusal) => {
     const c = client();
     try {
-      const token = await c.login(CREDENTIALS, 6600);
+      const token = await c.login(SIM_CREDENTIALS, 6600);
       await control.addAlerts([{ severity: 'Critical' }]);
       await control.oneViewFault({ nextPageUri: uri() });
       const first = await c.getPage('/rest/alerts?start=0&count=25', token, 6600);
@@ -131,7 +128,7 @@ describe('a nextPageUri is followed only on the appliance itself, under /rest/',
   test('an absolute nextPageUri on the appliance itself is followed', async () => {
     const c = client();
     try {
-      const token = await c.login(CREDENTIALS, 6600);
+      const token = await c.login(SIM_CREDENTIALS, 6600);
       await control.addAlerts([{ severity: 'Critical' }, { severity: 'Critical' }]);
       await control.oneViewFault({ nextPageUri: `${sim.url}/rest/alerts?start=1&count=1` });
       const first = await c.getPage('/rest/alerts?start=0&count=1', token, 6600);
@@ -247,19 +244,3 @@ describe('ONEVIEW_CACERT adds to the default trust store; caOnly trusts it alone
     });
   });
 });
-
-function appliance(over: Partial<ApplianceConfig> = {}): ApplianceConfig {
-  return {
-    id: 'ov1',
-    host: sim.url,
-    baseUrl: sim.url,
-    username: CREDENTIALS.userName,
-    password: CREDENTIALS.password,
-    severities: ['Critical'],
-    pollIntervalSeconds: 60,
-    sslVerify: true,
-    caCertPem: sim.certificatePem,
-    routingKey: 'R'.repeat(32),
-    ...over,
-  };
-}
