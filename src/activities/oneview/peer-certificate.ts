@@ -27,8 +27,13 @@ export function readPeerCertificate(url: URL, timeoutMs = 5_000): Promise<X509Ce
     socket.setTimeout(timeoutMs, () => done());
     socket.once('error', () => done());
     socket.once('secureConnect', () => {
-      const raw = socket.getPeerCertificate().raw;
-      done(raw ? new X509Certificate(raw) : undefined);
+      // Parsed here, inside an event handler: a certificate Node cannot parse must end the probe, not the worker.
+      try {
+        const raw = socket.getPeerCertificate().raw;
+        done(raw ? new X509Certificate(raw) : undefined);
+      } catch {
+        done();
+      }
     });
   });
 }
