@@ -25,6 +25,19 @@ export interface OneViewSimulatorOptions {
   maxPageSize?: number;
   /** A login banner is configured: logins without `loginMsgAck` are refused. */
   loginBanner?: boolean;
+  /** The HTTPS certificate, for tests of what a client accepts; default self-signed for localhost and 127.0.0.1. */
+  certificate?: SimulatorCertificateOptions;
+}
+
+/** Names, validity and issuer of the simulator's HTTPS certificate. */
+export interface SimulatorCertificateOptions {
+  commonName?: string;
+  dnsNames?: string[];
+  ipAddresses?: string[];
+  notBefore?: Date;
+  notAfter?: Date;
+  /** A CA that signs the certificate instead of the certificate signing itself. */
+  issuer?: { key: string; cert: string };
 }
 
 /** A recorded request, for tests. */
@@ -75,6 +88,8 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
   let loginBanner = options.loginBanner ?? false;
   let peakSessions = 0;
   let repeatNextPage = 0;
+  // A nextPageUri the next alert page carries instead of its own: lets tests offer the client a foreign host or path.
+  let forcedNextPageUri: string | undefined;
   const store = new AlertStore();
   const sessions = new Map<string, Session>();
   let requests: RecordedRequest[] = [];
@@ -269,6 +284,10 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
       repeatNextPage--;
       nextPageUri = selfUri;
     }
+    if (forcedNextPageUri !== undefined) {
+      nextPageUri = forcedNextPageUri;
+      forcedNextPageUri = undefined;
+    }
     const alertSeverityCounts =
       url.searchParams.get('view') === 'alertSummary'
         ? matching.reduce<Record<string, number>>((acc, a) => ({ ...acc, [a.severity]: (acc[a.severity] ?? 0) + 1 }), {})
@@ -364,9 +383,15 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
         return sendJson(res, 200, live.map((s) => ({ token: s.token, userName: s.userName, clientIp: s.clientIp, createdAt: new Date(s.createdAt).toISOString(), lastUsedAt: new Date(s.lastUsedAt).toISOString() })));
       }
       if (path === '/_sim/faults' && req.method === 'POST') {
-        const input = (await body()) as OneViewFault & { invalidateSessions?: boolean; repeatNextPageUri?: number; loginBanner?: boolean };
+        const input = (await body()) as OneViewFault & {
+          invalidateSessions?: boolean;
+          repeatNextPageUri?: number;
+          loginBanner?: boolean;
+          nextPageUri?: string;
+        };
         if (input.invalidateSessions) sessions.clear();
         if (input.repeatNextPageUri !== undefined) repeatNextPage = input.repeatNextPageUri;
+        if (input.nextPageUri !== undefined) forcedNextPageUri = input.nextPageUri;
         if (input.loginBanner !== undefined) loginBanner = input.loginBanner;
         if (input.status !== undefined || input.delayMs !== undefined || input.dropConnection) {
           faults.push({ ...input, remaining: input.count ?? 1 });
@@ -381,6 +406,7 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
         store.reset();
         peakSessions = 0;
         repeatNextPage = 0;
+        forcedNextPageUri = undefined;
         loginBanner = options.loginBanner ?? false;
         sessions.clear();
         requests = [];
@@ -401,10 +427,18 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
   let server: Server;
   let certificatePem: string | undefined;
   if (options.tls ?? true) {
-    const pems = await generate([{ name: 'commonName', value: 'oneview-simulator.local' }], {
+    const c = options.certificate ?? {};
+    const altNames = [
+      ...(c.dnsNames ?? ['localhost']).map((value) => ({ type: 2 as const, value })),
+      ...(c.ipAddresses ?? ['127.0.0.1']).map((ip) => ({ type: 7 as const, ip })),
+    ];
+    const pems = await generate([{ name: 'commonName', value: c.commonName ?? 'oneview-simulator.local' }], {
       keySize: 2048,
       algorithm: 'sha256',
-      extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] }],
+      extensions: [{ name: 'subjectAltName', altNames }],
+      ...(c.notBefore ? { notBeforeDate: c.notBefore } : {}),
+      ...(c.notAfter ? { notAfterDate: c.notAfter } : {}),
+      ...(c.issuer ? { ca: c.issuer } : {}),
     });
     certificatePem = pems.cert;
     server = createHttpsServer({ key: pems.private, cert: pems.cert }, handler);

@@ -26,7 +26,7 @@ export class ApplianceRegistry {
     let client = this.clients.get(applianceId);
     if (!client) {
       const c = this.config(applianceId);
-      client = new OneViewClient({ baseUrl: c.baseUrl, sslVerify: c.sslVerify, caCertPem: c.caCertPem });
+      client = new OneViewClient({ baseUrl: c.baseUrl, sslVerify: c.sslVerify, caCertPem: c.caCertPem, caOnly: c.caOnly });
       this.clients.set(applianceId, client);
     }
     return client;

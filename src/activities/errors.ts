@@ -5,6 +5,7 @@ export const ErrorCode = {
   oneViewHttp: 'ONEVIEW_HTTP',
   oneViewNetwork: 'ONEVIEW_NETWORK',
   oneViewTimeout: 'ONEVIEW_TIMEOUT',
+  oneViewCertificate: 'ONEVIEW_CERTIFICATE',
   oneViewInvalidBody: 'ONEVIEW_INVALID_BODY',
   pagerDutyRejected: 'PAGERDUTY_REJECTED',
   pagerDutyRateLimited: 'PAGERDUTY_RATE_LIMITED',

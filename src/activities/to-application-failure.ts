@@ -8,6 +8,8 @@ const FAILURE_OF_CODE: Record<ErrorCode, { type: FailureType; nonRetryable: bool
   [ErrorCode.oneViewHttp]: { type: FailureType.oneViewHttp, nonRetryable: false },
   [ErrorCode.oneViewNetwork]: { type: FailureType.oneViewNetwork, nonRetryable: false },
   [ErrorCode.oneViewTimeout]: { type: FailureType.oneViewNetwork, nonRetryable: false },
+  // A certificate the client refuses stays refused until someone changes it or the trusted CAs: retrying only repeats it.
+  [ErrorCode.oneViewCertificate]: { type: FailureType.oneViewCertificate, nonRetryable: true },
   [ErrorCode.oneViewInvalidBody]: { type: FailureType.oneViewInvalidBody, nonRetryable: false },
   [ErrorCode.pagerDutyRejected]: { type: FailureType.pagerDutyRejected, nonRetryable: true },
   [ErrorCode.pagerDutyRateLimited]: { type: FailureType.pagerDutyRateLimited, nonRetryable: false },

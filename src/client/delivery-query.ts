@@ -1,4 +1,4 @@
-import { ONEVIEW_SEVERITIES } from '../config/appliance-fields';
+import { ONEVIEW_ALERT_STATES, ONEVIEW_SEVERITIES } from '../shared/alert-record';
 import { ALERT_SEVERITY, ALERT_STATE, APPLIANCE_ID, DELIVERY_STATE } from '../shared/search-attributes';
 import type { DeliveryPhase } from '../shared/types';
 import { OperatorError, OperatorErrorCode } from './operator-error';
@@ -22,7 +22,7 @@ export interface DeliveryFilter {
 export const DELIVERY_PHASES: readonly DeliveryPhase[] = ['triggering', 'triggered', 'resolving', 'resolved', 'failed'];
 
 /** The OneView alert states. */
-export const ALERT_STATES = ['Active', 'Locked', 'Cleared'] as const;
+export const ALERT_STATES = ONEVIEW_ALERT_STATES;
 
 const APPLIANCE_ID_PATTERN = /^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$/;
 // Visibility queries are SQL-like text; values are put between single quotes, so only characters that can never end

@@ -1,6 +1,8 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
+import { keyIdOf } from '../config/payload-key-id';
+import type { TemporalConfig } from '../config/types';
 
 const ENCODING = 'binary/encrypted';
 const KEY_ID_FIELD = 'encryption-key-id';
@@ -48,7 +50,13 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       const keyIdBytes = payload.metadata?.[KEY_ID_FIELD];
       const keyId = keyIdBytes ? untext.decode(keyIdBytes) : '';
       const key = this.keys.get(keyId);
-      if (!key) throw new Error(`payload codec: payload was encrypted with unknown key id '${keyId}'`);
+      if (!key) {
+        // Ids are not secret (they travel in plaintext metadata); naming the known ones shows which key is missing.
+        throw new Error(
+          `payload codec: payload was encrypted with unknown key id '${keyId}' (known: ${[...this.keys.keys()].join(', ')}); ` +
+            `add that key to PAYLOAD_ENCRYPTION_PREVIOUS_KEYS as ${keyId}:<base64 key>`,
+        );
+      }
       const data = Buffer.from(payload.data ?? new Uint8Array());
       const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES));
       decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
@@ -58,20 +66,16 @@ export class AesGcmPayloadCodec implements PayloadCodec {
   }
 }
 
-/** A short, stable, non-secret id for a key: the first 8 hex digits of its SHA-256. */
-export function keyIdOf(key: Buffer): string {
-  return createHash('sha256').update(key).digest('hex').slice(0, 8);
-}
-
 /**
- * Builds the codec from the current 32-byte key (ids derived from the key unless given) plus previous keys that only
- * decrypt, or no codec when encryption is explicitly off.
+ * Builds the codec from the current 32-byte key plus previous keys that only decrypt, each under its own id (given, or
+ * derived from the key), or no codec when encryption is explicitly off.
  */
-export function payloadCodecsFor(encryption: { key?: Buffer; keyId?: string; previousKeys?: Buffer[] }): PayloadCodec[] {
+export function payloadCodecsFor(encryption: TemporalConfig['encryption']): PayloadCodec[] {
   if (!encryption.key) return [];
   const id = encryption.keyId ?? keyIdOf(encryption.key);
   const keys: Record<string, Buffer> = {};
-  for (const old of encryption.previousKeys ?? []) keys[keyIdOf(old)] = old;
+  // History written under a custom id stays readable only if the key keeps that id once it is a previous key.
+  for (const old of encryption.previousKeys ?? []) keys[old.id ?? keyIdOf(old.key)] = old.key;
   keys[id] = encryption.key;
   return [new AesGcmPayloadCodec(id, keys)];
 }

@@ -1,20 +1,17 @@
-/** OneView severities an appliance may page on. */
-export const ONEVIEW_SEVERITIES = ['Critical', 'Warning', 'OK', 'Unknown', 'Disabled'];
+import { ONEVIEW_SEVERITIES } from '../shared/alert-record';
+import { hasUserInfo, parseUrlValue, shownUrl } from './safe-url';
 
 const APPLIANCE_ID = /^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$/;
 const ROUTING_KEY = /^[A-Za-z0-9]{32}$/;
 
-/** `https://host[:port]` from a host, host:port or URL; undefined when it is none of these. */
+/** `https://host[:port]` from a host, host:port or URL; undefined when it is none of these or names a user. */
 export function toBaseUrl(host: string): string | undefined {
-  if (!host) return undefined;
-  const withScheme = /^[a-z]+:\/\//i.test(host) ? host : `https://${host}`;
-  try {
-    const url = new URL(withScheme);
-    if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.pathname.length > 1 || url.search) return undefined;
-    return `${url.protocol}//${url.host}`;
-  } catch {
+  if (!host || hasUserInfo(host)) return undefined;
+  const url = parseUrlValue(host);
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.pathname.length > 1 || url.search || url.hash) {
     return undefined;
   }
+  return `${url.protocol}//${url.host}`;
 }
 
 /** A default appliance id from its URL: the host (and port), lower-cased, with anything else turned into dashes. */
@@ -22,19 +19,26 @@ export function applianceIdFromUrl(baseUrl: string): string {
   return new URL(baseUrl).host.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^-+|-+$/g, '');
 }
 
-/** Checks the fields every appliance has, whether from the environment or from APPLIANCES_FILE; `label` names a field. */
+/**
+ * Checks the fields every appliance has, whether from the environment or from APPLIANCES_FILE; `label` names a field
+ * and `credentials` the settings that hold the user name and password. No problem repeats a secret.
+ */
 export function checkApplianceFields(
   fields: { id: string; host: string; baseUrl?: string; severities: string[]; routingKey: string },
   label: (field: 'id' | 'host' | 'severities' | 'routingKey') => string,
   problems: string[],
+  credentials: string,
 ): void {
-  if (fields.host && !fields.baseUrl) {
-    problems.push(`${label('host')} must be a host name, host:port or http(s) URL, got '${fields.host}'`);
+  if (fields.host && hasUserInfo(fields.host)) {
+    // The value is not repeated even in part: it holds a password, and the host also ends up in logs and events.
+    problems.push(`${label('host')} must not contain a user name or password; use ${credentials}`);
+  } else if (fields.host && !fields.baseUrl) {
+    problems.push(`${label('host')} must be a host name, host:port or http(s) URL without a path, got ${shownUrl(fields.host)}`);
   }
   if (fields.id && !APPLIANCE_ID.test(fields.id)) {
     problems.push(`${label('id')} must be 1-63 lower-case letters, digits, dots or dashes, got '${fields.id}'`);
   }
-  const unknown = fields.severities.filter((s) => !ONEVIEW_SEVERITIES.includes(s));
+  const unknown = fields.severities.filter((s) => !(ONEVIEW_SEVERITIES as readonly string[]).includes(s));
   if (unknown.length > 0 || fields.severities.length === 0) {
     problems.push(`${label('severities')} must list some of ${ONEVIEW_SEVERITIES.join(', ')}, got '${unknown.join(',')}'`);
   }

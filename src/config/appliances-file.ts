@@ -6,6 +6,7 @@ import {
   parseSeverityMap,
   toBaseUrl,
 } from './appliance-fields';
+import { readCaCertificates } from './ca-certificates';
 import type { EnvReader } from './env-reader';
 import type { ApplianceConfig } from './types';
 
@@ -21,7 +22,7 @@ export interface ApplianceDefaults {
 
 const KNOWN_FIELDS = new Set([
   'id', 'host', 'username', 'passwordEnv', 'passwordFile', 'loginDomain', 'severities', 'pollIntervalSeconds',
-  'caFile', 'sslVerify', 'routingKeyEnv', 'routingKeyFile', 'severityMap',
+  'caFile', 'caOnly', 'sslVerify', 'routingKeyEnv', 'routingKeyFile', 'severityMap',
 ]);
 
 /**
@@ -35,7 +36,7 @@ export function readAppliancesFile(reader: EnvReader, path: string, defaults: Ap
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    reader.problems.push(`APPLIANCES_FILE (${path}) is not valid JSON: ${(err as Error).message}`);
+    reader.problems.push(`APPLIANCES_FILE (${path}) is not valid JSON${jsonErrorPlace(text, err)}`);
     return [];
   }
   const list = Array.isArray(parsed) ? parsed : (parsed as { appliances?: unknown } | null)?.appliances;
@@ -94,6 +95,12 @@ function readEntry(reader: EnvReader, entry: unknown, at: string, defaults: Appl
   const routingKey =
     secretRef(reader, at, 'routingKey', string('routingKeyEnv', false), string('routingKeyFile', false), defaults.routingKey) ?? '';
   const caFile = string('caFile', false);
+  let caOnly = false;
+  if (e.caOnly !== undefined) {
+    if (typeof e.caOnly !== 'boolean') problems.push(`${at}.caOnly must be true or false`);
+    else if (e.caOnly && caFile === undefined) problems.push(`${at}.caOnly needs caFile (the CA to trust instead of the default ones)`);
+    else caOnly = e.caOnly;
+  }
   const appliance: ApplianceConfig = {
     id,
     host,
@@ -104,11 +111,12 @@ function readEntry(reader: EnvReader, entry: unknown, at: string, defaults: Appl
     severities,
     pollIntervalSeconds,
     sslVerify,
-    caCertPem: caFile === undefined ? undefined : reader.readFileOrProblem(caFile, `${at}.caFile`),
+    caCertPem: caFile === undefined ? undefined : readCaCertificates(reader, caFile, `${at}.caFile`),
+    caOnly,
     routingKey,
     severityMap: readSeverityMap(e.severityMap, `${at}.severityMap`, problems) ?? defaults.severityMap,
   };
-  checkApplianceFields(appliance, (field) => `${at}.${field}`, problems);
+  checkApplianceFields(appliance, (field) => `${at}.${field}`, problems, 'username and passwordEnv or passwordFile');
   return appliance;
 }
 
@@ -134,14 +142,15 @@ function secretRef(
     reader.problems.push(`${at}: set only one of ${what}Env and ${what}File`);
     return undefined;
   }
+  // Neither the variable's name nor the path is repeated: a secret written in their place would be printed.
   if (envName !== undefined) {
     const v = reader.optional(envName);
-    if (v === undefined) reader.problems.push(`${at}.${what}Env names ${envName}, which is not set`);
+    if (v === undefined) reader.problems.push(`${at}.${what}Env names an environment variable that is not set`);
     return v;
   }
   if (file !== undefined) {
-    const v = reader.readFileOrProblem(file, `${at}.${what}File`)?.trim();
-    if (v === '') reader.problems.push(`${at}.${what}File (${file}) is empty`);
+    const v = reader.readFileOrProblem(file, `${at}.${what}File`, true)?.trim();
+    if (v === '') reader.problems.push(`${at}.${what}File names an empty file`);
     return v;
   }
   if (fallback === undefined) {
@@ -152,4 +161,15 @@ function secretRef(
     );
   }
   return fallback;
+}
+
+/**
+ * Where JSON.parse stopped, as line and column; never V8's message, which quotes the text around the error, and the
+ * file may hold a secret written where a reference belongs.
+ */
+function jsonErrorPlace(text: string, err: unknown): string {
+  const position = /at position (\d+)/.exec((err as Error).message)?.[1];
+  if (position === undefined) return '';
+  const before = text.slice(0, Number(position)).split('\n');
+  return ` (line ${before.length}, column ${(before.at(-1) ?? '').length + 1})`;
 }

@@ -28,7 +28,10 @@ export class EnvReader {
     return v ?? '';
   }
 
-  /** A secret from NAME or from the file named by NAME_FILE (not both), so secrets can come from mounted files. */
+  /**
+   * A secret from NAME or from the file named by NAME_FILE (not both), so secrets can come from mounted files. Problems
+   * never repeat the file's path: a secret pasted where its path belongs would otherwise be printed.
+   */
   secret(name: string, required = true): string | undefined {
     const direct = this.optional(name);
     const file = this.optional(`${name}_FILE`);
@@ -39,10 +42,10 @@ export class EnvReader {
     if (file !== undefined) {
       try {
         const v = this.readFile(file).trim();
-        if (v === '') this.problems.push(`${name}_FILE (${file}) is empty`);
+        if (v === '') this.problems.push(`${name}_FILE names an empty file`);
         return v;
       } catch (err) {
-        this.problems.push(`${name}_FILE (${file}) cannot be read: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+        this.problems.push(`${name}_FILE cannot be read: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
         return undefined;
       }
     }
@@ -73,27 +76,30 @@ export class EnvReader {
     return fallback;
   }
 
-  /** One of a fixed set of values, case-insensitive. */
-  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+  /**
+   * One of a fixed set of values, case-insensitive; `echo: false` for a variable whose name begins a secret's
+   * (PAYLOAD_ENCRYPTION, PAYLOAD_ENCRYPTION_KEY), where a wrong value may well be that secret.
+   */
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T, echo = true): T {
     const raw = this.optional(name);
     if (raw === undefined) return fallback;
     const match = allowed.find((a) => a.toLowerCase() === raw.toLowerCase());
-    if (!match) this.problems.push(`${name} must be one of ${allowed.join(', ')}, got '${raw}'`);
+    if (!match) this.problems.push(`${name} must be one of ${allowed.join(', ')}${echo ? `, got '${raw}'` : ''}`);
     return match ?? fallback;
   }
 
-  /** Contents of a file named by NAME, if set. */
-  fileContents(name: string): string | undefined {
+  /** Contents of a file named by NAME, if set; `secret` keeps its path out of problems, as for {@link secret}. */
+  fileContents(name: string, secret = false): string | undefined {
     const path = this.optional(name);
-    return path === undefined ? undefined : this.readFileOrProblem(path, name);
+    return path === undefined ? undefined : this.readFileOrProblem(path, name, secret);
   }
 
-  /** Contents of a file, or a problem naming `label` when it cannot be read. */
-  readFileOrProblem(path: string, label: string): string | undefined {
+  /** Contents of a file, or a problem naming `label` (and the path, unless it belongs to a secret) when it cannot be read. */
+  readFileOrProblem(path: string, label: string, secret = false): string | undefined {
     try {
       return this.readFile(path);
     } catch (err) {
-      this.problems.push(`${label} (${path}) cannot be read: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+      this.problems.push(`${label}${secret ? '' : ` (${path})`} cannot be read: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
       return undefined;
     }
   }

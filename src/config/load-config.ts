@@ -1,8 +1,11 @@
 import { DEFAULT_TASK_QUEUE } from '../shared/workflow-ids';
 import { applianceIdFromUrl, checkApplianceFields, normalizeSeverities, parseSeverityMap, toBaseUrl } from './appliance-fields';
 import { type ApplianceDefaults, readAppliancesFile } from './appliances-file';
+import { readCaCertificates } from './ca-certificates';
 import { ConfigError } from './config-error';
 import { EnvReader, type ReadFile, readFileUtf8 } from './env-reader';
+import { readEncryption } from './payload-encryption';
+import { hasUserInfo, shownUrl } from './safe-url';
 import type { ApplianceConfig, LogLevel, TemporalConfig, WorkerConfig } from './types';
 
 const LOG_LEVELS: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
@@ -22,7 +25,7 @@ export function readTemporalConfig(reader: EnvReader): TemporalConfig {
 /** mTLS files (TEMPORAL_TLS_*) or an API key (TEMPORAL_API_KEY(_FILE), Temporal Cloud) for the frontend connection. */
 function readTemporalAuth(reader: EnvReader): Pick<TemporalConfig, 'tls' | 'apiKey'> {
   const cert = reader.fileContents('TEMPORAL_TLS_CERT_FILE');
-  const key = reader.fileContents('TEMPORAL_TLS_KEY_FILE');
+  const key = reader.fileContents('TEMPORAL_TLS_KEY_FILE', true);
   const ca = reader.fileContents('TEMPORAL_TLS_CA_FILE');
   const serverName = reader.optional('TEMPORAL_TLS_SERVER_NAME');
   const apiKey = reader.secret('TEMPORAL_API_KEY', false);
@@ -41,43 +44,15 @@ function readTemporalAuth(reader: EnvReader): Pick<TemporalConfig, 'tls' | 'apiK
   };
 }
 
-/**
- * The payload key: 32 bytes, base64, from PAYLOAD_ENCRYPTION_KEY(_FILE). Session tokens travel in workflow history,
- * so running without a key must be chosen explicitly with PAYLOAD_ENCRYPTION=off.
- */
-function readEncryption(reader: EnvReader): TemporalConfig['encryption'] {
-  const mode = reader.oneOf('PAYLOAD_ENCRYPTION', ['on', 'off'] as const, 'on');
-  const encoded = reader.secret('PAYLOAD_ENCRYPTION_KEY', mode === 'on');
-  const keyId = reader.optional('PAYLOAD_ENCRYPTION_KEY_ID');
-  if (mode === 'off') return {};
-  if (encoded === undefined) return {};
-  const key = Buffer.from(encoded, 'base64');
-  if (key.length !== 32) {
-    reader.problems.push('PAYLOAD_ENCRYPTION_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)');
-    return {};
-  }
-  if (keyId !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(keyId)) {
-    reader.problems.push('PAYLOAD_ENCRYPTION_KEY_ID must be 1-64 letters, digits, dots, dashes or underscores');
-  }
-  // Keys being rotated out: still decrypt history written with them, never encrypt.
-  const previousKeys = (reader.secret('PAYLOAD_ENCRYPTION_PREVIOUS_KEYS', false) ?? '')
-    .split(',')
-    .map((k) => k.trim())
-    .filter(Boolean)
-    .map((k) => Buffer.from(k, 'base64'));
-  if (previousKeys.some((k) => k.length !== 32)) {
-    reader.problems.push('PAYLOAD_ENCRYPTION_PREVIOUS_KEYS must be comma-separated 32-byte base64 keys');
-  }
-  return { key, keyId, previousKeys };
-}
-
 /** Loads and validates the worker's configuration from the environment, listing every problem in one error. */
 export function loadConfig(env: Record<string, string | undefined>, readFile: ReadFile = readFileUtf8): WorkerConfig {
   const reader = new EnvReader(env, readFile);
   const temporal = readTemporalConfig(reader);
   const appliances = readAppliances(reader);
   const eventsUrl = reader.optional('PAGERDUTY_EVENTS_URL') ?? DEFAULT_EVENTS_URL;
-  if (!isHttpUrl(eventsUrl)) reader.problems.push(`PAGERDUTY_EVENTS_URL must be an http(s) URL, got '${eventsUrl}'`);
+  if (!isHttpUrl(eventsUrl)) reader.problems.push(`PAGERDUTY_EVENTS_URL must be an http(s) URL, got ${shownUrl(eventsUrl)}`);
+  // undici drops user info without a word, and PagerDuty wants none: the routing key in the body authenticates.
+  else if (hasUserInfo(eventsUrl)) reader.problems.push('PAGERDUTY_EVENTS_URL must not contain a user name or password');
   const lifetimeHours = reader.integer('ONEVIEW_SESSION_LIFETIME_HOURS', 22, 1, 24);
   const renewMinutes = reader.integer('ONEVIEW_SESSION_RENEW_BEFORE_MINUTES', 60, 1, 600);
   if (renewMinutes >= lifetimeHours * 60) {
@@ -123,6 +98,11 @@ function readCacheSize(reader: EnvReader): number | undefined {
 function readSingleAppliance(reader: EnvReader, defaults: ApplianceDefaults): ApplianceConfig {
   const host = reader.required('ONEVIEW_HOST', 'the appliance host name or URL (or set APPLIANCES_FILE)');
   const baseUrl = toBaseUrl(host);
+  const caFile = reader.optional('ONEVIEW_CACERT');
+  const caOnly = reader.boolean('ONEVIEW_CACERT_ONLY', false);
+  if (caOnly && caFile === undefined) {
+    reader.problems.push('ONEVIEW_CACERT_ONLY needs ONEVIEW_CACERT (the CA to trust instead of the default ones)');
+  }
   const appliance: ApplianceConfig = {
     id: reader.optional('ONEVIEW_APPLIANCE_ID') ?? (baseUrl ? applianceIdFromUrl(baseUrl) : ''),
     host,
@@ -133,12 +113,13 @@ function readSingleAppliance(reader: EnvReader, defaults: ApplianceDefaults): Ap
     severities: defaults.severities,
     pollIntervalSeconds: defaults.pollIntervalSeconds,
     sslVerify: defaults.sslVerify,
-    caCertPem: reader.fileContents('ONEVIEW_CACERT'),
+    caCertPem: caFile === undefined ? undefined : readCaCertificates(reader, caFile, 'ONEVIEW_CACERT'),
+    caOnly,
     routingKey: reader.secret('PAGERDUTY_ROUTING_KEY') ?? '',
     severityMap: defaults.severityMap,
   };
   const names = { id: 'ONEVIEW_APPLIANCE_ID', host: 'ONEVIEW_HOST', severities: 'ONEVIEW_SEVERITIES', routingKey: 'PAGERDUTY_ROUTING_KEY' };
-  checkApplianceFields(appliance, (field) => names[field], reader.problems);
+  checkApplianceFields(appliance, (field) => names[field], reader.problems, 'ONEVIEW_USERNAME and ONEVIEW_PASSWORD');
   return appliance;
 }
 
@@ -154,6 +135,10 @@ function readAppliances(reader: EnvReader): ApplianceConfig[] {
   if (file === undefined) return [readSingleAppliance(reader, defaults)];
   if (reader.optional('ONEVIEW_HOST') !== undefined) {
     reader.problems.push('set either APPLIANCES_FILE or ONEVIEW_HOST, not both');
+  }
+  // Ignoring it would let an operator believe an appliance trusts only its own CA while it trusts every default one.
+  if (reader.boolean('ONEVIEW_CACERT_ONLY', false)) {
+    reader.problems.push('ONEVIEW_CACERT_ONLY does not apply to APPLIANCES_FILE entries: set caFile and caOnly on each');
   }
   const routingKey = reader.secret('PAGERDUTY_ROUTING_KEY', false);
   return readAppliancesFile(reader, file, { ...defaults, routingKey });

@@ -4,7 +4,7 @@ export interface TemporalConfig {
   namespace: string;
   taskQueue: string;
   /** AES-256-GCM key for the payload codec; absent only when PAYLOAD_ENCRYPTION=off was set explicitly. */
-  encryption: { key?: Buffer; keyId?: string; previousKeys?: Buffer[] };
+  encryption: { key?: Buffer; keyId?: string; previousKeys?: PreviousPayloadKey[] };
   /** TLS to the frontend (mTLS with a client certificate, or server-only TLS); absent: plaintext. */
   tls?: { clientCertPem?: Buffer; clientKeyPem?: Buffer; caPem?: Buffer; serverName?: string };
   /** API key (Temporal Cloud); implies TLS. */
@@ -25,7 +25,10 @@ export interface ApplianceConfig {
   severities: string[];
   pollIntervalSeconds: number;
   sslVerify: boolean;
+  /** Extra CA certificates (PEM), trusted besides Node's default ones. */
   caCertPem?: string;
+  /** Trust only `caCertPem`, not Node's default CAs as well (ONEVIEW_CACERT_ONLY, `caOnly`); default false. */
+  caOnly?: boolean;
   routingKey: string;
   /** Overrides of the OneView → PagerDuty severity map, keyed by OneView severity. */
   severityMap?: Record<string, 'critical' | 'error' | 'warning' | 'info'>;
@@ -57,4 +60,11 @@ export interface WorkerConfig {
   /** Workflows kept in the worker's cache (WORKER_MAX_CACHED_WORKFLOWS); unset: the SDK's default from the heap limit. */
   maxCachedWorkflows?: number;
   logLevel: LogLevel;
+}
+
+/** A payload key being rotated out: it still decrypts what was written under its id, never encrypts. */
+export interface PreviousPayloadKey {
+  /** The id payloads written with it carry; absent: derived from the key, as for a current key without an id. */
+  id?: string;
+  key: Buffer;
 }

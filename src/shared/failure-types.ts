@@ -6,6 +6,7 @@ export const FailureType = {
   oneViewVersion: 'OneViewVersionUnsupported',
   oneViewHttp: 'OneViewHttpError',
   oneViewNetwork: 'OneViewUnreachable',
+  oneViewCertificate: 'OneViewCertificateInvalid',
   oneViewInvalidBody: 'OneViewInvalidBody',
   pagerDutyRejected: 'PagerDutyRejected',
   pagerDutyRateLimited: 'PagerDutyRateLimited',

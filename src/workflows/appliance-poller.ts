@@ -47,7 +47,7 @@ const { renewSession, fetchAlertChanges, listOpenDeliveries } = proxyLocalActivi
     backoffCoefficient: 2,
     maximumInterval: '30s',
     maximumAttempts: 3,
-    nonRetryableErrorTypes: [FailureType.oneViewAuth, FailureType.oneViewVersion, FailureType.configuration],
+    nonRetryableErrorTypes: [FailureType.oneViewAuth, FailureType.oneViewVersion, FailureType.oneViewCertificate, FailureType.configuration],
   } satisfies RetryPolicy,
 });
 

@@ -1,7 +1,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplianceRegistry } from '../../src/activities/appliance-registry';
 import { createBridgeMetrics } from '../../src/activities/bridge-metrics';
-import { BridgeError, ErrorCode } from '../../src/activities/errors';
+import { ErrorCode } from '../../src/activities/errors';
 import { fetchAlertChanges } from '../../src/activities/fetch-alert-changes';
 import { OneViewClient } from '../../src/activities/oneview/oneview-client';
 import { renewSession } from '../../src/activities/renew-session';
@@ -9,6 +9,7 @@ import type { ApplianceConfig } from '../../src/config/types';
 import type { FetchAlertChangesInput, FetchAlertChangesResult, OneViewLogin } from '../../src/shared/types';
 import { controls } from '../../simulators/control-client';
 import { startOneViewSimulator, type OneViewSimulator } from '../../simulators/oneview/server';
+import { bridgeFailure, simulatorAppliance } from '../support/oneview-fixtures';
 
 // Every behaviour of the OneView client against the simulator over HTTPS, trusting only the simulator's own CA.
 let sim: OneViewSimulator;
@@ -23,25 +24,8 @@ afterEach(() => control.resetOneView());
 const client = (options: Partial<ConstructorParameters<typeof OneViewClient>[0]> = {}) =>
   new OneViewClient({ baseUrl: sim.url, sslVerify: true, caCertPem: sim.certificatePem, ...options });
 
-async function failure(promise: Promise<unknown>): Promise<BridgeError> {
-  const err = await promise.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(BridgeError);
-  return err as BridgeError;
-}
-
-const appliance = (over: Partial<ApplianceConfig> = {}): ApplianceConfig => ({
-  id: 'ov1',
-  host: sim.url,
-  baseUrl: sim.url,
-  username: 'administrator',
-  password: 'admin-password',
-  severities: ['Critical'],
-  pollIntervalSeconds: 60,
-  sslVerify: true,
-  caCertPem: sim.certificatePem,
-  routingKey: 'R'.repeat(32),
-  ...over,
-});
+const failure = bridgeFailure;
+const appliance = (over: Partial<ApplianceConfig> = {}): ApplianceConfig => simulatorAppliance(sim, over);
 
 test('the highest API version both sides accept is used', async () => {
   expect(await client().negotiateVersion()).toBe(6600);
@@ -79,8 +63,8 @@ test('login acknowledges a banner, honours the login domain, and rejects bad cre
 
 test('TLS is verified: without the appliance CA the connection fails, with it or with verification off it works', async () => {
   const untrusted = await failure(client({ caCertPem: undefined }).negotiateVersion());
-  expect(untrusted.code).toBe(ErrorCode.oneViewNetwork);
-  expect(untrusted.message).toMatch(/SELF_SIGNED|certificate/i);
+  expect(untrusted.code).toBe(ErrorCode.oneViewCertificate);
+  expect(untrusted.message).toMatch(/SELF_SIGNED/);
   expect(await client({ caCertPem: undefined, sslVerify: false }).negotiateVersion()).toBe(6600);
 });
 

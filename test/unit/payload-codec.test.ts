@@ -22,12 +22,29 @@ test('after a key rotation old history still decrypts, new payloads use the new 
   const oldKey = randomBytes(32);
   const newKey = randomBytes(32);
   const [before] = payloadCodecsFor({ key: oldKey });
-  const [after] = payloadCodecsFor({ key: newKey, previousKeys: [oldKey] });
+  const [after] = payloadCodecsFor({ key: newKey, previousKeys: [{ key: oldKey }] });
   const [oldSealed] = await before!.encode([payload]);
   expect(plain((await after!.decode([oldSealed!]))[0])).toEqual(plain(payload));
   const [newSealed] = await after!.encode([payload]);
   expect(newSealed!.metadata!['encryption-key-id']).not.toEqual(oldSealed!.metadata!['encryption-key-id']);
   await expect(before!.decode([newSealed!])).rejects.toThrow(/unknown key id/);
+});
+
+test('a key written under a custom id keeps decrypting once it is a previous key listed as id:key', async () => {
+  const keyA = randomBytes(32);
+  const keyB = randomBytes(32);
+  const [underA] = payloadCodecsFor({ key: keyA, keyId: 'k-2026' });
+  const [sealed] = await underA!.encode([payload]);
+  expect(new TextDecoder().decode(sealed!.metadata!['encryption-key-id'])).toBe('k-2026');
+
+  const [rotated] = payloadCodecsFor({ key: keyB, previousKeys: [{ id: 'k-2026', key: keyA }] });
+  expect(plain((await rotated!.decode([sealed!]))[0])).toEqual(plain(payload));
+
+  // Listed by its derived id only, key A is filed under the wrong name: the payload cannot find it, and says how to fix it.
+  const [derivedOnly] = payloadCodecsFor({ key: keyB, previousKeys: [{ key: keyA }] });
+  await expect(derivedOnly!.decode([sealed!])).rejects.toThrow(
+    /unknown key id 'k-2026' \(known: [0-9a-f]{8}, [0-9a-f]{8}\); add that key to PAYLOAD_ENCRYPTION_PREVIOUS_KEYS as k-2026:<base64 key>/,
+  );
 });
 
 test('a tampered payload is refused', async () => {

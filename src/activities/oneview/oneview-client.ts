@@ -1,6 +1,12 @@
+import { X509Certificate } from 'node:crypto';
+import { createSecureContext } from 'node:tls';
 import { Agent, request } from 'undici';
+import { type CertificateProblem, certificateProblem } from '../certificate-error';
 import { BridgeError, ErrorCode } from '../errors';
 import { classifyNetworkError, describeNetworkError } from '../network-error';
+import { resolvePageUri } from './page-uri';
+import { describeCertificate, readPeerCertificate } from './peer-certificate';
+import { trustedCertificates } from './trusted-cas';
 
 /** Lowest and highest X-API-Version this client speaks (OneView 3.0 to 11.30). */
 export const CLIENT_API_VERSIONS = { min: 300, max: 8600 } as const;
@@ -10,8 +16,10 @@ export interface OneViewClientOptions {
   /** `https://host[:port]` (or `http://` for the simulator). */
   baseUrl: string;
   sslVerify: boolean;
-  /** Extra CA certificates (PEM) trusted besides the system ones. */
+  /** Extra CA certificates (PEM) trusted besides Node's default ones. */
   caCertPem?: string;
+  /** Trust only `caCertPem`, not Node's default CAs as well. */
+  caOnly?: boolean;
   connectTimeoutMs?: number;
   requestTimeoutMs?: number;
 }
@@ -48,7 +56,11 @@ export class OneViewClient {
       connectTimeout: options.connectTimeoutMs ?? 10_000,
       keepAliveTimeout: 30_000,
       connections: 4,
-      connect: { rejectUnauthorized: options.sslVerify, ca: options.caCertPem ? [options.caCertPem] : undefined },
+      connect: {
+        rejectUnauthorized: options.sslVerify,
+        // Built once: a context of every default root plus the extra CA is costly to build per connection.
+        secureContext: createSecureContext({ ca: trustedCertificates(options.caCertPem, options.caOnly ?? false) }),
+      },
     });
   }
 
@@ -107,10 +119,14 @@ export class OneViewClient {
     }
   }
 
-  /** GETs one page of a collection with the session token; a 401 surfaces as `ONEVIEW_AUTH` with status 401. */
-  async getPage(pathAndQuery: string, token: string, apiVersion: number): Promise<OneViewPage> {
-    const res = await this.send('GET', pathAndQuery, { 'X-API-Version': String(apiVersion), auth: token });
-    const what = `GET ${pathAndQuery.split('?')[0]}`;
+  /**
+   * GETs one page of a collection with the session token; a page URI off the appliance's own `/rest/` API is refused
+   * before any request, and a 401 surfaces as `ONEVIEW_AUTH` with status 401.
+   */
+  async getPage(pageUri: string, token: string, apiVersion: number): Promise<OneViewPage> {
+    const url = resolvePageUri(this.options.baseUrl, pageUri);
+    const res = await this.send('GET', url, { 'X-API-Version': String(apiVersion), auth: token });
+    const what = `GET ${url.pathname}`;
     if (res.status === 401) {
       const err = parseErrorBody(res.body);
       throw new BridgeError(ErrorCode.oneViewAuth, `${what} unauthorized: ${err.message ?? 'no message'}`, { status: 401 });
@@ -143,12 +159,13 @@ export class OneViewClient {
 
   private async send(
     method: 'GET' | 'POST' | 'DELETE',
-    path: string,
+    target: string | URL,
     headers: Record<string, string>,
     body?: string,
   ): Promise<{ status: number; body: string }> {
+    const url = typeof target === 'string' ? new URL(target, this.options.baseUrl) : target;
     try {
-      const res = await request(new URL(path, this.options.baseUrl), {
+      const res = await request(url, {
         method,
         dispatcher: this.agent,
         headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
@@ -158,14 +175,28 @@ export class OneViewClient {
       });
       return { status: res.statusCode, body: await res.body.text() };
     } catch (err) {
+      const certificate = certificateProblem(err);
+      if (certificate) throw await this.certificateError(`${method} ${url.pathname}`, url, certificate, err);
       const kind = classifyNetworkError(err);
       throw new BridgeError(
         kind === 'timeout' ? ErrorCode.oneViewTimeout : ErrorCode.oneViewNetwork,
-        `${method} ${path.split('?')[0]} failed: ${kind === 'timeout' ? 'timed out' : describeNetworkError(err)}`,
+        `${method} ${url.pathname} failed: ${kind === 'timeout' ? 'timed out' : describeNetworkError(err)}`,
         {},
         { cause: err },
       );
     }
+  }
+
+  /** A refused certificate, named by its subject and issuer so the operator can tell which CA to trust (or what changed). */
+  private async certificateError(what: string, url: URL, problem: CertificateProblem, cause: unknown): Promise<BridgeError> {
+    const cert = problem.raw ? new X509Certificate(problem.raw) : await readPeerCertificate(url);
+    const presented = cert ? `it presents ${describeCertificate(cert)}` : 'its certificate could not be read';
+    return new BridgeError(
+      ErrorCode.oneViewCertificate,
+      `${what} failed: the appliance's TLS certificate was refused (${problem.code}: ${problem.reason}); ${presented}`,
+      {},
+      { cause },
+    );
   }
 
   private httpError(what: string, status: number, body: string, apiVersion?: number): BridgeError {
