@@ -44,6 +44,9 @@ test('the poller histories hold its main paths: local-activity polls, pushes, a 
   expect(pollerFiles.filter((f) => f.includes('continued-as-new')).length).toBeGreaterThanOrEqual(2);
   expect(pollerFiles.flatMap(signalsIn)).toContain('alertsPushed');
   expect(pollerFiles.flatMap(updates)).toContain('testConnection');
+  // The connection test runs as a normal activity: as a local one it held the update's task and callers' updates aborted.
+  const scheduled = all.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name] : []));
+  expect(scheduled).toEqual(['testConnection']);
   // The re-activated alert's delivery was started a second time by the poller (a second child start of one ID).
   const starts = all.flatMap((e) => (e.startChildWorkflowExecutionInitiatedEventAttributes ? [e.startChildWorkflowExecutionInitiatedEventAttributes.workflowId] : []));
   expect(starts.length).toBeGreaterThan(new Set(starts).size);

@@ -139,6 +139,17 @@ test('test-connection: 24 calls at once log in at most once a minute, and never 
   expect((await logins()) - before).toBe(1);
 });
 
+test('an appliance whose certificate is refused says so in its status and metrics, and its login is never sent', async () => {
+  const h = harness();
+  const status = await waitFor('the certificate failure', () => pollerStatus(h.client, stack.ids.untrusted), (s) => s.lastErrorType !== undefined);
+  expect(status).toMatchObject({ lastPollResult: 'error', lastErrorType: 'OneViewCertificateInvalid', sessionValid: false });
+  expect(status.lastError).toMatch(/certificate was refused .*subject .*issuer/);
+  expect(await stack.metrics()).toMatch(new RegExp(`oneview_poll_failures_total\\{appliance="${stack.ids.untrusted}",reason="ONEVIEW_CERTIFICATE"\\} [1-9]`));
+  // The second simulator only ever saw its own appliance's logins: the untrusted connection never got that far.
+  const secondLogins = (await stack.sims.b.oneViewRequests()).filter((r) => r.path === '/rest/login-sessions' && r.method === 'POST');
+  expect(secondLogins.length).toBe((await pollerStatus(h.client, stack.ids.b)).counters.logins);
+});
+
 test('after all of the above, a new Critical alert on each of two appliances pages within one poll interval', async () => {
   const took = await bothAppliancesPage(harness(), stack);
   process.stdout.write(`security: paged after the input attacks in ${took.a} ms (a) and ${took.b} ms (b)\n`);

@@ -19,14 +19,14 @@ registerSecret('wrong OneView password', WRONG_PASSWORD);
 export const POLL_INTERVAL_SECONDS = 8;
 
 /**
- * The real worker process (`npm start`, compiled) with three appliances from APPLIANCES_FILE — `a` and `b` on two
- * OneView simulators, `locked` with a rejected password — beside the real web process, for attacks through every
- * entrance while proving the good appliances keep paging.
+ * The real worker process (`npm start`, compiled) with four appliances from APPLIANCES_FILE — `a` and `b` on two
+ * OneView simulators, `locked` with a rejected password, `untrusted` presenting a certificate its CA did not sign —
+ * beside the real web process, for attacks through every entrance while proving the good appliances keep paging.
  */
 export async function startSecurityStack(h: Harness, name: string) {
   const { taskQueue, applianceId: prefix } = uniqueAppliance(name);
   const second: OneViewSimulator = await startOneViewSimulator({ tls: true });
-  const ids = { a: `${prefix}-a`, b: `${prefix}-b`, locked: `${prefix}-locked` };
+  const ids = { a: `${prefix}-a`, b: `${prefix}-b`, locked: `${prefix}-locked`, untrusted: `${prefix}-untrusted` };
   const dir = mkdtempSync(join(tmpdir(), `bridge-${name}-`));
   const caFile = (sim: OneViewSimulator, file: string) => {
     const path = join(dir, file);
@@ -46,7 +46,15 @@ export async function startSecurityStack(h: Harness, name: string) {
   const appliancesFile = join(dir, 'appliances.json');
   writeFileSync(
     appliancesFile,
-    JSON.stringify({ appliances: [entry(ids.a, h.oneView, firstCa), entry(ids.b, second, caFile(second, 'second.pem')), entry(ids.locked, h.oneView, firstCa, 'OV_WRONG')] }),
+    JSON.stringify({
+      appliances: [
+        entry(ids.a, h.oneView, firstCa),
+        entry(ids.b, second, caFile(second, 'second.pem')),
+        entry(ids.locked, h.oneView, firstCa, 'OV_WRONG'),
+        // The second appliance's certificate checked against the first one's CA: what an intercepting proxy looks like.
+        { ...entry(ids.untrusted, second, firstCa), caOnly: true },
+      ],
+    }),
   );
   const env: Record<string, string> = {
     ...workerEnv(bridgeConfig(h, { applianceId: ids.a, taskQueue })),
