@@ -56,11 +56,6 @@ export class CodecSessions {
   }
 }
 
-/** Whether a request carries a cookie of that name at all (valid or not). */
-export function hasCookie(req: IncomingMessage, name: string): boolean {
-  return cookieValue(req, name) !== undefined;
-}
-
 function cookieValue(req: IncomingMessage, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const eq = part.indexOf('=');

@@ -19,8 +19,6 @@ import { WebError, WebErrorCode } from './web-error';
 import { createWebMetrics } from './web-metrics';
 import { webhookRoute } from './webhook-route';
 
-export { MAX_BODY_BYTES } from './request-body';
-
 /** A running web process. */
 export interface WebServer {
   port: number;
