@@ -24,7 +24,8 @@ export function createJwtVerifier(config: CodecJwtConfig): (token: string) => Pr
       });
       return { ok: true, subject: String(payload.sub ?? 'unknown').slice(0, 128) };
     } catch (err) {
-      return { ok: false, reason: err instanceof errors.JOSEError ? err.code : 'invalid token' };
+      // The reason is for the web process's log (an unreachable JWKS must be visible to operators), never the caller.
+      return { ok: false, reason: err instanceof errors.JOSEError ? err.code : `key set not available: ${(err as Error).message}` };
     }
   };
 }

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { Logger } from '@temporalio/common';
 import { runningAppliances } from '../client/appliance-directory';
 import { pollerStatus } from '../client/poller-operations';
 import type { Route } from './route';
@@ -17,8 +18,8 @@ interface PollerHealth {
 }
 
 /** GET /health (minimal for anyone, per appliance for the operator), GET /ready and GET /metrics. */
-export function healthRoutes(deps: { config: WebConfig; client: Client; metrics: WebMetrics }): Route[] {
-  const { config, client, metrics } = deps;
+export function healthRoutes(deps: { config: WebConfig; client: Client; metrics: WebMetrics; log: Logger }): Route[] {
+  const { config, client, metrics, log } = deps;
   let cached: { at: number; pollers: Promise<Record<string, PollerHealth>> } | undefined;
   const pollers = () => {
     if (!cached || Date.now() - cached.at > HEALTH_CACHE_MS) {
@@ -55,7 +56,9 @@ export function healthRoutes(deps: { config: WebConfig; client: Client; metrics:
         try {
           await client.workflowService.describeNamespace({ namespace: config.temporal.namespace });
           return { status: 200, json: { status: 'ready' } };
-        } catch {
+        } catch (err) {
+          // The cause goes to the log: the answer is public, and Temporal's errors name internal addresses.
+          log.warn('Temporal not ready', { namespace: config.temporal.namespace, error: (err as Error).message });
           throw new WebError(503, WebErrorCode.temporalUnavailable, `Temporal or namespace '${config.temporal.namespace}' not reachable`);
         }
       },

@@ -8,7 +8,7 @@ export interface RequestContext {
   query: URLSearchParams;
   requestId: string;
   /** The client's address (X-Forwarded-For only from trusted proxies). */
-  client: string;
+  clientAddress: string;
   /** Undefined for anonymous calls. */
   caller?: Caller;
 }

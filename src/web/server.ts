@@ -41,22 +41,22 @@ export async function startWebServer(options: { config: WebConfig; client: Clien
   const callers = new ClientRateLimiter(config.rateLimit.perMinute, config.rateLimit.burst);
   const failures = new ClientRateLimiter(config.authFailureLimit.perMinute, config.authFailureLimit.burst);
   const routes = routeTable([
-    ...healthRoutes({ config, client, metrics }),
+    ...healthRoutes({ config, client, metrics, log }),
     webhookRoute({ client, metrics, log }),
     ...operatorRoutes({ config, client }),
     ...codecRoutes({ config, codecs: payloadCodecsFor(config.temporal.encryption), auth }),
   ]);
   const cors = codecCorsHeaders(config);
 
-  async function authenticate(route: Route, req: IncomingMessage, client: string, label: string): Promise<Caller | undefined> {
+  async function authenticate(route: Route, req: IncomingMessage, address: string, label: string): Promise<Caller | undefined> {
     try {
       return await auth.authenticate(route.auth, req);
     } catch (err) {
       if (!(err instanceof AuthenticationFailed)) throw err;
       metrics.authFailures.inc({ route: label });
-      log.warn('authentication failed', { route: label, client, reason: err.reason });
+      log.warn('authentication failed', { route: label, client: address, reason: err.reason });
       // Failures are limited per client address, in buckets of their own: a flood of bad tokens slows only its source.
-      const waitMs = failures.take(addressKey(client));
+      const waitMs = failures.take(addressKey(address));
       if (waitMs > 0) throw tooMany(waitMs, err.headers);
       throw err;
     }
@@ -66,7 +66,7 @@ export async function startWebServer(options: { config: WebConfig; client: Clien
     const started = performance.now();
     const incoming = req.headers['x-request-id'];
     const requestId = typeof incoming === 'string' && /^[A-Za-z0-9._-]{1,128}$/.test(incoming) ? incoming : randomUUID();
-    const client = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], config.trustedProxies);
+    const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], config.trustedProxies);
     const headers: Record<string, string> = { ...SECURITY_HEADERS, 'x-request-id': requestId };
     let label = 'other';
     let status = 500;
@@ -82,12 +82,12 @@ export async function startWebServer(options: { config: WebConfig; client: Clien
       }
       label = `${route.method} ${route.path}`;
       if (route.cors) Object.assign(headers, cors);
-      caller = await authenticate(route, req, client, label);
+      caller = await authenticate(route, req, address, label);
       if (route.limited) {
-        const waitMs = callers.take(caller ? `caller:${caller.id}` : `anonymous:${addressKey(client)}`);
+        const waitMs = callers.take(caller ? `caller:${caller.id}` : `anonymous:${addressKey(address)}`);
         if (waitMs > 0) throw tooMany(waitMs);
       }
-      const reply = await route.handle({ req, query: target.query, requestId, client, caller });
+      const reply = await route.handle({ req, query: target.query, requestId, clientAddress: address, caller });
       status = reply.status;
       send(res, reply, headers);
     } catch (err) {
@@ -103,7 +103,7 @@ export async function startWebServer(options: { config: WebConfig; client: Clien
       metrics.requests.inc({ route: label, status: String(status) });
       metrics.duration.observe({ route: label }, (performance.now() - started) / 1000);
       if (label !== 'GET /metrics') {
-        const meta = { method: req.method, path: (req.url ?? '').split('?')[0]!.slice(0, 200), status, requestId, client, caller: caller?.id, ms: Math.round(performance.now() - started) };
+        const meta = { method: req.method, path: (req.url ?? '').split('?')[0]!.slice(0, 200), status, requestId, client: address, caller: caller?.id, ms: Math.round(performance.now() - started) };
         if (status >= 500) log.error('request', meta);
         else log.info('request', meta);
       }
