@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -82,11 +82,12 @@ async function run(): Promise<void> {
   // One fresh key per demo run, shared by the worker and the web process: payloads (session tokens included) are
   // encrypted in history, and the Web UI reads them through the web process's codec endpoint.
   const shared = { TEMPORAL_ADDRESS: address, PAYLOAD_ENCRYPTION_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN' };
-  const webhookToken = randomBytes(18).toString('base64url');
-  // Printed as a file to read, never as the value: demo output gets pasted into chats and tickets.
-  const tokenFile = join('.demo', 'webhook-token');
+  // One token per role, fresh each run. Printed as files to read, never as values: demo output gets pasted into chats
+  // and tickets.
   mkdirSync(join(ROOT, '.demo'), { recursive: true });
-  writeFileSync(join(ROOT, tokenFile), webhookToken, { mode: 0o600 });
+  const tokens = { webhook: randomBytes(18).toString('base64url'), operator: randomBytes(18).toString('base64url'), codec: randomBytes(18).toString('base64url') };
+  const tokenFile = (role: keyof typeof tokens) => join('.demo', `${role}-token`);
+  for (const role of Object.keys(tokens) as (keyof typeof tokens)[]) writeFileSync(join(ROOT, tokenFile(role)), tokens[role], { mode: 0o600 });
   const fail = () => void stopAll(1);
   const processes = [
     startProcess('worker', join(ROOT, 'src', 'worker', 'main.ts'), {
@@ -109,7 +110,9 @@ async function run(): Promise<void> {
       ...shared,
       WEB_HOST: '127.0.0.1',
       WEB_PORT: String(webPort),
-      WEBHOOK_TOKEN: webhookToken,
+      WEBHOOK_TOKEN: tokens.webhook,
+      OPERATOR_TOKEN: tokens.operator,
+      CODEC_AUTH_TOKEN: tokens.codec,
       CODEC_CORS_ORIGIN: uiUrl.startsWith('http') ? uiUrl : 'http://localhost:8233',
     }, fail),
   ];
@@ -127,12 +130,38 @@ async function run(): Promise<void> {
   const sim = controls(oneView.url, pagerDuty.url);
   const added = await sim.addAlerts(DEMO_ALERTS);
   say(`injected ${added.length} alerts (3 Critical, 2 Warning, 1 OK that OneView clears at birth); the bridge pages Critical and Warning`);
+  const web = `http://127.0.0.1:${webPort}`;
   say(`Temporal Web UI: ${uiUrl}/namespaces/default/workflows  (look for oneview-poller/${applianceId} and oneview-alert/${applianceId}/...)`);
-  say(`HTTP API: http://127.0.0.1:${webPort}  (GET /health, POST /force-poll, GET /metrics); push an alert with`);
-  say(`  curl -H "Authorization: Bearer $(cat ${tokenFile})" -H 'content-type: application/json' \\`);
+  say(`HTTP API: ${web}  (GET /health, GET /metrics; POST /force-poll and /test-connection with the operator token); push an alert with`);
+  say(`  curl -H "Authorization: Bearer $(cat ${tokenFile('webhook')})" -H 'content-type: application/json' \\`);
   say(`    -d '{"uri":"/rest/alerts/9001","severity":"Critical","alertState":"Active","description":"pushed by hand","created":"2026-01-01T00:00:00Z","modified":"2026-01-01T00:00:00Z"}' \\`);
-  say(`    'http://127.0.0.1:${webPort}/oneview-webhook?appliance=${applianceId}'`);
+  say(`    '${web}/oneview-webhook?appliance=${applianceId}'`);
+  say(`poll now: curl -X POST -H "Authorization: Bearer $(cat ${tokenFile('operator')})" '${web}/force-poll?appliance=${applianceId}'`);
+  // Payloads are encrypted in history; the codec endpoint decrypts them only for a caller with a codec credential. The
+  // dev server's UI has no login to pass a token from, so the browser signs in once and sends the session cookie.
+  say('Decrypted payloads in the Web UI (the codec needs a credential):');
+  say(`  1. open ${web}/codec/sign-in and paste the token from ${tokenFile('codec')}`);
+  say(`  2. in the Web UI: Codec Server (top bar) → use the browser setting → endpoint ${web}/codec,`);
+  say('     tick "Include cross-origin credentials" → Apply');
+  const cli = existsSync(join(ROOT, '.temporal', 'bin', 'temporal')) ? '.temporal/bin/temporal' : 'temporal';
+  say('Decrypted with the temporal CLI:');
+  say(`  ${cli} workflow query --address ${address} --workflow-id oneview-poller/${applianceId} --type status \\`);
+  say(`    --codec-endpoint ${web}/codec --codec-auth "Bearer $(cat ${tokenFile('codec')})"`);
   say('Ctrl-C stops everything.');
+
+  const toClear = added[0];
+  const clearId = toClear?.uri.slice(toClear.uri.lastIndexOf('/') + 1);
+  // The clear is scheduled once its incident is open, not from start: on a busy machine the first poll can come late,
+  // and an alert cleared before it was ever seen would never page.
+  let clearTimer: NodeJS.Timeout | undefined;
+  const scheduleClear = () => {
+    if (clearTimer || !toClear || !clearId) return;
+    clearTimer = setTimeout(() => {
+      say(`OneView clears alert ${clearId} ("${toClear.description}"); the next poll (every 10 s) resolves its incident`);
+      void sim.clearAlert(clearId);
+    }, 15_000);
+  };
+  cleanups.push(() => clearTimeout(clearTimer));
 
   let seen = 0;
   const watch = setInterval(() => {
@@ -143,21 +172,13 @@ async function run(): Promise<void> {
           const payload = event.payload as { severity: string; summary: string } | undefined;
           const what = payload ? `${payload.severity.padEnd(8)} ${payload.summary}` : '';
           say(`PagerDuty ${String(event.event_action).toUpperCase().padEnd(8)} ${String(event.dedup_key)} ${what} (${receivedAt})`);
+          if (event.event_action === 'trigger' && event.dedup_key === `oneview/${applianceId}/alert/${clearId}`) scheduleClear();
         }
         seen = Math.max(seen, events.length);
       })
       .catch(() => undefined);
   }, 500);
   cleanups.push(() => clearInterval(watch));
-
-  const toClear = added[0];
-  const clearTimer = setTimeout(() => {
-    if (!toClear) return;
-    const id = toClear.uri.slice(toClear.uri.lastIndexOf('/') + 1);
-    say(`OneView clears alert ${id} ("${toClear.description}"); the next poll (every 10 s) resolves its incident`);
-    void sim.clearAlert(id);
-  }, 15_000);
-  cleanups.push(() => clearTimeout(clearTimer));
 
   if (exitAfterSeconds > 0) setTimeout(() => void stopAll(0), exitAfterSeconds * 1000);
 }

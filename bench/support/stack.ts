@@ -27,6 +27,8 @@ export const SCRATCH = mkdtempSync(join(tmpdir(), 'bridge-bench-'));
 const OV_PASSWORD = 'bench-oneview-password';
 /** The webhook token of the bench's web processes. */
 export const WEBHOOK_TOKEN = randomBytes(24).toString('base64url');
+/** The operator token of the bench's web processes (force-poll). */
+export const OPERATOR_TOKEN = randomBytes(24).toString('base64url');
 
 /** A 32-character routing key per index, as the config requires. */
 export function routingKey(index: number): string {
@@ -265,6 +267,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     TEMPORAL_TASK_QUEUE: taskQueue,
     PAYLOAD_ENCRYPTION_KEY: payloadKey.toString('base64'),
     WEBHOOK_TOKEN,
+    OPERATOR_TOKEN,
     WEB_HOST: '127.0.0.1',
     WEB_PORT: '0',
     // High enough that the web's per-client limit is never what the bench measures.
@@ -276,10 +279,10 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const webUrl = `http://127.0.0.1:${webPort}`;
   const connection = await Connection.connect({ address: options.temporal.address });
   const client = new Client({ connection, dataConverter: bridgeDataConverter({ key: payloadKey }) });
-  const post = async (path: string, body?: unknown) => {
+  const post = async (path: string, body?: unknown, token = WEBHOOK_TOKEN) => {
     const res = await request(`${webUrl}${path}`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${WEBHOOK_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     await res.body.text();
@@ -297,7 +300,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     client,
     taskQueue,
     webhook: (applianceId, alert) => post(`/oneview-webhook?appliance=${encodeURIComponent(applianceId)}`, alert),
-    forcePoll: (applianceId) => post(applianceId ? `/force-poll?appliance=${encodeURIComponent(applianceId)}` : '/force-poll'),
+    forcePoll: (applianceId) => post(applianceId ? `/force-poll?appliance=${encodeURIComponent(applianceId)}` : '/force-poll', undefined, OPERATOR_TOKEN),
     statuses,
     async waitForFirstPolls(ids, timeoutMs) {
       const polled = async () => {

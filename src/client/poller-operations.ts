@@ -24,7 +24,7 @@ export async function pushAlerts(client: Client, applianceId: string, alerts: Al
  * are. An appliance tested less than a minute ago, or whose poller is backing off after a rejected login, is not logged
  * in to again: its check comes back `skipped` with `retryAfterSeconds`.
  */
-export async function testApplianceConnections(client: Client, _taskQueue: string, applianceIds: string[], timeoutMs = 60_000): Promise<ConnectionCheck[]> {
+export async function testApplianceConnections(client: Client, applianceIds: string[], timeoutMs = 60_000): Promise<ConnectionCheck[]> {
   return Promise.all(
     applianceIds.map(async (applianceId): Promise<ConnectionCheck> => {
       try {

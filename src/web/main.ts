@@ -1,24 +1,39 @@
 import { createTemporalClient } from '../client/temporal-client';
 import { loadOrExit } from '../config/load-or-exit';
+import { createJsonLogger } from '../logging/json-logger';
 import { startWebServer } from './server';
-import { loadWebConfig } from './web-config';
-
-const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
+import { loadWebConfig, type WebConfig } from './web-config';
 
 async function run(): Promise<void> {
   const config = loadOrExit(() => loadWebConfig(process.env));
-  const threshold = LEVELS.indexOf(config.logLevel);
-  const log = (level: 'info' | 'warn' | 'error', msg: string, meta: Record<string, unknown>) => {
-    if (LEVELS.indexOf(level.toUpperCase()) >= threshold) process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg, ...meta })}\n`);
-  };
+  // The worker's logger, with the web process's own secrets scrubbed from every line whatever code logs them.
+  const log = createJsonLogger(config.logLevel, undefined, webSecrets(config));
   const client = await createTemporalClient(config.temporal);
   const server = await startWebServer({ config, client, log });
-  log('info', 'web started', { port: server.port });
+  log.info('web started', {
+    port: server.port,
+    operatorEndpoints: config.operatorToken ? 'on' : 'off (OPERATOR_TOKEN unset)',
+    codec: config.codec ? [config.codec.token && 'token and browser sign-in', config.codec.jwt && 'JWT'].filter(Boolean).join(', ') : 'off (no CODEC_AUTH_TOKEN or CODEC_JWT_*)',
+    trustedProxies: config.trustedProxies.entries,
+  });
   const stop = () => {
     void server.close().then(() => client.connection.close()).then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/** Every secret value the web process holds, for the logger to scrub. */
+function webSecrets(config: WebConfig): string[] {
+  const { encryption, apiKey } = config.temporal;
+  return [
+    config.webhookToken,
+    config.operatorToken,
+    config.codec?.token,
+    encryption.key?.toString('base64'),
+    ...(encryption.previousKeys ?? []).map((previous) => previous.key.toString('base64')),
+    apiKey,
+  ].filter((s): s is string => Boolean(s));
 }
 
 run().catch((err: unknown) => {

@@ -1,7 +1,7 @@
 import { pollerStatus } from '../../src/client/poller-operations';
 import { uniqueAppliance, useHarness } from '../support/bridge-harness';
 import { waitFor } from '../support/wait-for';
-import { WEBHOOK_TOKEN } from '../support/web-process';
+import { WEBHOOK_TOKEN, operatorAuth } from '../support/web-process';
 import { expectExactlyOnce } from './support/exactly-once';
 import { ProcessSet } from './support/processes';
 import { byScale } from './support/scale';
@@ -49,7 +49,7 @@ test(`${ALERTS} alerts pushed through the webhook two and three times while forc
     const auth = { authorization: `Bearer ${WEBHOOK_TOKEN}` };
     const webhook = `/oneview-webhook?appliance=${ids.applianceId}`;
     const push = (body: unknown) => async () => (await web.call('POST', webhook, { body, headers: auth })).status;
-    const forcePoll = async () => (await web.call('POST', `/force-poll?appliance=${ids.applianceId}`)).status;
+    const forcePoll = async () => (await web.call('POST', `/force-poll?appliance=${ids.applianceId}`, { headers: operatorAuth })).status;
     const scmb = (alert: { uri: string }, newState: string) => ({ resource: alert, changeType: 'Updated', newState, resourceUri: alert.uri });
 
     /** Every alert alone, again in arrays of ten, every third once more as an SCMB message, and a force-poll every fifth call. */

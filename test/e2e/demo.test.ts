@@ -1,19 +1,39 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { request } from 'undici';
-import { renderedDom, screenshot } from '../support/chromium';
+import { startBrowser } from '../support/cdp-browser';
+import { renderedDom } from '../support/chromium';
 import { waitFor } from '../support/wait-for';
 import { exited } from '../support/worker-process';
+import { findTemporalExecutable } from '../../scripts/temporal-binaries';
 
 const ROOT = join(__dirname, '..', '..');
+const run = promisify(execFile);
+
+/** The temporal CLI the demo's dev server runs. */
+function temporalBinary(): string {
+  const found = findTemporalExecutable('temporal');
+  if (found.type !== 'existing-path') throw new Error('the temporal CLI is not installed: npm run temporal:install');
+  return found.path;
+}
+
+async function listWorkflows(uiBase: string): Promise<{ workflowId: string; runId: string }[]> {
+  const res = await request(`${uiBase}/api/v1/namespaces/default/workflows`);
+  const body = (await res.body.json()) as { executions?: { execution: { workflowId: string; runId: string } }[] };
+  return (body.executions ?? []).map((e) => e.execution);
+}
 
 async function listWorkflowIds(uiBase: string): Promise<string[]> {
-  const res = await request(`${uiBase}/api/v1/namespaces/default/workflows`);
-  const body = (await res.body.json()) as { executions?: { execution: { workflowId: string } }[] };
-  return (body.executions ?? []).map((e) => e.execution.workflowId);
+  return (await listWorkflows(uiBase)).map((e) => e.workflowId);
 }
+
+/** What the Temporal Web UI keeps in local storage when a person sets its Codec Server to this endpoint with cookies. */
+const codecSettings = (endpoint: string) =>
+  `localStorage.setItem('endpoint', ${JSON.stringify(JSON.stringify(endpoint))}); localStorage.setItem('includeCredentials', 'true'); ` +
+  `localStorage.setItem('overrideRemoteCodecConfiguration', 'true'); localStorage.setItem('passAccessToken', 'false'); true`;
 
 test('the demo pages, resolves, shows its workflows in the Web UI, and Ctrl-C stops everything', async () => {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DEMO_EXIT_AFTER: '120' };
@@ -34,7 +54,7 @@ test('the demo pages, resolves, shows its workflows in the Web UI, and Ctrl-C st
     await waitFor('a trigger and the resolve printed', async () => output, (o) => /PagerDuty TRIGGER/.test(o) && /PagerDuty RESOLVE/.test(o), 60_000);
     expect(output.match(/PagerDuty TRIGGER/g)).toHaveLength(5);
 
-    // The Web UI, as a browser renders it, lists the poller and the deliveries (its decoded summaries included).
+    // The Web UI, as a browser renders it, lists the poller and the deliveries.
     const listUrl = `${uiBase}/namespaces/default/workflows`;
     const dom = await renderedDom(listUrl);
     expect(dom).toContain('oneview-poller/demo-synergy');
@@ -44,16 +64,78 @@ test('the demo pages, resolves, shows its workflows in the Web UI, and Ctrl-C st
     const critical = await renderedDom(criticalUrl);
     expect(critical).toContain('oneview-alert/demo-synergy/');
     expect(critical).not.toContain('oneview-poller/demo-synergy');
-    const png = join(mkdtempSync(join(tmpdir(), 'demo-ui-')), 'web-ui-workflows.png');
-    await screenshot(criticalUrl, png);
-    const bytes = readFileSync(png);
-    expect(bytes.subarray(1, 4).toString()).toBe('PNG');
-    expect(bytes.length).toBeGreaterThan(20_000);
-    if (process.env.UPDATE_SCREENSHOTS === '1') copyFileSync(png, join(ROOT, 'docs', 'images', 'web-ui-workflows.png'));
 
-    // The demo points at its webhook token file; the token itself never reaches its output.
-    expect(output).toContain('.demo/webhook-token');
-    expect(output).not.toContain(readFileSync(join(ROOT, '.demo', 'webhook-token'), 'utf8'));
+    // Decrypted payloads, the way the demo tells a person to get them: sign in at the codec, point the UI's Codec Server
+    // at it with "Include cross-origin credentials".
+    const webBase = /HTTP API: (http:\/\/[\d.:]+)/.exec(output)![1]!;
+    const codecToken = readFileSync(join(ROOT, '.demo', 'codec-token'), 'utf8');
+    expect(output).toContain(`open ${webBase}/codec/sign-in and paste the token from .demo/codec-token`);
+    const poller = (await listWorkflows(uiBase)).find((e) => e.workflowId === 'oneview-poller/demo-synergy')!;
+    const pollerPage = `${listUrl}/${encodeURIComponent(poller.workflowId)}/${poller.runId}/history`;
+    // The poller's input, as the codec decrypts it; encrypted in history, so visible only through the codec.
+    const plaintext = '"applianceId": "demo-synergy"';
+    const browser = await startBrowser();
+    try {
+      await browser.open(`${webBase}/codec/sign-in`);
+      await browser.submit(`document.querySelector('input[name=token]').value = ${JSON.stringify(codecToken)}; document.querySelector('form').submit(); true`);
+      expect(await browser.text()).toContain('Signed in until');
+      await browser.open(listUrl);
+      await browser.evaluate(codecSettings(`${webBase}/codec`));
+      await browser.open(pollerPage);
+      await waitFor('the poller input decoded in the Web UI', () => browser.text(), (text) => text.includes(plaintext), 60_000, 500);
+
+      // The same call from the UI's page: with the session cookie it decodes, without it the codec refuses.
+      const sealed = await browser.evaluate<unknown>(`fetch(${JSON.stringify(`${webBase}/codec/encode`)}, { method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json', 'x-namespace': 'default' }, body: JSON.stringify({ payloads: [{ metadata: { encoding: btoa('json/plain') }, data: btoa('"demo secret"') }] }) }).then((r) => r.json())`);
+      const decodeFromUi = (credentials: string) =>
+        browser.evaluate<number>(`fetch(${JSON.stringify(`${webBase}/codec/decode`)}, { method: 'POST', credentials: ${JSON.stringify(credentials)}, headers: { 'content-type': 'application/json', 'x-namespace': 'default' }, body: ${JSON.stringify(JSON.stringify(sealed))} }).then((r) => r.status)`);
+      expect(await decodeFromUi('include')).toBe(200);
+      // 401, or 429 once this address has failed often (the unauthenticated UI pages above made failed calls too).
+      const refused = [401, 429];
+      expect(refused).toContain(await decodeFromUi('omit'));
+      const fromElsewhere = await request(`${webBase}/codec/decode`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(sealed) });
+      expect(refused).toContain(fromElsewhere.statusCode);
+      expect(await fromElsewhere.body.text()).not.toContain('demo secret');
+
+      // The README screenshot: the open Critical alerts of the appliance, from the signed-in browser.
+      await browser.open(criticalUrl);
+      await waitFor('the filtered list', () => browser.text(), (text) => text.includes('oneview-alert/demo-synergy/'), 60_000, 500);
+      const png = join(mkdtempSync(join(tmpdir(), 'demo-ui-')), 'web-ui-workflows.png');
+      await browser.screenshot(png);
+      const bytes = readFileSync(png);
+      expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+      expect(bytes.length).toBeGreaterThan(20_000);
+      if (process.env.UPDATE_SCREENSHOTS === '1') copyFileSync(png, join(ROOT, 'docs', 'images', 'web-ui-workflows.png'));
+    } finally {
+      await browser.close();
+    }
+
+    // A browser that has not signed in gets the same page with the input still sealed: the codec refused it.
+    const stranger = await startBrowser();
+    try {
+      await stranger.open(listUrl);
+      await stranger.evaluate(codecSettings(`${webBase}/codec`));
+      await stranger.open(pollerPage);
+      const text = await waitFor('the Web UI to report the codec refusing', () => stranger.text(), (t) => /Codec Server could not/i.test(t), 60_000, 500);
+      expect(text).not.toContain(plaintext);
+    } finally {
+      await stranger.close();
+    }
+
+    // The printed temporal CLI command decodes through the codec with the codec token.
+    const cliCommand = output
+      .split('\n')
+      .filter((l) => /^\[demo\]\s+(\S*temporal workflow query|--codec-endpoint)/.test(l))
+      .map((l) => l.replace(/^\[demo\]\s+/, '').replace(/\\$/, ''))
+      .join(' ');
+    expect(cliCommand).toContain('--codec-auth "Bearer $(cat .demo/codec-token)"');
+    const cli = await run('bash', ['-c', cliCommand], { cwd: ROOT, env: { ...process.env, PATH: `${dirname(temporalBinary())}:${process.env.PATH ?? ''}` } });
+    expect(cli.stdout).toContain('"applianceId":"demo-synergy"');
+
+    // The demo points at its token files; no token reaches its output.
+    for (const role of ['webhook', 'operator', 'codec']) {
+      expect(output).toContain(`.demo/${role}-token`);
+      expect(output).not.toContain(readFileSync(join(ROOT, '.demo', `${role}-token`), 'utf8'));
+    }
 
     demo.kill('SIGINT');
     await exited(demo);
@@ -61,6 +143,11 @@ test('the demo pages, resolves, shows its workflows in the Web UI, and Ctrl-C st
     // The dev server was the demo's child: its Web UI must be gone with it.
     await expect(listWorkflowIds(uiBase)).rejects.toThrow();
   } finally {
+    // After a failure, still let the demo stop its children (dev server, worker, web) before it is killed.
+    if (demo.exitCode === null && demo.signalCode === null) {
+      demo.kill('SIGINT');
+      await Promise.race([exited(demo), new Promise((resolve) => setTimeout(resolve, 20_000).unref())]);
+    }
     demo.kill('SIGKILL');
   }
 });

@@ -3,7 +3,7 @@ import { request } from 'undici';
 import { bridgeConfig, uniqueAppliance, useHarness } from '../support/bridge-harness';
 import { metricTypes, promtoolCheckMetrics } from '../support/promtool';
 import { waitFor } from '../support/wait-for';
-import { spawnWeb } from '../support/web-process';
+import { operatorAuth, spawnWeb } from '../support/web-process';
 import { exited, spawnWorker, workerEnv } from '../support/worker-process';
 
 const harness = useHarness();
@@ -54,7 +54,7 @@ test('every metrics endpoint passes promtool, with the documented names, types a
     const httpPort = await waitFor('the worker', async () => /"httpPort":(\d+)/.exec(worker.output())?.[1], Boolean, 60_000);
     await waitFor('two triggers', () => h.sim.incidents(), (i) => i.length === 2, 60_000);
     await h.sim.clearAlert(first!.uri.split('/').pop()!);
-    await web.call('POST', `/force-poll?appliance=${ids.applianceId}`);
+    await web.call('POST', `/force-poll?appliance=${ids.applianceId}`, { headers: operatorAuth });
     await waitFor('the resolve', () => h.sim.incidents(), (i) => i.some((x) => x.status === 'resolved'), 60_000);
 
     const label = `{appliance="${ids.applianceId}"}`;

@@ -10,7 +10,7 @@ import { stateQuery } from '../../src/workflows/messages';
 import { findTemporalExecutable } from '../../scripts/temporal-binaries';
 import { TEST_PAYLOAD_KEY, bridgeConfig, runBridge, testServer, uniqueAppliance, useHarness } from '../support/bridge-harness';
 import { waitFor } from '../support/wait-for';
-import { spawnWeb } from '../support/web-process';
+import { CODEC_AUTH_TOKEN, spawnWeb } from '../support/web-process';
 import { workerEnv } from '../support/worker-process';
 
 const harness = useHarness();
@@ -232,7 +232,7 @@ test('the temporal CLI signals forcePoll, and reads the status query only throug
   // The query has no input: the CLI then posts `{}` to <codec>/encode (protojson leaves out an empty payload list),
   // which the codec endpoint must answer like `{"payloads": []}`.
   const query = ['workflow', 'query', '--workflow-id', workflowId, '--type', 'status', '--output', 'json'];
-  const [decoded, sealed] = await Promise.all([temporalCli([...query, '--codec-endpoint', `${web.base}/codec`]), temporalCli(query)]);
+  const [decoded, sealed] = await Promise.all([temporalCli([...query, '--codec-endpoint', `${web.base}/codec`, '--codec-auth', `Bearer ${CODEC_AUTH_TOKEN}`]), temporalCli(query)]);
   expect(decoded).toMatchObject({ code: 0, stderr: '' });
   expect(decoded.stdout).toContain(`"applianceId": "${ids.applianceId}"`);
   expect(decoded.stdout).toContain('"sessionValid": true');

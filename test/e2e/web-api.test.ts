@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { TEST_PAYLOAD_KEY, bridgeConfig, uniqueAppliance, useHarness } from '../support/bridge-harness';
 import { waitFor } from '../support/wait-for';
-import { WEBHOOK_TOKEN, spawnWeb } from '../support/web-process';
+import { CODEC_AUTH_TOKEN, OPERATOR_TOKEN, WEBHOOK_TOKEN, codecAuth, operatorAuth, spawnWeb } from '../support/web-process';
 import { exited, spawnWorker, workerEnv } from '../support/worker-process';
 
 const harness = useHarness();
@@ -21,7 +21,7 @@ beforeAll(async () => {
   // The real worker process (`npm start`) beside the real web process (`npm run web`).
   worker = spawnWorker(workerEnv(bridgeConfig(h, ids, { severities: ['Critical', 'Warning'], caCertPem: undefined, sslVerify: false })));
   web = await spawnWeb(ids.taskQueue, { WEB_RATE_LIMIT_BURST: '40' });
-  await waitFor('the poller', () => call('GET', '/health'), (r) => Boolean((r.body.poller_status as Record<string, unknown>)?.[ids.applianceId]));
+  await waitFor('the poller', () => call('GET', '/health', { headers: operatorAuth }), (r) => Boolean((r.body.poller_status as Record<string, unknown>)?.[ids.applianceId]), 30_000, 500);
 });
 
 afterAll(async () => {
@@ -41,10 +41,13 @@ const alertBody = (id: string, severity = 'Critical') => ({
   associatedResource: { resourceName: 'Encl9, bay 1', resourceUri: '/rest/server-hardware/1', resourceCategory: 'server-hardware' },
 });
 
-test('/health and /ready report the pollers and Temporal', async () => {
-  const health = await waitFor('a healthy poller', () => call('GET', '/health'), (r) => r.body.status === 'healthy');
+test('/health and /ready report the pollers and Temporal; only the operator sees each poller', async () => {
+  const health = await waitFor('a healthy poller', () => call('GET', '/health', { headers: operatorAuth }), (r) => r.body.status === 'healthy', 30_000, 500);
   expect(health.body).toMatchObject({ oneview_configured: true, pagerduty_configured: true });
   expect((health.body.poller_status as Record<string, unknown>)[ids.applianceId]).toMatchObject({ healthy: true, oneview_session_valid: true });
+  const anonymous = await call('GET', '/health');
+  expect(anonymous).toMatchObject({ status: 200, body: { status: 'healthy', oneview_configured: true, pagerduty_configured: true } });
+  expect(Object.keys(anonymous.body).sort()).toEqual(['oneview_configured', 'pagerduty_configured', 'status']);
   expect((await call('GET', '/ready'))).toMatchObject({ status: 200, body: { status: 'ready' } });
 });
 
@@ -91,8 +94,8 @@ test('the webhook refuses bad input with a clear status and reason', async () =>
 });
 
 test('force-poll, test-connection, metrics and the codec endpoint answer as documented', async () => {
-  expect(await call('POST', `/force-poll?appliance=${ids.applianceId}`)).toMatchObject({ status: 202, body: { workflowIds: [`oneview-poller/${ids.applianceId}`] } });
-  const check = await call('GET', `/test-connection?appliance=${ids.applianceId}`);
+  expect(await call('POST', `/force-poll?appliance=${ids.applianceId}`, { headers: operatorAuth })).toMatchObject({ status: 202, body: { workflowIds: [`oneview-poller/${ids.applianceId}`] } });
+  const check = await call('POST', `/test-connection?appliance=${ids.applianceId}`, { headers: operatorAuth });
   expect(check.status).toBe(200);
   expect((check.body.results as { steps: { step: string; ok: boolean }[] }[])[0]?.steps.map((s) => `${s.step}:${s.ok}`)).toEqual(['version:true', 'login:true', 'alerts:true', 'logout:true']);
   const metrics = await request(`${web.base}/metrics`);
@@ -102,26 +105,35 @@ test('force-poll, test-connection, metrics and the codec endpoint answer as docu
   expect(preflight.status).toBe(204);
   expect(preflight.headers['access-control-allow-origin']).toBe('http://localhost:8233');
   expect(preflight.headers['access-control-allow-headers']).toContain('X-Namespace');
+  expect(preflight.headers['access-control-allow-headers']).toContain('Authorization');
   const plain = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('{"hello":"ui"}').toString('base64') };
-  const encoded = await call('POST', '/codec/encode', { body: { payloads: [plain] }, headers: { 'x-namespace': 'default' } });
+  const encoded = await call('POST', '/codec/encode', { body: { payloads: [plain] }, headers: { ...codecAuth, 'x-namespace': 'default' } });
   const sealed = (encoded.body.payloads as { metadata: Record<string, string> }[])[0]!;
   expect(Buffer.from(sealed.metadata.encoding!, 'base64').toString()).toBe('binary/encrypted');
-  const decoded = await call('POST', '/codec/decode', { body: { payloads: [sealed] }, headers: { 'x-namespace': 'default' } });
+  const decoded = await call('POST', '/codec/decode', { body: { payloads: [sealed] }, headers: { ...codecAuth, 'x-namespace': 'default' } });
   expect(decoded.body.payloads).toEqual([plain]);
 });
 
-test('every answer carries the security headers; the API is rate limited per client', async () => {
+test('every answer carries the security headers; the API is rate limited per caller', async () => {
   const res = await call('GET', '/ready');
-  expect(res.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' });
+  expect(res.headers).toMatchObject({
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'x-xss-protection': '0',
+    'strict-transport-security': 'max-age=31536000; includeSubDomains',
+    'referrer-policy': 'no-referrer',
+    'cache-control': 'no-store',
+  });
   expect(res.headers['content-security-policy']).toContain("default-src 'none'");
   let limited: Awaited<ReturnType<typeof call>> | undefined;
   for (let i = 0; i < 60 && !limited; i++) {
-    const r = await call('POST', '/force-poll?appliance=no-such-appliance');
+    const r = await call('POST', '/force-poll?appliance=no-such-appliance', { headers: operatorAuth });
     if (r.status === 429) limited = r;
+    else expect(r.status).toBe(404);
   }
   expect(limited?.headers['retry-after']).toMatch(/^\d+$/);
   expect(Number(limited?.headers['retry-after'])).toBeGreaterThanOrEqual(1);
   // Nothing secret reached the web process's logs.
-  for (const secret of [WEBHOOK_TOKEN, TEST_PAYLOAD_KEY.toString('base64')]) expect(web.output()).not.toContain(secret);
+  for (const secret of [WEBHOOK_TOKEN, OPERATOR_TOKEN, CODEC_AUTH_TOKEN, TEST_PAYLOAD_KEY.toString('base64')]) expect(web.output()).not.toContain(secret);
   expect(web.output()).toContain('"requestId":"req-9001"');
 });

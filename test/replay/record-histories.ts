@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     await forcePoll(client, APPLIANCE);
     const failed = client.workflow.getHandle(alertWorkflowId(APPLIANCE, idOf(rejected!.uri)));
     await waitFor('the rejected delivery to fail', () => failed.describe(), (d) => d.status.name === 'FAILED', 60_000);
-    const [check] = await testApplianceConnections(client, TASK_QUEUE, [APPLIANCE]);
+    const [check] = await testApplianceConnections(client, [APPLIANCE]);
     if (!check?.ok) throw new Error(`test connection failed: ${JSON.stringify(check)}`);
     await forcePoll(client, APPLIANCE);
     await waitFor('a continue-as-new', () => pollerStatus(client, APPLIANCE), (s) => s.counters.continuedAsNew >= 1, 60_000);

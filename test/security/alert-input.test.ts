@@ -1,9 +1,11 @@
-import { pollerStatus, testApplianceConnections } from '../../src/client/poller-operations';
+import { pollerStatus } from '../../src/client/poller-operations';
+import type { ConnectionCheck } from '../../src/shared/types';
 import { pollerWorkflowId } from '../../src/shared/workflow-ids';
 import { alertsPushedSignal } from '../../src/workflows/messages';
 import { useHarness } from '../support/bridge-harness';
 import { pollOnceMore } from '../support/poll-once-more';
 import { waitFor } from '../support/wait-for';
+import { operatorAuth } from '../support/web-process';
 import { type SecurityStack, alertResource, bothAppliancesPage, startSecurityStack } from './support/security-stack';
 
 /**
@@ -121,21 +123,24 @@ test('push is a hint: a pushed Cleared resolves only what the appliance confirms
   await waitFor('the gone alert resolved', () => h.sim.incidents(), (list) => list.find((i) => i.dedup_key === keyOf(stillActive!.uri))?.status === 'resolved');
 });
 
-test('test-connection: 24 calls at once log in at most once a minute, and never while a login is being rejected', async () => {
+test('test-connection through the web: 24 calls at once log in once a minute, never while a login is being rejected', async () => {
   const h = harness();
   // Successful logins: the locked appliance's own poller may try (and fail) to log in meanwhile, as it backs off.
   const logins = async () => (await h.sim.oneViewRequests()).filter((r) => r.method === 'POST' && r.path === '/rest/login-sessions' && r.status === 200).length;
   await waitFor('the locked appliance backing off', () => pollerStatus(h.client, stack.ids.locked), (s) => s.lastErrorType === 'OneViewAuthFailed');
   const before = await logins();
-  const checks = await Promise.all(Array.from({ length: 24 }, () => testApplianceConnections(h.client, stack.taskQueue, [stack.ids.a, stack.ids.locked])));
-  const flat = checks.flat();
-  const forA = flat.filter((c) => c.applianceId === stack.ids.a);
-  expect(forA.filter((c) => c.skipped === undefined)).toHaveLength(1);
-  expect(forA.find((c) => c.skipped === undefined)).toMatchObject({ ok: true });
-  expect(forA.filter((c) => c.skipped !== undefined).every((c) => (c.retryAfterSeconds ?? 0) >= 1)).toBe(true);
-  const forLocked = flat.filter((c) => c.applianceId === stack.ids.locked);
-  expect(forLocked.every((c) => c.skipped?.includes('rejected login'))).toBe(true);
+  const call = (appliance: string) => stack.web.call('POST', `/test-connection?appliance=${appliance}`, { headers: operatorAuth });
+  const answers = await Promise.all(Array.from({ length: 24 }, (_, i) => call(i % 2 === 0 ? stack.ids.a : stack.ids.locked)));
+  const forA = answers.filter((_, i) => i % 2 === 0);
+  expect(forA.filter((r) => r.status === 200)).toHaveLength(1);
+  expect((forA.find((r) => r.status === 200)!.body.results as ConnectionCheck[])[0]!.steps.map((s) => s.step)).toEqual(['version', 'login', 'alerts', 'logout']);
+  expect(forA.filter((r) => r.status === 429 && Number(r.headers['retry-after']) >= 1)).toHaveLength(11);
+  const forLocked = answers.filter((_, i) => i % 2 === 1);
+  expect(forLocked.every((r) => r.status === 429 && JSON.stringify(r.body.results).includes('rejected login'))).toBe(true);
   // One login for appliance a; the poller of a may have polled meanwhile, but with its session, not a login.
+  expect((await logins()) - before).toBe(1);
+  // Without the operator token nothing is tested at all.
+  expect((await stack.web.call('POST', `/test-connection?appliance=${stack.ids.a}`)).status).toBe(401);
   expect((await logins()) - before).toBe(1);
 });
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { TEST_PAYLOAD_KEY, testServer } from './bridge-harness';
 import { compiledEntry } from './compiled-sources';
-import { captureOutput } from './log-capture';
+import { captureOutput, registerSecret } from './log-capture';
 import { waitFor } from './wait-for';
 import { exited } from './worker-process';
 
@@ -12,6 +12,21 @@ const ROOT = join(__dirname, '..', '..');
 /** The webhook token of test web processes. */
 export const WEBHOOK_TOKEN = 'webhook-token-for-tests-0123456789';
 
+/** The operator token of test web processes (force-poll, test-connection, detailed /health). */
+export const OPERATOR_TOKEN = 'operator-token-for-tests-9876543210';
+
+/** The static codec token of test web processes (the temporal CLI's `--codec-auth`, the browser sign-in). */
+export const CODEC_AUTH_TOKEN = 'codec-token-for-tests-5647382910';
+
+/** Headers that authenticate as the operator. */
+export const operatorAuth = { authorization: `Bearer ${OPERATOR_TOKEN}` };
+
+/** Headers that authenticate to the codec with the static token. */
+export const codecAuth = { authorization: `Bearer ${CODEC_AUTH_TOKEN}` };
+
+/** Environment variables of the web process whose values are secrets that no log may hold. */
+const WEB_SECRET_ENV = ['OPERATOR_TOKEN', 'CODEC_AUTH_TOKEN'];
+
 /** A JSON answer of the web process. */
 export interface WebAnswer {
   status: number;
@@ -19,7 +34,10 @@ export interface WebAnswer {
   body: Record<string, unknown>;
 }
 
-/** Starts the real web entry point, compiled as the image runs it, as its own process on a free loopback port. */
+/**
+ * Starts the real web entry point, compiled as the image runs it, as its own process on a free loopback port; with the
+ * test operator and codec tokens unless `extraEnv` blanks them (`OPERATOR_TOKEN: ''` turns the operator endpoints off).
+ */
 export async function spawnWeb(taskQueue: string, extraEnv: Record<string, string> = {}) {
   const env = {
     PATH: process.env.PATH ?? '',
@@ -27,12 +45,15 @@ export async function spawnWeb(taskQueue: string, extraEnv: Record<string, strin
     TEMPORAL_TASK_QUEUE: taskQueue,
     PAYLOAD_ENCRYPTION_KEY: TEST_PAYLOAD_KEY.toString('base64'),
     WEBHOOK_TOKEN,
+    OPERATOR_TOKEN,
+    CODEC_AUTH_TOKEN,
     WEB_HOST: '127.0.0.1',
     WEB_PORT: '0',
     ...extraEnv,
   };
   const child = spawn(process.execPath, [compiledEntry('src/web/main.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env });
   captureOutput('web', child, env);
+  for (const name of WEB_SECRET_ENV) if (env[name as keyof typeof env]) registerSecret(name, env[name as keyof typeof env]!);
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
