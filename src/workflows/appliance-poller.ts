@@ -114,10 +114,12 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
     }
     const last = state.lastConnectionTest;
     if (last && now - last.at < CONNECTION_TEST_EVERY_MS) {
+      // The last test's answer again (a finished one is a real answer; one still running says so).
+      if (last.check.skipped) return last.check;
       return { ...last.check, skipped: 'tested less than a minute ago; this is that test', retryAfterSeconds: Math.ceil((last.at + CONNECTION_TEST_EVERY_MS - now) / 1000) };
     }
     // Taken before the login starts, so a second caller in the meantime is answered from this one.
-    state.lastConnectionTest = { at: now, check: skippedCheck(appliance(), 'a test is running', CONNECTION_TEST_EVERY_MS) };
+    state.lastConnectionTest = { at: now, check: skippedCheck(appliance(), 'a test is running; ask again in a few seconds', 5_000) };
     const check = await testConnection({ applianceId: appliance() });
     state.lastConnectionTest = { at: now, check };
     return check;
