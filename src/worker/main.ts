@@ -5,6 +5,7 @@ import { createTemporalClient } from '../client/temporal-client';
 import { loadConfig } from '../config/load-config';
 import { loadOrExit } from '../config/load-or-exit';
 import { createBridgeWorker } from './create-worker';
+import { SHUTDOWN_SIGNALS, startFatalWatchdog } from './fatal-watchdog';
 import { startWorkerHttpServer } from './http-server';
 import { createJsonLogger } from '../logging/json-logger';
 
@@ -13,6 +14,8 @@ async function run(): Promise<void> {
   const logger = createJsonLogger(config.logLevel);
   Runtime.install({
     logger,
+    // Spelled out because the watchdog listens to the same signals: it counts them as a requested stop.
+    shutdownSignals: SHUTDOWN_SIGNALS,
     telemetryOptions: {
       // The SDK core's own lines (gRPC retries while Temporal is unreachable, slow workflow tasks) go through the same
       // JSON logger as ours; by default core prints them to stdout in its coloured console format.
@@ -38,6 +41,15 @@ async function run(): Promise<void> {
     if (!a.sslVerify) logger.warn('TLS verification is off for this appliance (ONEVIEW_SSL_VERIFY=false)', { appliance: a.id });
   }
 
+  // Started before the first await, so a signal during start-up is a requested stop with a deadline too; the worker
+  // counts as INITIALIZED until it exists.
+  let workerState = () => 'INITIALIZED';
+  const watchdog = startFatalWatchdog({
+    workerState: () => workerState(),
+    logger,
+    graceMs: config.shutdownGraceMs,
+  });
+
   const connection = await NativeConnection.connect(connectionOptions(config.temporal));
   const client = await createTemporalClient(config.temporal);
   const bridge = await createBridgeWorker({
@@ -48,10 +60,12 @@ async function run(): Promise<void> {
     shutdownGraceMs: config.shutdownGraceMs,
     maxCachedWorkflows: config.maxCachedWorkflows,
   });
+  const { worker } = bridge;
+  workerState = () => worker.getState();
   const http = await startWorkerHttpServer({
     ...config.http,
     registry: bridge.metrics.registry,
-    workerState: () => bridge.worker.getState(),
+    workerState,
   });
   try {
     const pollers = await ensurePollers(client, config);
@@ -61,7 +75,8 @@ async function run(): Promise<void> {
       httpPort: http.port,
       ...(config.sdkMetricsPort > 0 ? { sdkMetricsPort: config.sdkMetricsPort } : {}),
     });
-    await bridge.worker.run();
+    const [result] = await Promise.allSettled([worker.run()]);
+    watchdog.runSettled(result!);
   } finally {
     await http.close();
     await client.connection.close();
@@ -69,6 +84,8 @@ async function run(): Promise<void> {
     await connection.close();
     logger.info('worker stopped');
   }
+  // Explicitly, with the code the run calls for: 0 only after a clean requested stop.
+  watchdog.exit();
 }
 
 run().catch((err: unknown) => {

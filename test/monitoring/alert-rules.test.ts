@@ -207,6 +207,7 @@ describe('alert rules', () => {
         'OneViewSessionInvalid',
         'OneViewNoSuccessfulPoll',
         'BridgeWorkerDown',
+        'BridgeWorkflowTaskFailing',
       ]),
     );
     expect(new Set(alerts.map((a) => a.name)).size).toBe(alerts.length);
