@@ -1,5 +1,6 @@
 import { createTemporalClient } from '../client/temporal-client';
 import { loadOrExit } from '../config/load-or-exit';
+import { temporalSecretValues } from '../config/temporal-secrets';
 import { createJsonLogger } from '../logging/json-logger';
 import { startWebServer } from './server';
 import { loadWebConfig, type WebConfig } from './web-config';
@@ -25,15 +26,7 @@ async function run(): Promise<void> {
 
 /** Every secret value the web process holds, for the logger to scrub. */
 function webSecrets(config: WebConfig): string[] {
-  const { encryption, apiKey } = config.temporal;
-  return [
-    config.webhookToken,
-    config.operatorToken,
-    config.codec?.token,
-    encryption.key?.toString('base64'),
-    ...(encryption.previousKeys ?? []).map((previous) => previous.key.toString('base64')),
-    apiKey,
-  ].filter((s): s is string => Boolean(s));
+  return [config.webhookToken, config.operatorToken, config.codec?.token].filter((s): s is string => Boolean(s)).concat(temporalSecretValues(config.temporal));
 }
 
 run().catch((err: unknown) => {

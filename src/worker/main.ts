@@ -8,10 +8,11 @@ import { createBridgeWorker } from './create-worker';
 import { SHUTDOWN_SIGNALS, startFatalWatchdog } from './fatal-watchdog';
 import { startWorkerHttpServer } from './http-server';
 import { createJsonLogger } from '../logging/json-logger';
+import { workerSecrets } from './worker-secrets';
 
 async function run(): Promise<void> {
   const config = loadOrExit(() => loadConfig(process.env));
-  const logger = createJsonLogger(config.logLevel);
+  const logger = createJsonLogger(config.logLevel, undefined, workerSecrets(config));
   Runtime.install({
     logger,
     // Spelled out because the watchdog listens to the same signals: it counts them as a requested stop.
