@@ -72,7 +72,8 @@ test('a worker whose Temporal namespace is deleted turns unhealthy and exits 1 w
   // The namespace is on a dev server of this test's own, so the shared server's namespaces are never touched.
   const h = harness();
   const scratch = mkdtempSync(join(tmpdir(), 'bridge-fatal-'));
-  const server = new TemporalDevServer(await freePort(), join(scratch, 'temporal.db'));
+  // A 5 s long poll lets the worker's polls meet the deleted namespace sooner (the core gives up 60 s after that).
+  const server = new TemporalDevServer(await freePort(), join(scratch, 'temporal.db'), { 'matching.longPollExpirationInterval': '"5s"' });
   const graceMs = 3_000;
   const config = bridgeConfig(h, uniqueAppliance('fatal'), { caCertPem: undefined, sslVerify: false });
   let worker: Awaited<ReturnType<typeof startWorker>> | undefined;

@@ -24,6 +24,7 @@ const BRIDGE_COUNTERS = [
   'pagerduty_alerts_failed_total',
   'pagerduty_send_errors_total',
   'oneview_poll_failures_total',
+  'oneview_alerts_rejected_total',
   'web_requests_total',
   'webhook_alerts_received_total',
 ];
@@ -208,6 +209,8 @@ describe('alert rules', () => {
         'OneViewNoSuccessfulPoll',
         'BridgeWorkerDown',
         'BridgeWorkflowTaskFailing',
+        'OneViewCertificateRefused',
+        'OneViewAlertsRejected',
       ]),
     );
     expect(new Set(alerts.map((a) => a.name)).size).toBe(alerts.length);

@@ -32,6 +32,8 @@ export class TemporalDevServer {
   constructor(
     readonly port: number,
     readonly dbFile: string,
+    /** Dynamic config values (`--dynamic-config-value KEY=VALUE`), e.g. a shorter long poll. */
+    private readonly dynamicConfig: Record<string, string> = {},
   ) {}
 
   /** `127.0.0.1:<port>`. */
@@ -51,6 +53,7 @@ export class TemporalDevServer {
     if (executable.type !== 'existing-path') throw new Error('no temporal CLI found (run scripts/install-temporal.sh)');
     const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(this.port), '--db-filename', this.dbFile, '--log-level', 'error'];
     for (const key of BRIDGE_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=Keyword`);
+    for (const [key, value] of Object.entries(this.dynamicConfig)) args.push('--dynamic-config-value', `${key}=${value}`);
     const child = spawn(executable.path, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.processes.push(child);
