@@ -37,7 +37,12 @@ describe('render-time checks', () => {
     [
       'a termination grace not above the shutdown grace',
       { worker: { shutdownGraceSeconds: 60, terminationGracePeriodSeconds: 60 } },
-      'must be longer than worker.shutdownGraceSeconds',
+      'must be longer than worker.shutdownGraceSeconds + 5',
+    ],
+    [
+      'a termination grace that leaves the worker no time to exit after its own grace',
+      { worker: { shutdownGraceSeconds: 30, terminationGracePeriodSeconds: 35 } },
+      'must be longer than worker.shutdownGraceSeconds + 5 (35)',
     ],
     [
       'both an existing Secret and an ExternalSecret',
