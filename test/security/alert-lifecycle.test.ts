@@ -45,12 +45,19 @@ async function endRetention(alertId: string): Promise<void> {
   await waitFor('the delivery history gone', () => handle.describe().then(() => 'still there', () => 'gone'), (s) => s === 'gone', 90_000, 1000);
 }
 
-test('an alert OneView re-activates after its resolve pages again; duplicates of the open one never do', async () => {
+/** Raises a new Critical alert on appliance a and waits until it paged; answers its id. */
+async function raiseAndPage(): Promise<string> {
   const h = harness();
   const [raised] = await h.sim.addAlerts([{ severity: 'Critical' }]);
   const id = idOf(raised!.uri);
   await pollOnceMore(h.client, stack.ids.a);
   await waitFor('the page', () => incidentOf(id), (i) => i?.status === 'triggered');
+  return id;
+}
+
+test('an alert OneView re-activates after its resolve pages again; duplicates of the open one never do', async () => {
+  const h = harness();
+  const id = await raiseAndPage();
   await h.sim.clearAlert(id);
   await pollOnceMore(h.client, stack.ids.a);
   await waitFor('the resolve', () => incidentOf(id), (i) => i?.status === 'resolved');
@@ -73,10 +80,7 @@ test('an alert OneView re-activates after its resolve pages again; duplicates of
 
 test('an alert resolved by hand stays quiet through polls, reconciliation and the end of retention, until OneView changes it', async () => {
   const h = harness();
-  const [raised] = await h.sim.addAlerts([{ severity: 'Critical' }]);
-  const id = idOf(raised!.uri);
-  await pollOnceMore(h.client, stack.ids.a);
-  await waitFor('the page', () => incidentOf(id), (i) => i?.status === 'triggered');
+  const id = await raiseAndPage();
   const resolved = await resolveAlertByHand(h.client, { applianceId: stack.ids.a, alertId: id, note: 'fixed it, OneView lags' });
   expect(resolved.resolved).toBe(true);
 
