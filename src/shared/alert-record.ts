@@ -51,7 +51,8 @@ const MAX_RESOURCE_URI = 512;
 // segment of a link.
 const RESOURCE_CATEGORY = /^[a-z][a-z0-9-]{0,63}$/;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+/** An X-Request-ID the web process keeps (else it makes one): it travels into alert records and log lines. */
+export const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
 
 /** Longest kept text per field, in code points: OneView's own limits where it documents one (description 1024). */
 const TEXT_LIMITS = {
@@ -129,7 +130,7 @@ function normalize(c: Record<string, unknown>): AlertParse {
   if (resourceUri === null) problems.push(['invalid_resource', "'resourceUri' must be a path under /rest/ on the appliance"]);
   const resourceCategory = optionalMatch(c.resourceCategory, RESOURCE_CATEGORY, 64);
   if (resourceCategory === null) problems.push(['invalid_resource', "'resourceCategory' must be a OneView category: 1-64 lower-case letters, digits or '-'"]);
-  const requestId = optionalMatch(c.requestId, REQUEST_ID, 128);
+  const requestId = optionalMatch(c.requestId, REQUEST_ID_PATTERN, 128);
   if (requestId === null) problems.push(['invalid_request_id', "'requestId' must be 1-128 letters, digits, '.', '_' or '-'"]);
 
   if (problems.length > 0 || !id || !severity || !alertState || !created || !modified) {

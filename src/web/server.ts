@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import type { Logger } from '@temporalio/common';
 import { payloadCodecsFor } from '../client/payload-codec';
+import { REQUEST_ID_PATTERN } from '../shared/alert-record';
 import { AuthenticationFailed, Authenticator } from './authenticator';
 import type { Caller } from './caller';
 import { addressKey, clientAddress } from './client-address';
@@ -65,7 +66,7 @@ export async function startWebServer(options: { config: WebConfig; client: Clien
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const incoming = req.headers['x-request-id'];
-    const requestId = typeof incoming === 'string' && /^[A-Za-z0-9._-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+    const requestId = typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
     const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], config.trustedProxies);
     const headers: Record<string, string> = { ...SECURITY_HEADERS, 'x-request-id': requestId };
     let label = 'other';
