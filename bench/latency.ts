@@ -118,7 +118,7 @@ export async function latencyScenario(ctx: ScenarioContext): Promise<ScenarioRes
     if (!limiterOnly) {
       pushNoLimiter = await phase('webhook push, limiter off', push);
       await sleep(3000);
-      traceNoLimiter = await traceOnePush(b, sims, on(1), 900_002, false);
+      traceNoLimiter = await traceOnePush(b, sims, on(1), 900_002);
       const pushedSoFar = nextId - 100_000 + 1;
       await b.restartWorker({ PAGERDUTY_RATE_LIMIT_PER_MINUTE: '100' });
       // The new worker's boot reconciliation resolves every pushed alert (none exists on the appliance): those resolves
@@ -129,7 +129,7 @@ export async function latencyScenario(ctx: ScenarioContext): Promise<ScenarioRes
     const measuredFrom = Date.now();
     const pushPath = await phase('webhook push', push);
     await sleep(3000);
-    const traceWithLimiter = await traceOnePush(b, sims, on(0), 900_001, true);
+    const traceWithLimiter = await traceOnePush(b, sims, on(0), 900_001);
     const forcePollPath = await phase('force-poll', forced);
     await b.stop();
     bridge = undefined;

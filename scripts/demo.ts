@@ -8,6 +8,7 @@ import { controls } from '../simulators/control-client';
 import { BRIDGE_SEARCH_ATTRIBUTES } from '../src/shared/search-attributes';
 import { startOneViewSimulator } from '../simulators/oneview/server';
 import { startPagerDutySimulator } from '../simulators/pagerduty/server';
+import { devServerDynamicConfigArgs } from './dev-server-flags';
 import { findTemporalExecutable } from './temporal-binaries';
 
 const ROOT = join(__dirname, '..');
@@ -63,7 +64,7 @@ async function run(): Promise<void> {
         uiPort,
         searchAttributes: BRIDGE_SEARCH_ATTRIBUTES,
         // The Web UI decrypts payloads and summaries through the web process's codec endpoint, in the browser.
-        extraArgs: ['--ui-codec-endpoint', `http://127.0.0.1:${webPort}/codec`],
+        extraArgs: ['--ui-codec-endpoint', `http://127.0.0.1:${webPort}/codec`, ...devServerDynamicConfigArgs()],
         log: { format: 'pretty', level: 'error' },
       },
     });

@@ -6,6 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { request } from 'undici';
+import { devServerDynamicConfigArgs } from '../../scripts/dev-server-flags';
 import { controls } from '../../simulators/control-client';
 import { findTemporalExecutable } from '../../scripts/temporal-binaries';
 import { compiledEntry, compileSources } from '../../test/support/compiled-sources';
@@ -81,6 +82,7 @@ export async function startTemporal(name: string): Promise<TemporalServer> {
       port,
       ...(dbFile ? { dbFilename: dbFile } : {}),
       searchAttributes: BRIDGE_SEARCH_ATTRIBUTES,
+      extraArgs: devServerDynamicConfigArgs(),
       log: { format: 'pretty', level: 'error' },
     },
   });

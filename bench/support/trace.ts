@@ -1,23 +1,22 @@
 import { temporal } from '@temporalio/proto';
-import { limiterIdFor } from '../../src/client/ensure-pollers';
 import { alertWorkflowId, pollerWorkflowId } from '../../src/shared/workflow-ids';
 import { pushedAlert, waitForTriggers } from './deliveries';
-import { routingKey, dedupKey, type BenchAppliance, type Bridge, type Sims } from './stack';
+import { dedupKey, type BenchAppliance, type Bridge, type Sims } from './stack';
 
 const EventType = temporal.api.enums.v1.EventType;
 
 /** One step of a traced alert: milliseconds after the webhook POST, which workflow, what happened. */
 export interface TraceStep {
   ms: number;
-  workflow: 'poller' | 'delivery' | 'limiter' | 'pagerduty';
+  workflow: 'poller' | 'delivery' | 'pagerduty';
   event: string;
 }
 
 /**
- * Pushes one alert into an idle bridge and lays the histories of the poller, the delivery and the limiter side by
- * side: where the time between the webhook and PagerDuty's 202 goes, task by task.
+ * Pushes one alert into an idle bridge and lays the histories of the poller and the delivery side by side: where the
+ * time between the webhook and PagerDuty's 202 goes, task by task.
  */
-export async function traceOnePush(bridge: Bridge, sims: Sims, appliance: BenchAppliance, alertId: number, withLimiter: boolean): Promise<{ totalMs: number; workflowTasks: number; steps: TraceStep[] }> {
+export async function traceOnePush(bridge: Bridge, sims: Sims, appliance: BenchAppliance, alertId: number): Promise<{ totalMs: number; workflowTasks: number; steps: TraceStep[] }> {
   const t0 = Date.now();
   await bridge.webhook(appliance.id, pushedAlert(alertId));
   const key = dedupKey(appliance.id, String(alertId));
@@ -32,7 +31,6 @@ export async function traceOnePush(bridge: Bridge, sims: Sims, appliance: BenchA
   };
   await read('poller', pollerWorkflowId(appliance.id));
   await read('delivery', alertWorkflowId(appliance.id, String(alertId)));
-  if (withLimiter) await read('limiter', limiterIdFor(bridge.taskQueue, routingKey(appliance.key)));
   steps.push({ ms: arrived - t0, workflow: 'pagerduty', event: 'TRIGGER_ACCEPTED_202' });
   steps.sort((a, b) => a.ms - b.ms);
   return { totalMs: arrived - t0, workflowTasks: steps.filter((s) => s.event === 'WORKFLOW_TASK_COMPLETED').length, steps };

@@ -17,7 +17,6 @@ export interface BridgeMetrics {
   alertsFailed: Counter<'appliance' | 'action' | 'reason'>;
   sendErrors: Counter<'appliance' | 'action' | 'reason'>;
   deliveryDuration: Histogram<'appliance' | 'action'>;
-  sendSlots: Counter<'appliance' | 'action' | 'outcome'>;
 }
 
 /** Creates the metrics on a registry of their own (so tests can run several workers in one process). */
@@ -103,12 +102,6 @@ export function createBridgeMetrics(registry = new Registry()): BridgeMetrics {
       help: 'Time from the alert changing on the appliance to PagerDuty accepting the event.',
       labelNames: ['appliance', 'action'],
       buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 180, 600, 1800],
-      registers: [registry],
-    }),
-    sendSlots: new Counter({
-      name: 'pagerduty_send_slots_total',
-      help: 'Send slots asked of the routing key limiter, by outcome (granted, queued behind a full window, unlimited: no limiter).',
-      labelNames: ['appliance', 'action', 'outcome'],
       registers: [registry],
     }),
   };

@@ -11,11 +11,9 @@ import type {
 import { ApplianceRegistry } from './appliance-registry';
 import { createBridgeMetrics, type BridgeMetrics } from './bridge-metrics';
 import { fetchAlertChanges } from './fetch-alert-changes';
-import { LimiterSlots } from './limiter-slots';
 import { listOpenDeliveries } from './list-open-deliveries';
 import { testConnection } from './test-connection';
 import { PagerDutySender } from './pagerduty/pagerduty-sender';
-import type { PagerDutyRetryPolicy } from './pagerduty/retry-delay';
 import { renewSession } from './renew-session';
 import { sendPagerDutyEvent } from './send-pagerduty-event';
 import { atBoundary } from './to-application-failure';
@@ -24,12 +22,11 @@ import { atBoundary } from './to-application-failure';
 export interface ActivityDeps {
   /** Temporal client for visibility queries (reconciliation). */
   client: Client;
-  /** Send slots of the routing keys' limiters, asked over the same client. */
-  slots: LimiterSlots;
   registry: ApplianceRegistry;
   sender: PagerDutySender;
   metrics: BridgeMetrics;
-  retry: PagerDutyRetryPolicy;
+  /** Shortest wait after a 429 (PAGERDUTY_RATE_LIMIT_MIN_DELAY_MS). */
+  rateLimitMinMs: number;
 }
 
 /** Builds the dependencies of the activities from the worker's configuration. */
@@ -40,11 +37,10 @@ export function createActivityDeps(
 ): ActivityDeps {
   return {
     client,
-    slots: new LimiterSlots(client),
     registry: new ApplianceRegistry(config.appliances),
     sender: new PagerDutySender(config.pagerDuty.eventsUrl),
     metrics,
-    retry: config.pagerDuty.retry,
+    rateLimitMinMs: config.pagerDuty.retry.rateLimitMinMs,
   };
 }
 
@@ -55,8 +51,6 @@ export function createActivities(deps: ActivityDeps) {
     fetchAlertChanges: atBoundary((input: FetchAlertChangesInput) => fetchAlertChanges(deps.registry, deps.metrics, input)),
     testConnection: (input: TestConnectionInput) => testConnection(deps.registry, input),
     listOpenDeliveries: atBoundary((input: ListOpenDeliveriesInput) => listOpenDeliveries(deps.client, input)),
-    sendPagerDutyEvent: atBoundary((input: SendPagerDutyEventInput) =>
-      sendPagerDutyEvent(deps, input),
-    ),
+    sendPagerDutyEvent: atBoundary((input: SendPagerDutyEventInput) => sendPagerDutyEvent(deps, input)),
   };
 }

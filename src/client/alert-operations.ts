@@ -102,8 +102,7 @@ export async function resendAlert(
     const started = await client.workflow.start<typeof alertDeliveryWorkflow>('alertDeliveryWorkflow', {
       workflowId,
       taskQueue: description.taskQueue,
-      // A new run follows the current protocol whatever the last one did: attributes set at start, slot taken by the send.
-      args: [{ ...input, sendTakesSlot: true, ...(input.searchAttributes ? { searchAttributesAtStart: true } : {}) }],
+      args: [input],
       // The poller starts deliveries with REJECT_DUPLICATE, so no later poll starts this alert again while it runs; a
       // person resending it is the one case where a closed delivery ID is reused.
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,

@@ -3,32 +3,34 @@ import type { Client } from '@temporalio/client';
 import type { ApplianceConfig, WorkerConfig } from '../config/types';
 import { APPLIANCE_ID } from '../shared/search-attributes';
 import type { PollerSettings } from '../shared/types';
-import { limiterWorkflowId, pollerWorkflowId } from '../shared/workflow-ids';
+import { pollerWorkflowId } from '../shared/workflow-ids';
 import { ensureSearchAttributes } from './ensure-search-attributes';
 import { namespaceRetentionMs } from './namespace-retention';
-import { limiterSettingsSignal, updateSettingsSignal } from '../workflows/messages';
+import { updateSettingsSignal } from '../workflows/messages';
 
-/** The limiter of a routing key: named by a SHA-256 prefix, since workflow IDs are stored in plaintext. */
-export function limiterIdFor(taskQueue: string, routingKey: string): string {
-  return limiterWorkflowId(taskQueue, createHash('sha256').update(routingKey).digest('hex').slice(0, 16));
+/**
+ * The non-secret id of a routing key: a SHA-256 prefix. It is the fairness key of the key's sends, visible in the Web
+ * UI and in task-queue metadata, so never the key itself.
+ */
+export function routingKeyIdOf(routingKey: string): string {
+  return createHash('sha256').update(routingKey).digest('hex').slice(0, 16);
 }
 
 /** The secret-free settings a poller runs with, derived from an appliance's configuration. */
 export function pollerSettingsFor(
   appliance: ApplianceConfig,
-  session: WorkerConfig['session'],
-  limiter?: { taskQueue: string; ratePerMinute: number },
-  reconcileIntervalMs?: number,
+  config: Pick<WorkerConfig, 'session' | 'pagerDuty' | 'reconcileIntervalMs'>,
 ): PollerSettings {
   return {
-    ...(reconcileIntervalMs !== undefined ? { reconcileIntervalMs } : {}),
-    ...(limiter && limiter.ratePerMinute > 0 ? { limiterId: limiterIdFor(limiter.taskQueue, appliance.routingKey) } : {}),
     applianceId: appliance.id,
     applianceHost: appliance.host,
     severities: [...appliance.severities],
     pollIntervalMs: appliance.pollIntervalSeconds * 1000,
-    sessionLifetimeMs: session.lifetimeMs,
-    sessionRenewBeforeMs: session.renewBeforeMs,
+    sessionLifetimeMs: config.session.lifetimeMs,
+    sessionRenewBeforeMs: config.session.renewBeforeMs,
+    reconcileIntervalMs: config.reconcileIntervalMs,
+    routingKeyId: routingKeyIdOf(appliance.routingKey),
+    pagerDutyRetry: { baseMs: config.pagerDuty.retry.baseMs, maxMs: config.pagerDuty.retry.maxMs },
   };
 }
 
@@ -50,24 +52,11 @@ export async function ensurePollers(
   extra: { maxPollsPerRun?: number } = {},
 ): Promise<EnsurePollersResult> {
   const ids: string[] = [];
-  const { ratePerMinute } = config.pagerDuty;
   const searchAttributes = await ensureSearchAttributes(client, config.temporal.namespace);
   const historyRetentionMs = await namespaceRetentionMs(client, config.temporal.namespace);
-  if (ratePerMinute > 0) {
-    for (const limiterId of new Set(config.appliances.map((a) => limiterIdFor(config.temporal.taskQueue, a.routingKey)))) {
-      await client.workflow.signalWithStart('pagerDutyLimiterWorkflow', {
-        workflowId: limiterId,
-        taskQueue: config.temporal.taskQueue,
-        args: [{ perMinute: ratePerMinute }],
-        staticSummary: `PagerDuty send limiter of one routing key (${ratePerMinute} events/min)`,
-        signal: limiterSettingsSignal,
-        signalArgs: [{ perMinute: ratePerMinute }],
-      });
-    }
-  }
   for (const appliance of config.appliances) {
     const settings = {
-      ...pollerSettingsFor(appliance, config.session, { taskQueue: config.temporal.taskQueue, ratePerMinute }, config.reconcileIntervalMs),
+      ...pollerSettingsFor(appliance, config),
       searchAttributes,
       ...(historyRetentionMs !== undefined ? { historyRetentionMs } : {}),
     };

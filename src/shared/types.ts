@@ -61,8 +61,13 @@ export interface PollerSettings {
   sessionRenewBeforeMs: number;
   /** The namespace has the bridge's search attributes, so deliveries may set them. */
   searchAttributes?: boolean;
-  /** Workflow ID of the rate limiter of the appliance's PagerDuty routing key; absent: send unthrottled. */
-  limiterId?: string;
+  /**
+   * A non-secret id of the appliance's PagerDuty routing key (a SHA-256 prefix): the fairness key its sends carry, so
+   * Temporal limits each routing key's rate on the send queue whatever appliances share it.
+   */
+  routingKeyId?: string;
+  /** Waits between attempts of a failing PagerDuty send (PAGERDUTY_RETRY_BASE_MS / _MAX_MS), handed to deliveries. */
+  pagerDutyRetry?: PagerDutyRetry;
   /** How often the poller compares open deliveries with the appliance (reconciliation); 0 turns it off. */
   reconcileIntervalMs?: number;
   /**
@@ -72,46 +77,10 @@ export interface PollerSettings {
   historyRetentionMs?: number;
 }
 
-/** Send priority: resolves and Critical triggers go first, everything else after. */
-export type SendPriority = 0 | 1;
-
-/** A delivery's request for a send slot on its routing key's limiter. */
-export interface SlotRequest {
-  workflowId: string;
-  priority: SendPriority;
-}
-
-/**
- * The limiter's answer to a `takeSlot` update: send now, or wait for `slotGranted` (the window is full or others wait
- * first).
- */
-export type SlotAnswer = 'granted' | 'queued';
-
-/** The routing-key limiter a send must take its slot from, carried to the send activity. */
-export interface SendSlot {
-  limiterId: string;
-  priority: SendPriority;
-  /** The limiter already granted this delivery's slot by signal: send without asking again. */
-  granted?: boolean;
-}
-
-/** A delivery's report that it used its slot: when its send left (epoch ms, at or after PagerDuty got it). */
-export interface SlotUse {
-  workflowId: string;
-  sentAt: number;
-}
-
-/** Settings and carried state of a routing key's limiter. */
-export interface LimiterInput {
-  /** Events allowed in any 60 s window, across every worker. */
-  perMinute: number;
-  waiting?: (SlotRequest & { seq: number })[];
-  /** Grant times (before patch limiter-counts-sends) or reported send times (after it) of the last window, epoch ms. */
-  recentGrants?: number[];
-  /** Grants not yet reported as used: [delivery workflow ID, grant time]. */
-  outstanding?: [string, number][];
-  granted?: number;
-  seq?: number;
+/** How a failing PagerDuty send backs off: the first wait, doubled per attempt up to the longest. */
+export interface PagerDutyRetry {
+  baseMs: number;
+  maxMs: number;
 }
 
 /**
@@ -262,18 +231,15 @@ export interface AlertDeliveryInput {
   applianceId: string;
   applianceHost: string;
   alert: AlertRecord;
-  /** The routing key's limiter; every send waits for a slot from it. */
-  limiterId?: string;
-  /** The namespace has the bridge's search attributes (ApplianceId, AlertSeverity, AlertState, ResourceCategory, DeliveryState): keep them current. */
-  searchAttributes?: boolean;
-  /** The starter set the search attributes and phase `triggering` at start, so the delivery does not upsert them. */
-  searchAttributesAtStart?: boolean;
+  /** The fairness key of every send: the routing key's non-secret id. Absent: sends share one budget. */
+  routingKeyId?: string;
+  /** How failing sends back off; the defaults otherwise. */
+  retry?: PagerDutyRetry;
   /**
-   * The send activity takes the slot from the limiter and reports the send. Set by the starter rather than decided by
-   * a patch, so a new delivery records no patch marker (each also upserts a search attribute); absent in deliveries
-   * started before, which keep signalling for their slot.
+   * The namespace has the bridge's search attributes (ApplianceId, AlertSeverity, AlertState, ResourceCategory,
+   * DeliveryState): the starter set them with the start, the delivery keeps AlertState and DeliveryState current.
    */
-  sendTakesSlot?: boolean;
+  searchAttributes?: boolean;
 }
 
 /** PagerDuty event actions this product sends. */
@@ -285,15 +251,12 @@ export interface SendPagerDutyEventInput {
   applianceId: string;
   applianceHost: string;
   alert: AlertRecord;
-  /** Take a slot from this limiter before sending (deliveries started with `sendTakesSlot`). */
-  slot?: SendSlot;
 }
 
-/**
- * Result of `sendPagerDutyEvent`: PagerDuty accepted the event, or the limiter queued the send and will signal
- * `slotGranted` to the delivery (nothing was sent).
- */
-export type SendPagerDutyEventResult = { dedupKey: string } | { queued: true };
+/** Result of `sendPagerDutyEvent`: PagerDuty accepted the event. */
+export interface SendPagerDutyEventResult {
+  dedupKey: string;
+}
 
 /** Lifecycle of one alert's delivery, as the `state` query reports it. */
 export type DeliveryPhase = 'triggering' | 'triggered' | 'resolving' | 'resolved' | 'failed';

@@ -4,12 +4,28 @@ import { createActivities, createActivityDeps } from '../activities';
 import { createBridgeMetrics, type BridgeMetrics } from '../activities/bridge-metrics';
 import { bridgeDataConverter } from '../client/data-converter';
 import type { WorkerConfig } from '../config/types';
+import { sendTaskQueueOf } from '../shared/send-queue';
 import { trackOpenDeliveries } from './open-deliveries-gauge';
 
-/** A worker with its activity dependencies, so the caller can close both. */
+/** States in which an SDK worker works or is about to. */
+const WORKING = new Set(['INITIALIZED', 'RUNNING']);
+
+/**
+ * The bridge's two SDK workers in one process (pollers and deliveries on the task queue; PagerDuty sends on the send
+ * queue, where Temporal paces them), run, watched and stopped as one, with their activity dependencies.
+ */
 export interface BridgeWorker {
+  /** The workflows' worker (task queue TEMPORAL_TASK_QUEUE). */
   worker: Worker;
+  /** The send activities' worker (its send queue). */
+  sendWorker: Worker;
   metrics: BridgeMetrics;
+  /** Runs both until both stopped; when one fails the other is shut down too, and the failure is thrown. */
+  run(): Promise<void>;
+  /** The first state of the two that is not a working one, else the workflows' worker's: one answer for probes. */
+  state(): string;
+  /** Asks both to stop. */
+  shutdown(): void;
   /** Logs out the OneView sessions this worker used and closes the OneView and PagerDuty connection pools; call after the worker stopped. */
   closeDependencies(): Promise<void>;
 }
@@ -35,26 +51,49 @@ export async function createBridgeWorker(options: {
   for (const a of appliances) metrics.pollInterval.set({ appliance: a.id }, a.pollIntervalSeconds);
   trackOpenDeliveries(metrics.openAlerts, options.client, temporal.taskQueue, appliances.map((a) => a.id));
   const deps = createActivityDeps(options.config, options.client, metrics);
-  const worker = await Worker.create({
+  const { sendPagerDutyEvent, ...pollerActivities } = createActivities(deps);
+  const common = {
     connection: options.connection,
-    namespace: options.config.temporal.namespace,
-    taskQueue: options.config.temporal.taskQueue,
+    namespace: temporal.namespace,
     ...(options.identity ? { identity: options.identity } : {}),
-    activities: createActivities(deps),
-    dataConverter: bridgeDataConverter(options.config.temporal.encryption),
+    dataConverter: bridgeDataConverter(temporal.encryption),
+    // In-flight activities (PagerDuty posts above all) get this long to finish on SIGTERM before Temporal retries them elsewhere.
+    shutdownGraceTime: options.shutdownGraceMs ?? 10_000,
+  };
+  const worker = await Worker.create({
+    ...common,
+    taskQueue: temporal.taskQueue,
+    activities: pollerActivities,
     ...(options.workflowBundlePath
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
       : { workflowsPath: require.resolve('../workflows') }),
-    // In-flight PagerDuty posts get this long to finish on SIGTERM before Temporal retries them elsewhere.
-    shutdownGraceTime: options.shutdownGraceMs ?? 10_000,
     // Each cached workflow holds about 0.7 MB (BENCHMARKS.md, idle fleet); a cache a little above the number of pollers
     // keeps every poller (hot, every interval) and lets idle deliveries (waiting hours for their clear) be replayed from
     // their short history instead.
     ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),
   });
+  const sendWorker = await Worker.create({ ...common, taskQueue: sendTaskQueueOf(temporal.taskQueue), activities: { sendPagerDutyEvent } });
+  const workers = [worker, sendWorker];
   return {
     worker,
+    sendWorker,
     metrics,
+    async run() {
+      const runs = workers.map((w) => w.run());
+      try {
+        await Promise.all(runs);
+      } catch (err) {
+        for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+        await Promise.allSettled(runs);
+        throw err;
+      }
+    },
+    state() {
+      return workers.map((w) => w.getState()).find((s) => !WORKING.has(s)) ?? worker.getState();
+    },
+    shutdown() {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+    },
     async closeDependencies() {
       await Promise.all([deps.registry.close(), deps.sender.close()]);
     },

@@ -7,6 +7,7 @@ import { loadOrExit } from '../config/load-or-exit';
 import { createBridgeWorker } from './create-worker';
 import { SHUTDOWN_SIGNALS, startFatalWatchdog } from './fatal-watchdog';
 import { startWorkerHttpServer } from './http-server';
+import { applySendQueueLimit } from './send-queue-limit';
 import { createJsonLogger } from '../logging/json-logger';
 import { workerSecrets } from './worker-secrets';
 
@@ -61,14 +62,14 @@ async function run(): Promise<void> {
     shutdownGraceMs: config.shutdownGraceMs,
     maxCachedWorkflows: config.maxCachedWorkflows,
   });
-  const { worker } = bridge;
-  workerState = () => worker.getState();
+  workerState = () => bridge.state();
   const http = await startWorkerHttpServer({
     ...config.http,
     registry: bridge.metrics.registry,
     workerState,
   });
   try {
+    await applySendQueueLimit(client, { namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, perMinute: config.pagerDuty.ratePerMinute });
     const pollers = await ensurePollers(client, config);
     logger.info('worker started', {
       taskQueue: config.temporal.taskQueue,
@@ -76,7 +77,7 @@ async function run(): Promise<void> {
       httpPort: http.port,
       ...(config.sdkMetricsPort > 0 ? { sdkMetricsPort: config.sdkMetricsPort } : {}),
     });
-    const [result] = await Promise.allSettled([worker.run()]);
+    const [result] = await Promise.allSettled([bridge.run()]);
     watchdog.runSettled(result!);
   } finally {
     await http.close();

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { AlertClear, AlertRecord, ConnectionCheck, DeliveryState, PollerSettings, PollerStatus, SlotAnswer, SlotRequest, SlotUse } from '../shared/types';
+import type { AlertClear, AlertRecord, ConnectionCheck, DeliveryState, PollerSettings, PollerStatus } from '../shared/types';
 
 /** Asks a poller to poll now instead of at the end of its interval. */
 export const forcePollSignal = defineSignal('forcePoll');
@@ -27,25 +27,6 @@ export const statusQuery = defineQuery<PollerStatus>('status');
  * when it last did and whether a login was just rejected, so tests never add logins towards an account lockout.
  */
 export const testConnectionUpdate = defineUpdate<ConnectionCheck>('testConnection');
-
-/** Asks a routing key's limiter for a send slot; answered by `slotGranted` to the requesting workflow. */
-export const requestSlotSignal = defineSignal<[SlotRequest]>('requestSlot');
-
-/**
- * Asks a routing key's limiter for a send slot and answers at once: granted (send now; a delivery that holds a slot
- * gets it again) or queued (`slotGranted` follows). Sent by the send activity, so a free slot costs the delivery no
- * workflow task.
- */
-export const takeSlotUpdate = defineUpdate<SlotAnswer, [SlotRequest]>('takeSlot');
-
-/** Changes a limiter's rate (sent by every worker at boot). */
-export const limiterSettingsSignal = defineSignal<[{ perMinute: number }]>('limiterSettings');
-
-/** Lets a delivery send one event now. */
-export const slotGrantedSignal = defineSignal('slotGranted');
-
-/** Tells a routing key's limiter that a granted slot was used (or given up), so it counts the send, not the grant. */
-export const slotUsedSignal = defineSignal<[SlotUse]>('slotUsed');
 
 /** Tells a delivery workflow that its alert is over (cleared on OneView, gone from it, or resolved by hand). */
 export const alertClearedSignal = defineSignal<[AlertClear]>('alertCleared');

@@ -16,11 +16,11 @@ const THROTTLED = byScale({ ci: 20, full: 100 });
 const RETRY_MAX_MS = byScale({ ci: 1000, full: 8000 });
 
 /** The worker's "will retry" log lines: what it made of each failed send. */
-function retryLines(output: string): { error: string; retryInMs: number }[] {
+function retryLines(output: string): { error: string; retryInMs?: number }[] {
   return output
     .split('\n')
     .filter((l) => l.includes('"msg":"PagerDuty send failed, will retry"'))
-    .map((l) => JSON.parse(l) as { error: string; retryInMs: number });
+    .map((l) => JSON.parse(l) as { error: string; retryInMs?: number });
 }
 
 test(`${ALERTS} alerts through a ${OUTAGE_MS / 1000} s PagerDuty 503 outage, then ${THROTTLED} × 429 Retry-After ${RETRY_AFTER_SECONDS} s: one incident each, clears resolved after their triggers`, async () => {
@@ -78,13 +78,17 @@ test(`${ALERTS} alerts through a ${OUTAGE_MS / 1000} s PagerDuty 503 outage, the
     const answered429 = requests.filter((r) => r.status === 429).length;
     expect(answered503).toBeGreaterThan(0);
     expect(answered429).toBe(THROTTLED);
-    // Each 429 was answered with a wait of at least its Retry-After; the 5xx waits stayed within the configured cap.
+    // Each 429 was answered with a wait of at least its Retry-After (the activity's own wait); the 5xx waits are the
+    // delivery's retry policy's alone (the activity sets none), and every alert paged within that policy's cap of the
+    // outage's end.
     const retries = retryLines(worker.output());
     const rateLimited = retries.filter((r) => r.error.includes('rate-limited (429)'));
     expect(rateLimited).toHaveLength(THROTTLED);
-    expect(Math.min(...rateLimited.map((r) => r.retryInMs))).toBeGreaterThanOrEqual(RETRY_AFTER_SECONDS * 1000);
+    expect(Math.min(...rateLimited.map((r) => r.retryInMs!))).toBeGreaterThanOrEqual(RETRY_AFTER_SECONDS * 1000);
     const serverErrors = retries.filter((r) => r.error.includes('(503)'));
-    expect(Math.max(...serverErrors.map((r) => r.retryInMs))).toBeLessThanOrEqual(RETRY_MAX_MS);
+    expect(serverErrors.length).toBeGreaterThan(0);
+    expect(serverErrors.every((r) => r.retryInMs === undefined)).toBe(true);
+    expect(pagedSeconds * 1000).toBeLessThanOrEqual(OUTAGE_MS + RETRY_MAX_MS + RETRY_AFTER_SECONDS * 1000 + 30_000);
     report('pagerduty-outage', {
       ...result,
       outageMs: OUTAGE_MS,

@@ -102,7 +102,7 @@ test(`${BODIES} random, malformed and hostile webhook bodies: no 5xx, the worker
         throw new Error(`a valid body was refused (${res.status}): ${raw.slice(0, 300)}`);
       }
       expect(res.status).toBeLessThan(500);
-      if (i % 500 === 0) expect(bridge.worker.getState()).toBe('RUNNING');
+      if (i % 500 === 0) expect(bridge.state()).toBe('RUNNING');
     }
     process.stdout.write(`fuzz: ${JSON.stringify(Object.fromEntries(statuses))}, ${accepted} accepted, ${validIds.size} of them paging, ${forgedClears} forged clears, in ${Date.now() - started} ms\n`);
     expect(validIds.size).toBeGreaterThan(BODIES / 20);
@@ -120,7 +120,7 @@ test(`${BODIES} random, malformed and hostile webhook bodies: no 5xx, the worker
     const realIncidents = (await h.sim.incidents()).filter((i) => real.some((id) => i.dedup_key.endsWith(`/alert/${id}`)));
     expect(realIncidents).toHaveLength(REAL_ALERTS);
     expect(realIncidents.every((i) => i.status === 'triggered' && i.resolves === 0)).toBe(true);
-    expect(bridge.worker.getState()).toBe('RUNNING');
+    expect(bridge.state()).toBe('RUNNING');
   } finally {
     await web.stop();
     await bridge.stop();

@@ -13,13 +13,15 @@ import { controls } from '../../simulators/control-client';
 import { startOneViewSimulator } from '../../simulators/oneview/server';
 import { startPagerDutySimulator } from '../../simulators/pagerduty/server';
 import { bridgeDataConverter } from '../../src/client/data-converter';
-import { ensurePollers, limiterIdFor } from '../../src/client/ensure-pollers';
+import { ensurePollers } from '../../src/client/ensure-pollers';
 import { forcePoll, pollerStatus, pushAlerts, testApplianceConnections } from '../../src/client/poller-operations';
 import type { WorkerConfig } from '../../src/config/types';
 import { BRIDGE_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
 import { alertWorkflowId, pollerWorkflowId } from '../../src/shared/workflow-ids';
 import { createBridgeWorker } from '../../src/worker/create-worker';
+import { applySendQueueLimit } from '../../src/worker/send-queue-limit';
 import { createJsonLogger } from '../../src/logging/json-logger';
+import { devServerDynamicConfigArgs } from '../../scripts/dev-server-flags';
 import { findTemporalExecutable } from '../../scripts/temporal-binaries';
 import { oneViewUser } from '../support/oneview-user';
 import { waitFor } from '../support/wait-for';
@@ -34,7 +36,7 @@ const idOf = (uri: string) => uri.slice(uri.lastIndexOf('/') + 1);
 async function main(): Promise<void> {
   Runtime.install({ logger: createJsonLogger('WARN') });
   const env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: findTemporalExecutable('temporal'), ip: '127.0.0.1', searchAttributes: BRIDGE_SEARCH_ATTRIBUTES, log: { format: 'pretty', level: 'error' } },
+    server: { executable: findTemporalExecutable('temporal'), ip: '127.0.0.1', searchAttributes: BRIDGE_SEARCH_ATTRIBUTES, extraArgs: devServerDynamicConfigArgs(), log: { format: 'pretty', level: 'error' } },
   });
   const oneView = await startOneViewSimulator({ tls: true });
   const pagerDuty = await startPagerDutySimulator({ rateLimitPerMinute: 0 });
@@ -67,7 +69,8 @@ async function main(): Promise<void> {
   };
   const workerConnection = await NativeConnection.connect({ address: env.address });
   const bridge = await createBridgeWorker({ config, connection: workerConnection, client });
-  const running = bridge.worker.run();
+  await applySendQueueLimit(client, { namespace: 'default', taskQueue: TASK_QUEUE, perMinute: config.pagerDuty.ratePerMinute });
+  const running = bridge.run();
   try {
     // Two Critical alerts page; one clears and resolves, then OneView re-activates it and it pages again; one is
     // pushed, then a pushed clear of it is confirmed with the appliance (which never had it: gone); the poller tests
@@ -121,9 +124,8 @@ async function main(): Promise<void> {
     await save('delivery-reactivated-open', firstHandle);
     await save('delivery-pushed-cleared-gone', client.workflow.getHandle(alertWorkflowId(APPLIANCE, '90001')));
     await save('delivery-rejected-failed', failed);
-    await save('limiter', client.workflow.getHandle(limiterIdFor(TASK_QUEUE, ROUTING_KEY)));
   } finally {
-    bridge.worker.shutdown();
+    bridge.shutdown();
     await running;
     await bridge.closeDependencies();
     await workerConnection.close();

@@ -25,7 +25,7 @@ const replayOptions = () => ({
 
 test('recorded histories of every workflow are on file (npm run histories:record)', () => {
   const types = new Set(histories.map(({ history }) => history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name));
-  expect([...types].sort()).toEqual(['alertDeliveryWorkflow', 'appliancePollerWorkflow', 'pagerDutyLimiterWorkflow']);
+  expect([...types].sort()).toEqual(['alertDeliveryWorkflow', 'appliancePollerWorkflow']);
 });
 
 /** The events of a recorded history, and the messages they carry, for the tests that check which paths are on file. */
@@ -52,13 +52,13 @@ test('the poller histories hold its main paths: local-activity polls, pushes, a 
   expect(starts.length).toBeGreaterThan(new Set(starts).size);
 });
 
-test('limiter histories from before and after send reports and slot updates are on file', () => {
-  // Limiters that counted grants, and that only took signals, must still replay.
-  expect(signalsIn('limiter-before-send-reports.binpb')).not.toContain('slotUsed');
-  expect(signalsIn('limiter-slot-signals.binpb')).toContain('slotUsed');
-  expect(updates('limiter-slot-signals.binpb')).toEqual([]);
-  expect(updates('limiter.binpb')).toContain('takeSlot');
-  // The send activity asks by update and reports by signal: the delivery itself signals nobody.
+test('a delivery sends on the send queue, with its routing key as fairness key and its priority, and signals nobody', () => {
+  const scheduled = events('delivery-triggered-resolved.binpb').flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes] : []));
+  expect(scheduled.map((a) => a.activityType?.name)).toEqual(['sendPagerDutyEvent', 'sendPagerDutyEvent']);
+  expect(scheduled.every((a) => a.taskQueue?.name === 'replay-fixtures-pagerduty-sends')).toBe(true);
+  expect(scheduled.map((a) => a.priority?.priorityKey)).toEqual([2, 1]);
+  expect(new Set(scheduled.map((a) => a.priority?.fairnessKey)).size).toBe(1);
+  expect(scheduled[0]!.priority?.fairnessKey).toMatch(/^[0-9a-f]{16}$/);
   expect(signalsOut('delivery-triggered-resolved.binpb')).toEqual([]);
 });
 

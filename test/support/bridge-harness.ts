@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { ensurePollers } from '../../src/client/ensure-pollers';
 import { bridgeDataConverter } from '../../src/client/data-converter';
 import type { ApplianceConfig, WorkerConfig } from '../../src/config/types';
 import { createBridgeWorker } from '../../src/worker/create-worker';
 import { startWorkerHttpServer } from '../../src/worker/http-server';
+import { applySendQueueLimit } from '../../src/worker/send-queue-limit';
 import { createJsonLogger } from '../../src/logging/json-logger';
 import { startOneViewSimulator, type OneViewSimulator } from '../../simulators/oneview/server';
 import { startPagerDutySimulator, type PagerDutySimulator } from '../../simulators/pagerduty/server';
@@ -126,15 +127,17 @@ export function bridgeConfig(
 export async function runBridge(client: Client, config: WorkerConfig, options: { maxPollsPerRun?: number } = {}) {
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const bridge = await createBridgeWorker({ config, connection, client, workflowBundlePath: testServer().bundlePath });
-  const running = bridge.worker.run();
-  const http = await startWorkerHttpServer({ ...config.http, registry: bridge.metrics.registry, workerState: () => bridge.worker.getState() });
+  await applySendQueueLimit(client, { namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, perMinute: config.pagerDuty.ratePerMinute });
+  const running = bridge.run();
+  const http = await startWorkerHttpServer({ ...config.http, registry: bridge.metrics.registry, workerState: () => bridge.state() });
   await ensurePollers(client, config, options);
   return {
-    worker: bridge.worker as Worker,
+    /** Both SDK workers' state as one (RUNNING while both run). */
+    state: () => bridge.state(),
     /** Port of the worker's /metrics and /healthz. */
     httpPort: http.port,
     async stop() {
-      bridge.worker.shutdown();
+      bridge.shutdown();
       await running;
       await http.close();
       await bridge.closeDependencies();

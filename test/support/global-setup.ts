@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { devServerDynamicConfigArgs } from '../../scripts/dev-server-flags';
 import { findTemporalExecutable } from '../../scripts/temporal-binaries';
 import { FAILURE_CONVERTER_PATH } from '../../src/client/data-converter';
 import { BRIDGE_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
@@ -18,7 +19,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.BRIDGE_TEST_LOG_DIR = mkdtempSync(join(tmpdir(), 'bridge-test-logs-'));
   const env = await TestWorkflowEnvironment.createLocal({
     // The search attributes as dev server flags, as in the demo; workers still check and register them at boot.
-    server: { executable: findTemporalExecutable('temporal'), ip: '127.0.0.1', searchAttributes: BRIDGE_SEARCH_ATTRIBUTES, log: { format: 'pretty', level: 'error' } },
+    server: { executable: findTemporalExecutable('temporal'), ip: '127.0.0.1', searchAttributes: BRIDGE_SEARCH_ATTRIBUTES, extraArgs: devServerDynamicConfigArgs(), log: { format: 'pretty', level: 'error' } },
   });
   (globalThis as Record<string, unknown>).__TEMPORAL_TEST_ENV__ = env;
   process.env.TEMPORAL_TEST_ADDRESS = env.address;

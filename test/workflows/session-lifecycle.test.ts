@@ -41,7 +41,7 @@ async function withPoller(
         workflowId: pollerWorkflowId(ids.applianceId),
         taskQueue: ids.taskQueue,
         // The time-skipping server has no visibility queries, so reconciliation is off here (tested in e2e).
-        args: [{ settings: pollerSettingsFor(config.appliances[0]!, config.session, undefined, 0), maxPollsPerRun }],
+        args: [{ settings: pollerSettingsFor(config.appliances[0]!, { ...config, reconcileIntervalMs: 0 }), maxPollsPerRun }],
       });
       await body({ query: () => handle.query(statusQuery), sim });
       await handle.terminate('test done');

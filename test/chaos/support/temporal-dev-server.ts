@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Connection } from '@temporalio/client';
+import { devServerDynamicConfigArgs } from '../../../scripts/dev-server-flags';
 import { findTemporalExecutable } from '../../../scripts/temporal-binaries';
 import { BRIDGE_SEARCH_ATTRIBUTES } from '../../../src/shared/search-attributes';
 import { waitFor } from '../../support/wait-for';
@@ -53,7 +54,7 @@ export class TemporalDevServer {
     if (executable.type !== 'existing-path') throw new Error('no temporal CLI found (run scripts/install-temporal.sh)');
     const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(this.port), '--db-filename', this.dbFile, '--log-level', 'error'];
     for (const key of BRIDGE_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=Keyword`);
-    for (const [key, value] of Object.entries(this.dynamicConfig)) args.push('--dynamic-config-value', `${key}=${value}`);
+    args.push(...devServerDynamicConfigArgs(this.dynamicConfig));
     const child = spawn(executable.path, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.processes.push(child);
