@@ -1,5 +1,5 @@
 import { temporal } from '@temporalio/proto';
-import { limiterIdFor } from '../../src/client/ensure-pollers';
+import { limiterIdFor } from '../../src/worker/ensure-pollers';
 import { alertWorkflowId, pollerWorkflowId } from '../../src/shared/workflow-ids';
 import { pushedAlert, waitForTriggers } from './deliveries';
 import { routingKey, dedupKey, type BenchAppliance, type Bridge, type Sims } from './stack';

@@ -1,6 +1,6 @@
 import { NativeConnection } from '@temporalio/worker';
 import { LimiterSlots } from '../../src/activities/limiter-slots';
-import { limiterIdFor } from '../../src/client/ensure-pollers';
+import { limiterIdFor } from '../../src/worker/ensure-pollers';
 import { createBridgeWorker } from '../../src/worker/create-worker';
 import { bridgeConfig, testServer, uniqueAppliance, useHarness } from '../support/bridge-harness';
 import { waitFor } from '../support/wait-for';

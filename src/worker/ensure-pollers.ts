@@ -4,8 +4,8 @@ import type { ApplianceConfig, WorkerConfig } from '../config/types';
 import { APPLIANCE_ID } from '../shared/search-attributes';
 import type { PollerSettings } from '../shared/types';
 import { limiterWorkflowId, pollerWorkflowId } from '../shared/workflow-ids';
-import { ensureSearchAttributes } from './ensure-search-attributes';
-import { namespaceRetentionMs } from './namespace-retention';
+import { ensureSearchAttributes } from '../client/ensure-search-attributes';
+import { namespaceRetentionMs } from '../client/namespace-retention';
 import { limiterSettingsSignal, updateSettingsSignal } from '../workflows/messages';
 
 /** The limiter of a routing key: named by a SHA-256 prefix, since workflow IDs are stored in plaintext. */
