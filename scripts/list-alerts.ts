@@ -1,6 +1,6 @@
 import { listAlerts } from '../src/client/alert-operations';
 import { ALERT_STATES, DELIVERY_PHASES, checkDeliveryFilter, deliveryVisibilityQuery } from '../src/client/delivery-query';
-import { relativeTime } from '../src/client/poller-status-table';
+import { relativeTime } from './lib/poller-status-table';
 import { applianceIdArg, integerArg } from './lib/arguments';
 import { runCommand } from './lib/command';
 import { ExitCode, OperationFailed } from './lib/exit-codes';
