@@ -1,6 +1,5 @@
 import { type Client, type WorkflowHandle, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import { WorkflowIdReusePolicy } from '@temporalio/common';
-import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
+import { type WorkflowSerializationContext, WorkflowIdReusePolicy } from '@temporalio/common';
 import { ALERT_SEVERITY, ALERT_STATE, DELIVERY_STATE, RESOURCE_CATEGORY, deliveryStartSearchAttributes } from '../shared/search-attributes';
 import type { AlertClear, AlertDeliveryInput, DeliveryPhase, DeliveryState } from '../shared/types';
 import { alertWorkflowId, parseAlertWorkflowId } from '../shared/workflow-ids';
@@ -122,12 +121,13 @@ async function lastRunInput(client: Client, handle: WorkflowHandle<typeof alertD
   const history = await handle.fetchHistory();
   const payloads = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
   if (!payloads?.length) throw new Error(`failed to read the input of ${handle.workflowId}: its history has no start event input`);
-  // The SDK's own helper for what the client does with every result: run the payload codecs (decrypt), then convert.
-  return decodeFromPayloadsAtIndex<AlertDeliveryInput>(client.options.loadedDataConverter, 0, payloads, {
-    type: 'workflow',
-    namespace: client.options.namespace,
-    workflowId: handle.workflowId,
-  });
+  // What the client does with every result, through the public data converter: the codecs in reverse order (decrypt),
+  // then the payload converter.
+  const { payloadCodecs, payloadConverter } = client.options.loadedDataConverter;
+  const context: WorkflowSerializationContext = { type: 'workflow', namespace: client.options.namespace, workflowId: handle.workflowId };
+  let decoded = payloads;
+  for (const codec of [...payloadCodecs].reverse()) decoded = await codec.decode(decoded, context);
+  return payloadConverter.fromPayload<AlertDeliveryInput>(decoded[0]!, context);
 }
 
 /** What {@link resolveAlertByHand} achieved within its wait. */
