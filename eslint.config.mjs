@@ -2,6 +2,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const NODE_BUILTINS = ['fs', 'http', 'https', 'net', 'crypto', 'child_process', 'os', 'path', 'stream', 'tls', 'dns', 'zlib'];
+// The SDK's files under lib/ are its internals: they move or change between releases without notice.
+const SDK_INTERNALS = { group: ['@temporalio/*/lib/**'], message: 'use the package entry point: lib/ holds SDK internals' };
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'lib/**', 'coverage/**', '.temporal/**', '.demo/**', 'jest.config.js', 'bench/.venv/**', '.deploy-tools/**'] },
@@ -10,6 +12,12 @@ export default tseslint.config(
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/**/*.ts', 'scripts/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [SDK_INTERNALS] }],
     },
   },
   {
@@ -27,6 +35,7 @@ export default tseslint.config(
             '@temporalio/client',
             '@temporalio/activity',
           ],
+          patterns: [SDK_INTERNALS],
         },
       ],
       'no-restricted-globals': ['error', 'process', 'require'],

@@ -1,6 +1,8 @@
 import { listAlerts } from '../src/client/alert-operations';
-import { ALERT_STATES, DELIVERY_PHASES, checkDeliveryFilter, deliveryVisibilityQuery } from '../src/client/delivery-query';
-import { relativeTime } from '../src/client/poller-status-table';
+import { checkDeliveryFilter, deliveryVisibilityQuery } from '../src/client/delivery-query';
+import { ONEVIEW_ALERT_STATES } from '../src/shared/alert-record';
+import { DELIVERY_PHASES } from '../src/shared/search-attributes';
+import { relativeTime } from './lib/poller-status-table';
 import { applianceIdArg, integerArg } from './lib/arguments';
 import { runCommand } from './lib/command';
 import { ExitCode, OperationFailed } from './lib/exit-codes';
@@ -17,7 +19,7 @@ runCommand({
   options: {
     appliance: { type: 'string', value: 'ID', description: 'only this appliance' },
     severity: { type: 'string', value: 'S', description: 'only this OneView severity: Critical, Warning, OK, Unknown, Disabled' },
-    'alert-state': { type: 'string', value: 'S', description: `only this OneView alert state: ${ALERT_STATES.join(', ')}` },
+    'alert-state': { type: 'string', value: 'S', description: `only this OneView alert state: ${ONEVIEW_ALERT_STATES.join(', ')}` },
     'delivery-state': { type: 'string', value: 'S', description: `only this delivery phase: ${DELIVERY_PHASES.join(', ')}` },
     all: { type: 'boolean', description: 'closed deliveries too (resolved, failed, terminated)' },
     limit: { type: 'string', value: 'N', description: 'at most N deliveries (default 100)' },

@@ -1,4 +1,4 @@
-import { ensurePollers } from '../src/client/ensure-pollers';
+import { ensurePollers } from '../src/worker/ensure-pollers';
 import { loadConfig } from '../src/config/load-config';
 import { runCommand } from './lib/command';
 import { ExitCode } from './lib/exit-codes';

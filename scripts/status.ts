@@ -1,5 +1,5 @@
 import { pollerStatuses } from '../src/client/poller-operations';
-import { pollerStatusTable } from '../src/client/poller-status-table';
+import { pollerStatusTable } from './lib/poller-status-table';
 import { runCommand } from './lib/command';
 import { ExitCode } from './lib/exit-codes';
 import { formatTable } from './lib/table';

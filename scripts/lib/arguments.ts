@@ -1,12 +1,12 @@
+import { APPLIANCE_ID_PATTERN } from '../../src/shared/workflow-ids';
 import { UsageError } from './exit-codes';
 
-const APPLIANCE_ID = /^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$/;
 // OneView alert ids are the last segment of the alert URI: integers, or UUIDs on some resources.
 const ALERT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** An appliance id as configured (ONEVIEW_APPLIANCE_ID / the `id` of APPLIANCES_FILE), or a UsageError. */
 export function applianceIdArg(value: string): string {
-  if (!APPLIANCE_ID.test(value)) throw new UsageError(`--appliance must be an appliance id (1-63 lower-case letters, digits, dots or dashes), got '${value}'`);
+  if (!APPLIANCE_ID_PATTERN.test(value)) throw new UsageError(`--appliance must be an appliance id (1-63 lower-case letters, digits, dots or dashes), got '${value}'`);
   return value;
 }
 

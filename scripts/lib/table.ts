@@ -1,4 +1,4 @@
-import type { TextTable } from '../../src/client/poller-status-table';
+import type { TextTable } from './poller-status-table';
 
 /** Formats a table as aligned, space-separated columns under their headings (no borders: easy to grep and cut). */
 export function formatTable(table: TextTable): string {

@@ -1,10 +1,8 @@
 import { type Client, type WorkflowHandle, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import { WorkflowIdReusePolicy } from '@temporalio/common';
-import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
-import { alertIdFromUri } from '../shared/alert-record';
-import { ALERT_SEVERITY, ALERT_STATE, APPLIANCE_ID, DELIVERY_STATE, RESOURCE_CATEGORY, deliveryStartSearchAttributes } from '../shared/search-attributes';
+import { type WorkflowSerializationContext, WorkflowIdReusePolicy } from '@temporalio/common';
+import { ALERT_SEVERITY, ALERT_STATE, DELIVERY_STATE, RESOURCE_CATEGORY, deliveryStartSearchAttributes } from '../shared/search-attributes';
 import type { AlertClear, AlertDeliveryInput, DeliveryPhase, DeliveryState } from '../shared/types';
-import { alertWorkflowId } from '../shared/workflow-ids';
+import { alertWorkflowId, parseAlertWorkflowId } from '../shared/workflow-ids';
 import type { alertDeliveryWorkflow } from '../workflows/alert-delivery';
 import { alertClearedSignal, stateQuery } from '../workflows/messages';
 import { type DeliveryFilter, deliveryVisibilityQuery } from './delivery-query';
@@ -36,14 +34,13 @@ export async function listAlerts(client: Client, filter: DeliveryFilter, limit =
   const rows: AlertDeliveryRow[] = [];
   if (limit <= 0) return rows;
   for await (const execution of client.workflow.list({ query, pageSize: Math.min(limit, 1000) })) {
+    // The ID names the appliance and alert (the ApplianceId attribute repeats it); one that is not ours is no row.
+    const delivery = parseAlertWorkflowId(execution.workflowId);
+    if (!delivery) continue;
     const attributes = execution.typedSearchAttributes;
-    const prefix = 'oneview-alert/';
-    const applianceId =
-      attributes.get(APPLIANCE_ID) ?? execution.workflowId.slice(prefix.length, execution.workflowId.lastIndexOf('/'));
     rows.push({
       workflowId: execution.workflowId,
-      applianceId,
-      alertId: alertIdFromUri(execution.workflowId),
+      ...delivery,
       severity: attributes.get(ALERT_SEVERITY),
       alertState: attributes.get(ALERT_STATE),
       deliveryState: attributes.get(DELIVERY_STATE),
@@ -123,12 +120,13 @@ async function lastRunInput(client: Client, handle: WorkflowHandle<typeof alertD
   const history = await handle.fetchHistory();
   const payloads = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
   if (!payloads?.length) throw new Error(`failed to read the input of ${handle.workflowId}: its history has no start event input`);
-  // The SDK's own helper for what the client does with every result: run the payload codecs (decrypt), then convert.
-  return decodeFromPayloadsAtIndex<AlertDeliveryInput>(client.options.loadedDataConverter, 0, payloads, {
-    type: 'workflow',
-    namespace: client.options.namespace,
-    workflowId: handle.workflowId,
-  });
+  // What the client does with every result, through the public data converter: the codecs in reverse order (decrypt),
+  // then the payload converter.
+  const { payloadCodecs, payloadConverter } = client.options.loadedDataConverter;
+  const context: WorkflowSerializationContext = { type: 'workflow', namespace: client.options.namespace, workflowId: handle.workflowId };
+  let decoded = payloads;
+  for (const codec of [...payloadCodecs].reverse()) decoded = await codec.decode(decoded, context);
+  return payloadConverter.fromPayload<AlertDeliveryInput>(decoded[0]!, context);
 }
 
 /** What {@link resolveAlertByHand} achieved within its wait. */

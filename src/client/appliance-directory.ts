@@ -1,13 +1,15 @@
 import type { Client } from '@temporalio/client';
-import { pollerWorkflowId } from '../shared/workflow-ids';
-
-const POLLER_PREFIX = pollerWorkflowId('');
+import { runningPollersQuery } from '../shared/visibility-query';
+import { parsePollerWorkflowId, pollerWorkflowId } from '../shared/workflow-ids';
 
 /** Ids of the appliances whose poller runs on a task queue: the web process's view of the configured appliances. */
 export async function runningAppliances(client: Client, taskQueue: string): Promise<string[]> {
-  const query = `WorkflowType = 'appliancePollerWorkflow' AND ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue.replace(/'/g, '')}'`;
   const ids: string[] = [];
-  for await (const execution of client.workflow.list({ query })) ids.push(execution.workflowId.slice(POLLER_PREFIX.length));
+  for await (const execution of client.workflow.list({ query: runningPollersQuery(taskQueue) })) {
+    // A poller started by hand under another ID names no appliance the bridge could address: left out.
+    const poller = parsePollerWorkflowId(execution.workflowId);
+    if (poller) ids.push(poller.applianceId);
+  }
   return ids.sort();
 }
 

@@ -1,7 +1,7 @@
 import { ONEVIEW_SEVERITIES } from '../shared/alert-record';
+import { APPLIANCE_ID_PATTERN } from '../shared/workflow-ids';
 import { hasUserInfo, parseUrlValue, shownUrl } from './safe-url';
 
-const APPLIANCE_ID = /^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$/;
 const ROUTING_KEY = /^[A-Za-z0-9]{32}$/;
 
 /** `https://host[:port]` from a host, host:port or URL; undefined when it is none of these or names a user. */
@@ -35,7 +35,7 @@ export function checkApplianceFields(
   } else if (fields.host && !fields.baseUrl) {
     problems.push(`${label('host')} must be a host name, host:port or http(s) URL without a path, got ${shownUrl(fields.host)}`);
   }
-  if (fields.id && !APPLIANCE_ID.test(fields.id)) {
+  if (fields.id && !APPLIANCE_ID_PATTERN.test(fields.id)) {
     problems.push(`${label('id')} must be 1-63 lower-case letters, digits, dots or dashes, got '${fields.id}'`);
   }
   const unknown = fields.severities.filter((s) => !(ONEVIEW_SEVERITIES as readonly string[]).includes(s));

@@ -1,4 +1,4 @@
-import { DEFAULT_TASK_QUEUE } from '../shared/workflow-ids';
+import { DEFAULT_TASK_QUEUE, isTaskQueueName } from '../shared/workflow-ids';
 import { applianceIdFromUrl, checkApplianceFields, normalizeSeverities, parseSeverityMap, toBaseUrl } from './appliance-fields';
 import { type ApplianceDefaults, readAppliancesFile } from './appliances-file';
 import { readCaCertificates } from './ca-certificates';
@@ -13,10 +13,15 @@ const DEFAULT_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
 
 /** Reads the Temporal connection settings every process shares. */
 export function readTemporalConfig(reader: EnvReader): TemporalConfig {
+  const taskQueue = reader.optional('TEMPORAL_TASK_QUEUE') ?? DEFAULT_TASK_QUEUE;
+  // Refused here, where every process starts, rather than by the first visibility query that would have to hold it.
+  if (!isTaskQueueName(taskQueue)) {
+    reader.problems.push('TEMPORAL_TASK_QUEUE must be 1-1000 characters without quotes, backslashes, spaces or control characters');
+  }
   return {
     address: reader.optional('TEMPORAL_ADDRESS') ?? 'localhost:7233',
     namespace: reader.optional('TEMPORAL_NAMESPACE') ?? 'default',
-    taskQueue: reader.optional('TEMPORAL_TASK_QUEUE') ?? DEFAULT_TASK_QUEUE,
+    taskQueue,
     encryption: readEncryption(reader),
     ...readTemporalAuth(reader),
   };

@@ -64,12 +64,6 @@ const TEXT_LIMITS = {
   resourceName: 256,
 } as const;
 
-/** Id of a OneView alert: the last segment of its URI, since OneView has no id field. */
-export function alertIdFromUri(uri: string): string {
-  const trimmed = uri.replace(/\/+$/, '');
-  return trimmed.slice(trimmed.lastIndexOf('/') + 1);
-}
-
 /**
  * Maps a raw OneView alert resource (polled, pushed by the webhook, or from the message bus) to an {@link AlertRecord},
  * or lists why it cannot. The one validator of every entrance: identities and enumerations must be exactly right

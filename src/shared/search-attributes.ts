@@ -1,5 +1,5 @@
 import { defineSearchAttributeKey, type SearchAttributePair, SearchAttributeType } from '@temporalio/common';
-import type { AlertRecord } from './types';
+import type { AlertRecord, DeliveryPhase } from './types';
 
 /** The appliance a poller or delivery belongs to. */
 export const APPLIANCE_ID = defineSearchAttributeKey('ApplianceId', SearchAttributeType.KEYWORD);
@@ -15,6 +15,9 @@ export const RESOURCE_CATEGORY = defineSearchAttributeKey('ResourceCategory', Se
 
 /** Where a delivery stands (triggering, triggered, resolving, resolved, failed). */
 export const DELIVERY_STATE = defineSearchAttributeKey('DeliveryState', SearchAttributeType.KEYWORD);
+
+/** The values {@link DELIVERY_STATE} takes: a delivery's phases, in lifecycle order. */
+export const DELIVERY_PHASES: readonly DeliveryPhase[] = ['triggering', 'triggered', 'resolving', 'resolved', 'failed'];
 
 /** Every custom search attribute the bridge uses; registered by workers at boot and by the registration script. */
 export const BRIDGE_SEARCH_ATTRIBUTES = [APPLIANCE_ID, ALERT_SEVERITY, ALERT_STATE, RESOURCE_CATEGORY, DELIVERY_STATE];

@@ -1,5 +1,5 @@
 import { NativeConnection, Runtime } from '@temporalio/worker';
-import { ensurePollers } from '../client/ensure-pollers';
+import { ensurePollers } from './ensure-pollers';
 import { connectionOptions } from '../client/connection-options';
 import { createTemporalClient } from '../client/temporal-client';
 import { loadConfig } from '../config/load-config';

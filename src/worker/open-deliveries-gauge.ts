@@ -1,14 +1,13 @@
 import type { Client } from '@temporalio/client';
 import type { Gauge } from 'prom-client';
-import { alertWorkflowId } from '../shared/workflow-ids';
+import { runningDeliveriesQuery } from '../shared/visibility-query';
+import { parseAlertWorkflowId } from '../shared/workflow-ids';
 
 /** A scrape never waits longer than this for visibility; the previous counts are served meanwhile. */
 const QUERY_TIMEOUT_MS = 5_000;
 
 /** Counts are refreshed at most this often, however many Prometheus servers scrape. */
 const REFRESH_EVERY_MS = 15_000;
-
-const DELIVERY_PREFIX = alertWorkflowId('', '').slice(0, -2);
 
 /**
  * Fills `processed_alerts_count` at scrape time from Temporal visibility: one listing of the running deliveries of the
@@ -20,9 +19,9 @@ export function trackOpenDeliveries(gauge: Gauge<'appliance'>, client: Client, t
   let refreshing: Promise<void> | undefined;
   const refresh = async () => {
     const counts = new Map<string, number>(appliances.map((id) => [id, 0]));
-    const query = `WorkflowType = 'alertDeliveryWorkflow' AND ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue.replace(/'/g, '')}'`;
+    const query = runningDeliveriesQuery(taskQueue);
     for await (const execution of client.workflow.list({ query })) {
-      const appliance = applianceOf(execution.workflowId);
+      const appliance = parseAlertWorkflowId(execution.workflowId)?.applianceId;
       if (appliance !== undefined) counts.set(appliance, (counts.get(appliance) ?? 0) + 1);
     }
     gauge.reset();
@@ -35,12 +34,4 @@ export function trackOpenDeliveries(gauge: Gauge<'appliance'>, client: Client, t
     refreshing ??= refresh().finally(() => (refreshing = undefined));
     await Promise.race([refreshing.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, QUERY_TIMEOUT_MS).unref())]);
   };
-}
-
-/** The appliance id in `oneview-alert/<appliance>/<alert>`, or undefined for any other workflow ID. */
-function applianceOf(workflowId: string): string | undefined {
-  if (!workflowId.startsWith(`${DELIVERY_PREFIX}/`)) return undefined;
-  const rest = workflowId.slice(DELIVERY_PREFIX.length + 1);
-  const slash = rest.indexOf('/');
-  return slash > 0 ? rest.slice(0, slash) : undefined;
 }

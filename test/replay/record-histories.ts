@@ -13,7 +13,7 @@ import { controls } from '../../simulators/control-client';
 import { startOneViewSimulator } from '../../simulators/oneview/server';
 import { startPagerDutySimulator } from '../../simulators/pagerduty/server';
 import { bridgeDataConverter } from '../../src/client/data-converter';
-import { ensurePollers } from '../../src/client/ensure-pollers';
+import { ensurePollers } from '../../src/worker/ensure-pollers';
 import { forcePoll, pollerStatus, pushAlerts, testApplianceConnections } from '../../src/client/poller-operations';
 import type { WorkerConfig } from '../../src/config/types';
 import { BRIDGE_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
-import { ensurePollers } from '../../src/client/ensure-pollers';
+import { ensurePollers } from '../../src/worker/ensure-pollers';
 import { bridgeDataConverter } from '../../src/client/data-converter';
 import type { ApplianceConfig, WorkerConfig } from '../../src/config/types';
 import { createBridgeWorker } from '../../src/worker/create-worker';

@@ -127,6 +127,15 @@ test('running without payload encryption must be chosen explicitly', () => {
   ]);
 });
 
+test('a task queue that could not stand between quotes in a visibility query is refused at start, not stripped', () => {
+  expect(loadConfig({ ...VALID, TEMPORAL_TASK_QUEUE: 'bridge.prod:eu-1' }).temporal.taskQueue).toBe('bridge.prod:eu-1');
+  for (const taskQueue of ["bridge' OR '1'='1", 'bridge\\', 'two words', 'line\u2028break']) {
+    expect(problemsOf({ ...VALID, TEMPORAL_TASK_QUEUE: taskQueue })).toEqual([
+      'TEMPORAL_TASK_QUEUE must be 1-1000 characters without quotes, backslashes, spaces or control characters',
+    ]);
+  }
+});
+
 test('the workflow cache size is the SDK default unless set, and a size the SDK would refuse is a problem', () => {
   expect(loadConfig(VALID).maxCachedWorkflows).toBeUndefined();
   expect(loadConfig({ ...VALID, WORKER_MAX_CACHED_WORKFLOWS: '600' }).maxCachedWorkflows).toBe(600);

@@ -2,7 +2,7 @@ import { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime } from '@temporalio/worker';
 import { bridgeDataConverter } from '../../src/client/data-converter';
-import { pollerSettingsFor } from '../../src/client/ensure-pollers';
+import { pollerSettingsFor } from '../../src/worker/ensure-pollers';
 import { pollerWorkflowId } from '../../src/shared/workflow-ids';
 import { statusQuery } from '../../src/workflows/messages';
 import { createBridgeWorker } from '../../src/worker/create-worker';

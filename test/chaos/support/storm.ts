@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import { waitFor } from '../../support/wait-for';
 import type { Harness } from '../../support/bridge-harness';
 import type { Incident } from '../../../simulators/pagerduty/server';
+import { runningDeliveriesQuery } from '../../../src/shared/visibility-query';
 import { dedupKey, expectExactlyOnce } from './exactly-once';
 import { CHAOS_SCALE } from './scale';
 
@@ -41,7 +42,7 @@ export function triggeredIds(incidents: Incident[], applianceId: string, among: 
  * for its clear): only then can a late re-sent trigger or a second resolve no longer arrive after the final check.
  */
 export async function waitForSettledDeliveries(client: Client, taskQueue: string, timeoutMs = 120_000): Promise<void> {
-  const query = `WorkflowType = 'alertDeliveryWorkflow' AND TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running' AND DeliveryState != 'triggered'`;
+  const query = `${runningDeliveriesQuery(taskQueue)} AND DeliveryState != 'triggered'`;
   await waitFor('every delivery settled (no send pending)', async () => (await client.workflow.count(query)).count, (n) => n === 0, timeoutMs);
 }
 

@@ -1,4 +1,4 @@
-import type { PollerStatusEntry } from './poller-operations';
+import type { PollerStatusEntry } from '../../src/client/poller-operations';
 
 /** Column headings and text cells: what a table printer needs, with no printing of its own. */
 export interface TextTable {

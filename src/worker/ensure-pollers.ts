@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import { ensureSearchAttributes } from '../client/ensure-search-attributes';
+import { namespaceRetentionMs } from '../client/namespace-retention';
 import type { ApplianceConfig, WorkerConfig } from '../config/types';
 import { APPLIANCE_ID } from '../shared/search-attributes';
 import type { PollerSettings } from '../shared/types';
+import { runningPollersQuery } from '../shared/visibility-query';
 import { pollerWorkflowId } from '../shared/workflow-ids';
-import { ensureSearchAttributes } from './ensure-search-attributes';
-import { namespaceRetentionMs } from './namespace-retention';
 import { updateSettingsSignal } from '../workflows/messages';
 
 /**
@@ -77,8 +78,7 @@ export async function ensurePollers(
 
 async function retireRemovedPollers(client: Client, taskQueue: string, keep: Set<string>): Promise<string[]> {
   const retired: string[] = [];
-  const query = `WorkflowType = 'appliancePollerWorkflow' AND ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue.replace(/'/g, "")}'`;
-  for await (const execution of client.workflow.list({ query })) {
+  for await (const execution of client.workflow.list({ query: runningPollersQuery(taskQueue) })) {
     if (keep.has(execution.workflowId)) continue;
     // Its delivery workflows are left alone: an open incident is resolved only while some worker still knows the
     // appliance, so remove an appliance after its incidents are resolved (docs/architecture.md).
