@@ -1,0 +1,437 @@
+import { randomBytes } from 'node:crypto';
+import { Client, type WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Runtime, Worker } from '@temporalio/worker';
+import { findTemporalExecutable } from '../../scripts/temporal-binaries';
+import { FAILURE_CONVERTER_PATH } from '../../src/client/data-converter';
+import { createJsonLogger } from '../../src/logging/json-logger';
+import { FailureType } from '../../src/shared/failure-types';
+import type { PollerSettings, PollerStatus } from '../../src/shared/types';
+import { alertWorkflowId, pollerWorkflowId } from '../../src/shared/workflow-ids';
+import type { alertDeliveryWorkflow, appliancePollerWorkflow } from '../../src/workflows';
+import { alertsPushedSignal, forcePollSignal, stateQuery, statusQuery, testConnectionUpdate } from '../../src/workflows/messages';
+import { logFileWriter } from '../support/log-capture';
+import { waitFor } from '../support/wait-for';
+import { FakeAppliance, alert } from './support/fake-activities';
+
+// The poller's decisions with OneView and PagerDuty replaced by scripted fakes (the SDK samples' style): the real
+// workflow bundle on a real worker and server, deliveries running for real against a fake sender. Scenarios whose
+// point is a wait run on the time-skipping test server, so an hour of backoff passes in milliseconds; the others on the
+// suite's dev server, the real server's child starts (the time-skipping server hangs on a start whose ID is already
+// running, sdk-java #1429, which a regression here would produce). Polls are forced by signal: the interval is an hour.
+
+let devServer: TestWorkflowEnvironment;
+let timeSkipping: TestWorkflowEnvironment;
+
+beforeAll(async () => {
+  // Scripted failures log warnings: every line (the core's too) goes to the run's log directory for the suite-wide
+  // checks, only errors to the console.
+  const toFile = logFileWriter('poller-logic');
+  Runtime.install({
+    logger: createJsonLogger('INFO', (line) => {
+      toFile(line);
+      if (line.includes('"level":"error"')) process.stdout.write(`${line}\n`);
+    }),
+    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'WARN' }, forward: {} } },
+  });
+  const address = process.env.TEMPORAL_TEST_ADDRESS;
+  if (!address) throw new Error('global setup did not run: TEMPORAL_TEST_ADDRESS is unset');
+  [devServer, timeSkipping] = await Promise.all([
+    TestWorkflowEnvironment.createFromExistingServer({ address }),
+    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: findTemporalExecutable('temporal-test-server') } }),
+  ]);
+});
+
+afterAll(async () => {
+  await Promise.all([devServer?.teardown(), timeSkipping?.teardown()]);
+});
+
+const MINUTE = 60_000;
+
+/** A child start the poller commanded, as its history records it. */
+interface ChildStart {
+  alertId: string;
+  /** The workflow ID reuse policy without its prefix: REJECT_DUPLICATE for a first start, ALLOW_DUPLICATE again. */
+  reusePolicy: string;
+}
+
+/** One poller under test, its fakes and the ways a scenario looks at it. */
+interface Poller {
+  fake: FakeAppliance;
+  handle: WorkflowHandle<typeof appliancePollerWorkflow>;
+  /** Starts the poller and waits for its first poll (which runs at once). */
+  start(): Promise<PollerStatus>;
+  status(): Promise<PollerStatus>;
+  /** Sends `forcePoll` and waits for that poll to finish. */
+  pollOnce(): Promise<PollerStatus>;
+  /** Signals `alertsPushed` as the webhook would (any payload: the poller must check it). */
+  push(payload: unknown): Promise<void>;
+  /** The child starts the poller's current run commanded, in order. */
+  childStarts(): Promise<ChildStart[]>;
+  /** Workflow tasks of the current run that failed (a poller whose task fails stops deciding). */
+  workflowTaskFailures(): Promise<number>;
+  delivery(alertId: string): WorkflowHandle<typeof alertDeliveryWorkflow>;
+  /** Waits until the fake sender got exactly these events for an alert. */
+  sent(alertId: string, actions: string[]): Promise<void>;
+}
+
+/**
+ * Runs `body` against a fresh poller on `env`: a worker with the real workflow bundle and the fake activities on a
+ * task queue of its own, a new appliance id, settings with an hourly interval and no reconciliation unless overridden.
+ * Terminates the poller and its deliveries afterwards.
+ */
+async function withPoller(
+  env: TestWorkflowEnvironment,
+  options: { settings?: Partial<PollerSettings>; maxPollsPerRun?: number },
+  body: (p: Poller) => Promise<void>,
+): Promise<void> {
+  const suffix = randomBytes(4).toString('hex');
+  const applianceId = `logic-${suffix}`;
+  const taskQueue = `poller-logic-${suffix}`;
+  const bundlePath = process.env.WORKFLOW_BUNDLE_PATH;
+  if (!bundlePath) throw new Error('global setup did not run: WORKFLOW_BUNDLE_PATH is unset');
+  const fake = new FakeAppliance();
+  // The bundle carries the failure converter of production; payloads use the default converter (no codec needed).
+  const dataConverter = { failureConverterPath: FAILURE_CONVERTER_PATH };
+  const client = new Client({ connection: env.connection, namespace: env.namespace, dataConverter });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    namespace: env.namespace,
+    taskQueue,
+    workflowBundle: { codePath: bundlePath },
+    dataConverter,
+    activities: fake.activities(),
+  });
+  const settings: PollerSettings = {
+    applianceId,
+    applianceHost: `${applianceId}.example.test`,
+    severities: ['Critical'],
+    pollIntervalMs: 60 * MINUTE,
+    sessionLifetimeMs: 22 * 60 * MINUTE,
+    sessionRenewBeforeMs: 60 * MINUTE,
+    reconcileIntervalMs: 0,
+    ...options.settings,
+  };
+  const workflowId = pollerWorkflowId(applianceId);
+  const handle = client.workflow.getHandle<typeof appliancePollerWorkflow>(workflowId);
+  const status = () => handle.query(statusQuery);
+  const history = async () => (await handle.fetchHistory()).events ?? [];
+  const deliveryPrefix = alertWorkflowId(applianceId, '');
+  const p: Poller = {
+    fake,
+    handle,
+    status,
+    async start() {
+      await client.workflow.start<typeof appliancePollerWorkflow>('appliancePollerWorkflow', {
+        workflowId,
+        taskQueue,
+        args: [{ settings, maxPollsPerRun: options.maxPollsPerRun }],
+      });
+      return waitFor('the first poll', status, (s) => s.counters.polls >= 1);
+    },
+    async pollOnce() {
+      const before = (await status()).counters.polls;
+      await handle.signal(forcePollSignal);
+      return waitFor(`poll ${before + 1}`, status, (s) => s.counters.polls >= before + 1);
+    },
+    async push(payload) {
+      await handle.signal(alertsPushedSignal.name, payload);
+    },
+    async childStarts() {
+      return (await history()).flatMap((e) => {
+        const a = e.startChildWorkflowExecutionInitiatedEventAttributes;
+        if (!a) return [];
+        const policy = temporal.api.enums.v1.WorkflowIdReusePolicy[a.workflowIdReusePolicy ?? 0] ?? '';
+        return [{ alertId: (a.workflowId ?? '').slice(deliveryPrefix.length), reusePolicy: policy.replace('WORKFLOW_ID_REUSE_POLICY_', '') }];
+      });
+    },
+    async workflowTaskFailures() {
+      return (await history()).filter((e) => e.workflowTaskFailedEventAttributes).length;
+    },
+    delivery: (alertId) => client.workflow.getHandle(alertWorkflowId(applianceId, alertId)),
+    async sent(alertId, actions) {
+      await waitFor(`${actions.join(', ')} of alert ${alertId}`, async () => fake.sentFor(alertId), (s) => s.length >= actions.length);
+      expect(fake.sentFor(alertId)).toEqual(actions);
+    },
+  };
+  await worker.runUntil(async () => {
+    try {
+      await body(p);
+    } finally {
+      const alertIds = new Set([...fake.current.keys(), ...fake.calls.sendPagerDutyEvent.map((e) => e.alertId)]);
+      await Promise.all([handle, ...[...alertIds].map((id) => p.delivery(id))].map((h) => h.terminate('test done').catch(() => undefined)));
+    }
+  });
+}
+
+/** The wait the poller chose after its last poll. */
+const waitAfterPoll = (s: PollerStatus) => Date.parse(s.nextPollAt!) - Date.parse(s.lastPollAt!);
+
+/**
+ * Lets time-skipping time run a second past the poller's `nextPollAt` and waits for the poll that timer starts; checks
+ * that exactly one poll ran, not before `nextPollAt` and no later than a few seconds after it.
+ */
+async function scheduledPoll(p: Poller): Promise<PollerStatus> {
+  const before = await p.status();
+  const due = Date.parse(before.nextPollAt!);
+  await timeSkipping.sleep(due - (await timeSkipping.currentTimeMs()) + 1000);
+  const after = await waitFor('the scheduled poll', p.status, (s) => s.counters.polls > before.counters.polls);
+  expect(after.counters.polls).toBe(before.counters.polls + 1);
+  expect(Date.parse(after.lastPollAt!) - due).toBeGreaterThanOrEqual(0);
+  expect(Date.parse(after.lastPollAt!) - due).toBeLessThan(5000);
+  return after;
+}
+
+test('the first poll logs in once and starts one delivery per matching Active or Locked alert, nothing for other severities', () =>
+  withPoller(devServer, {}, async (p) => {
+    p.fake.changesNextPoll(
+      alert('active', { severity: 'Critical', state: 'Active' }),
+      alert('locked', { severity: 'Critical', state: 'Locked' }),
+      alert('warning', { severity: 'Warning', state: 'Active' }),
+      alert('ok', { severity: 'OK', state: 'Locked' }),
+      alert('cleared', { severity: 'Critical', state: 'Cleared' }),
+    );
+    const status = await p.start();
+
+    expect(p.fake.calls.renewSession).toEqual([{ applianceId: status.applianceId }]);
+    expect(p.fake.polls.map((c) => c.session.token)).toEqual(['fake-session-1']);
+    expect(status.counters).toMatchObject({ logins: 1, polls: 1, failedPolls: 0, deliveriesStarted: 2, alertsSeen: 3 });
+    expect(await p.childStarts()).toEqual([
+      { alertId: 'active', reusePolicy: 'REJECT_DUPLICATE' },
+      { alertId: 'locked', reusePolicy: 'REJECT_DUPLICATE' },
+    ]);
+    // The deliveries run for real: each pages once through the fake sender, and nothing else is sent.
+    await p.sent('active', ['trigger']);
+    await p.sent('locked', ['trigger']);
+    expect(p.fake.calls.sendPagerDutyEvent).toHaveLength(2);
+  }));
+
+test('a duplicate of an alert (same id, same modified) by poll or by push starts nothing new', () =>
+  withPoller(devServer, {}, async (p) => {
+    p.fake.changesNextPoll(alert('7', { minute: 1 }));
+    await p.start();
+    await p.sent('7', ['trigger']);
+
+    p.fake.changesNextPoll(alert('7', { minute: 1 }));
+    await p.pollOnce();
+    await p.push([alert('7', { minute: 1 })]);
+    // A new alert pushed after the duplicate: once it pages, the duplicate before it was handled too.
+    await p.push([alert('8', { minute: 1 })]);
+    await p.sent('8', ['trigger']);
+
+    const status = await p.status();
+    expect(status.counters).toMatchObject({ alertsSeen: 4, deliveriesStarted: 2 });
+    // Not even a start that the server would reject: the poller's memory decides before the server's ID does.
+    expect(await p.childStarts()).toEqual([
+      { alertId: '7', reusePolicy: 'REJECT_DUPLICATE' },
+      { alertId: '8', reusePolicy: 'REJECT_DUPLICATE' },
+    ]);
+    expect(p.fake.sentFor('7')).toEqual(['trigger']);
+  }));
+
+test('a newer version of an alert whose delivery completed starts a second run of that delivery (re-activation)', () =>
+  withPoller(devServer, {}, async (p) => {
+    p.fake.changesNextPoll(alert('9', { minute: 1 }));
+    await p.start();
+    const firstRun = await p.delivery('9').describe();
+
+    p.fake.changesNextPoll(alert('9', { minute: 2, state: 'Cleared' }));
+    await p.pollOnce();
+    await p.sent('9', ['trigger', 'resolve']);
+    await waitFor('the first delivery to complete', () => p.delivery('9').describe(), (d) => d.status.name === 'COMPLETED');
+
+    p.fake.changesNextPoll(alert('9', { minute: 3, state: 'Active' }));
+    const status = await p.pollOnce();
+
+    expect(status.counters).toMatchObject({ deliveriesStarted: 2, deliveriesRestarted: 1, clearsSignalled: 1 });
+    expect(await p.childStarts()).toEqual([
+      { alertId: '9', reusePolicy: 'REJECT_DUPLICATE' },
+      { alertId: '9', reusePolicy: 'ALLOW_DUPLICATE' },
+    ]);
+    const secondRun = await p.delivery('9').describe();
+    expect(secondRun.runId).not.toBe(firstRun.runId);
+    expect(secondRun.status.name).toBe('RUNNING');
+    await p.sent('9', ['trigger', 'resolve', 'trigger']);
+  }));
+
+test('a pushed Cleared resolves only once a read of the alert says Cleared or gone; one still Active stays open and is counted', () =>
+  withPoller(devServer, {}, async (p) => {
+    p.fake.changesNextPoll(alert('still-active', { minute: 1 }), alert('cleared', { minute: 1 }), alert('deleted', { minute: 1 }));
+    await p.start();
+    for (const id of ['still-active', 'cleared', 'deleted']) await p.sent(id, ['trigger']);
+
+    // What the appliance says when asked: one alert is still active, one cleared, one no longer there (404).
+    p.fake.current.set('cleared', alert('cleared', { minute: 2, state: 'Cleared' }));
+    p.fake.current.delete('deleted');
+    const before = (await p.status()).counters.polls;
+    await p.push(['still-active', 'cleared', 'deleted'].map((id) => alert(id, { minute: 2, state: 'Cleared' })));
+    // A pushed clear asks for a poll at once; the read of the pushed ids is part of it.
+    const status = await waitFor('the poll the push asked for', p.status, (s) => s.counters.polls === before + 1);
+
+    expect(p.fake.readsById.map((ids) => [...ids].sort())).toEqual([['cleared', 'deleted', 'still-active']]);
+    expect(status.counters).toMatchObject({ clearsUnconfirmed: 1, clearsSignalled: 2 });
+    await p.sent('cleared', ['trigger', 'resolve']);
+    await p.sent('deleted', ['trigger', 'resolve']);
+    const stillActive = await p.delivery('still-active').query(stateQuery);
+    expect(stillActive).toMatchObject({ phase: 'triggered', clearedSeen: false });
+    expect(p.fake.sentFor('still-active')).toEqual(['trigger']);
+  }));
+
+test('an unreachable appliance is polled after the interval doubled per failure up to 5 min, with its session kept; a success restores the interval', () =>
+  withPoller(timeSkipping, { settings: { pollIntervalMs: MINUTE } }, async (p) => {
+    await p.start();
+    p.fake.failing.fetchAlertChanges = FailureType.oneViewNetwork;
+    const pollsBefore = p.fake.polls.length;
+
+    const failures = [await p.pollOnce(), await scheduledPoll(p), await scheduledPoll(p), await scheduledPoll(p)];
+    expect(failures.map(waitAfterPoll)).toEqual([1, 2, 4, 5].map((m) => m * MINUTE));
+    expect(failures.map((s) => [s.lastErrorType, s.consecutiveFailures])).toEqual([1, 2, 3, 4].map((n) => [FailureType.oneViewNetwork, n]));
+    // Three quick attempts per poll, then the poll gives up until the next one.
+    expect(p.fake.polls.length - pollsBefore).toBe(4 * 3);
+    expect(p.fake.calls.renewSession).toHaveLength(1);
+    expect(failures.at(-1)!.sessionValid).toBe(true);
+
+    delete p.fake.failing.fetchAlertChanges;
+    const recovered = await scheduledPoll(p);
+    expect(recovered).toMatchObject({ lastPollResult: 'ok', consecutiveFailures: 0 });
+    expect(waitAfterPoll(recovered)).toBe(MINUTE);
+    expect(p.fake.calls.renewSession).toHaveLength(1);
+  }));
+
+test('a rejected login backs off up to 30 min and drops the session, so the next poll logs in again; a success restores the interval', () =>
+  withPoller(timeSkipping, { settings: { pollIntervalMs: 5 * MINUTE } }, async (p) => {
+    await p.start();
+    // The session is refused, then so is every login (a password changed on the appliance).
+    p.fake.failing.fetchAlertChanges = FailureType.oneViewAuth;
+    p.fake.failing.renewSession = FailureType.oneViewAuth;
+
+    const refused = await p.pollOnce();
+    expect(refused).toMatchObject({ lastErrorType: FailureType.oneViewAuth, sessionValid: false });
+    expect(p.fake.calls.renewSession).toHaveLength(1);
+    const failures = [refused, await scheduledPoll(p), await scheduledPoll(p), await scheduledPoll(p)];
+    expect(failures.map(waitAfterPoll)).toEqual([5, 10, 20, 30].map((m) => m * MINUTE));
+    expect(failures.at(-1)).toMatchObject({ lastErrorType: FailureType.oneViewAuth, consecutiveFailures: 4 });
+    // Each poll after the refusal tried one login, once: never a login loop.
+    expect(p.fake.calls.renewSession).toHaveLength(4);
+
+    delete p.fake.failing.fetchAlertChanges;
+    delete p.fake.failing.renewSession;
+    const recovered = await scheduledPoll(p);
+    expect(recovered).toMatchObject({ lastPollResult: 'ok', consecutiveFailures: 0, sessionValid: true });
+    expect(recovered.counters.logins).toBe(2);
+    expect(waitAfterPoll(recovered)).toBe(5 * MINUTE);
+    expect(p.fake.polls.at(-1)!.session.token).toBe('fake-session-2');
+  }));
+
+test('a refused appliance certificate is final at once (one call per poll), backs off up to 5 min and keeps the session', () =>
+  withPoller(timeSkipping, { settings: { pollIntervalMs: 200_000 } }, async (p) => {
+    await p.start();
+    p.fake.failing.fetchAlertChanges = FailureType.oneViewCertificate;
+    const pollsBefore = p.fake.polls.length;
+
+    const failures = [await p.pollOnce(), await scheduledPoll(p), await scheduledPoll(p)];
+    expect(failures.map(waitAfterPoll)).toEqual([200_000, 300_000, 300_000]);
+    expect(p.fake.polls.length - pollsBefore).toBe(3);
+    expect(failures[2]).toMatchObject({ lastErrorType: FailureType.oneViewCertificate, consecutiveFailures: 3, sessionValid: true });
+    expect(p.fake.calls.renewSession).toHaveLength(1);
+  }));
+
+test('testConnection logs in at most once a minute, answers a repeat with that test marked skipped, and never while a login is being rejected', () =>
+  withPoller(timeSkipping, {}, async (p) => {
+    await p.start();
+    const test = () => p.handle.executeUpdate(testConnectionUpdate);
+
+    const first = await test();
+    expect(first).toMatchObject({ ok: true, steps: expect.arrayContaining([expect.objectContaining({ step: 'login' })]) });
+    expect(first.skipped).toBeUndefined();
+    const repeat = await test();
+    expect(repeat).toEqual({ ...first, skipped: expect.stringContaining('less than a minute ago'), retryAfterSeconds: expect.any(Number) });
+    expect(repeat.retryAfterSeconds).toBeLessThanOrEqual(60);
+    expect(p.fake.calls.testConnection).toHaveLength(1);
+
+    await timeSkipping.sleep(61_000);
+    expect((await test()).skipped).toBeUndefined();
+    expect(p.fake.calls.testConnection).toHaveLength(2);
+
+    // A minute later again, but the last poll's login was rejected: no test may add a login towards a lockout.
+    await timeSkipping.sleep(61_000);
+    p.fake.failing.renewSession = FailureType.oneViewAuth;
+    p.fake.failing.fetchAlertChanges = FailureType.oneViewAuth;
+    const refused = await p.pollOnce();
+    const whileRejected = await test();
+    expect(whileRejected).toMatchObject({ ok: false, steps: [], skipped: expect.stringContaining('rejected login') });
+    // It says when to ask again: at the next poll, an hour (the interval) after the refused one.
+    expect(whileRejected.retryAfterSeconds).toBeLessThanOrEqual(waitAfterPoll(refused) / 1000);
+    expect(whileRejected.retryAfterSeconds).toBeGreaterThan(waitAfterPoll(refused) / 1000 - 10);
+    expect(p.fake.calls.testConnection).toHaveLength(2);
+
+    // Once a poll succeeds again, so may a test.
+    delete p.fake.failing.renewSession;
+    delete p.fake.failing.fetchAlertChanges;
+    await p.pollOnce();
+    expect((await test()).skipped).toBeUndefined();
+    expect(p.fake.calls.testConnection).toHaveLength(3);
+  }));
+
+test('continue-as-new after maxPollsPerRun keeps watermark, session, counters and the memory of handled alerts', () =>
+  withPoller(devServer, { maxPollsPerRun: 3 }, async (p) => {
+    p.fake.changesNextPoll(alert('5', { minute: 4 }));
+    const first = await p.start();
+    const firstRun = (await p.handle.describe()).runId;
+    await p.sent('5', ['trigger']);
+    await p.pollOnce();
+    const lastOfRun = await p.pollOnce();
+    const next = await waitFor('the next run', p.status, (s) => s.counters.continuedAsNew === 1);
+
+    expect((await p.handle.describe()).runId).not.toBe(firstRun);
+    expect(next.watermark).toEqual({ modified: alert('5', { minute: 4 }).modified, idsAtModified: ['5'] });
+    expect(next.sessionExpiresAt).toBe(first.sessionExpiresAt);
+    expect(next.counters).toEqual({ ...lastOfRun.counters, continuedAsNew: 1 });
+    expect(next.counters).toMatchObject({ polls: 3, logins: 1, deliveriesStarted: 1 });
+
+    // The new run polls with the carried watermark and session, and remembers alert 5 as handled.
+    p.fake.changesNextPoll(alert('5', { minute: 4 }));
+    const after = await p.pollOnce();
+    await p.push([alert('5', { minute: 4 })]);
+    // A new alert pushed after it shows that this run's starts are seen.
+    await p.push([alert('6', { minute: 5 })]);
+    await p.sent('6', ['trigger']);
+
+    const poll = p.fake.polls.at(-1)!;
+    expect(poll.watermark).toEqual(next.watermark);
+    expect(poll.session.token).toBe('fake-session-1');
+    expect(p.fake.calls.renewSession).toHaveLength(1);
+    expect(after.counters.deliveriesStarted).toBe(1);
+    expect(await p.childStarts()).toEqual([{ alertId: '6', reusePolicy: 'REJECT_DUPLICATE' }]);
+    expect(p.fake.sentFor('5')).toEqual(['trigger']);
+  }));
+
+test('a forged alertsPushed payload is dropped and counted in alertsRejected, and the poller keeps polling', () =>
+  withPoller(devServer, {}, async (p) => {
+    await p.start();
+    await p.push({ uri: '/rest/alerts/1', note: 'not a list' });
+    await p.push([
+      // A lone surrogate cannot travel as UTF-8: in a workflow ID it would make the core refuse the poller's task.
+      { ...alert('\uD800'), id: '\uD800' },
+      { ...alert('10'), id: '\uDC00' },
+      { ...alert('late'), modified: 'yesterday' },
+      alert('valid', { minute: 1 }),
+    ]);
+    // Signals are handled in order: once the valid alert pages, both pushes were checked.
+    await p.sent('valid', ['trigger']);
+    const status = await p.status();
+    expect(status.counters.alertsRejected).toBe(4);
+    expect(await p.childStarts()).toEqual([{ alertId: 'valid', reusePolicy: 'REJECT_DUPLICATE' }]);
+    expect(status.counters.alertsSeen).toBe(1);
+    const polled = await p.pollOnce();
+    expect(polled).toMatchObject({ lastPollResult: 'ok', consecutiveFailures: 0 });
+    expect(polled.counters.polls).toBe(2);
+    expect(await p.workflowTaskFailures()).toBe(0);
+  }));
+
+// Not tested here: a delivery start that fails for another reason than "already started". With a real server it cannot
+// reach the poller's catch: the SDK rejects a child start only with WorkflowExecutionAlreadyStartedError (any other
+// StartChildWorkflowExecutionFailed cause is an IllegalStateError that fails the task) or, when the poller itself is
+// being cancelled, with a cancellation; and what the server refuses (a workflow ID over 1,000 bytes, an unregistered
+// search attribute) is a command-validation failure that fails the workflow task before workflow code sees anything.
