@@ -37,3 +37,26 @@ export function boundText(text: string, maxChars: number, multiLine = false): st
   if (codePoints.length <= maxChars) return cleaned;
   return `${codePoints.slice(0, Math.max(0, maxChars - TRUNCATION_MARKER.length)).join('')}${TRUNCATION_MARKER}`;
 }
+
+/**
+ * Cuts text to at most `maxBytes` bytes of UTF-8 (with {@link TRUNCATION_MARKER} when cut), for fields the server
+ * limits by size rather than by characters, such as a workflow's summary.
+ */
+export function boundUtf8(text: string, maxBytes: number): string {
+  const size = (s: string) => Array.from(s).reduce((n, c) => n + utf8Length(c.codePointAt(0)!), 0);
+  if (size(text) <= maxBytes) return text;
+  const budget = maxBytes - size(TRUNCATION_MARKER);
+  let kept = '';
+  let used = 0;
+  for (const c of Array.from(text)) {
+    const n = utf8Length(c.codePointAt(0)!);
+    if (used + n > budget) break;
+    kept += c;
+    used += n;
+  }
+  return `${kept}${TRUNCATION_MARKER}`;
+}
+
+function utf8Length(codePoint: number): number {
+  return codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+}

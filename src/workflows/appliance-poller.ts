@@ -1,5 +1,6 @@
 import { type RetryPolicy, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
+  ApplicationFailure,
   ParentClosePolicy,
   WorkflowIdReusePolicy,
   allHandlersFinished,
@@ -16,6 +17,7 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { FailureType } from '../shared/failure-types';
+import { boundUtf8 } from '../shared/bounded-text';
 import { deliveryStartSearchAttributes } from '../shared/search-attributes';
 import { isOpenState, severityMatches } from '../shared/severity';
 import type { AlertClear, AlertRecord, ConnectionCheck, OneViewLogin, OneViewSession, PollerCounters, PollerInput, PollerStatus } from '../shared/types';
@@ -64,6 +66,9 @@ const DEFAULT_RECONCILE_INTERVAL_MS = 3_600_000;
 /** A connection test is answered from the last one for this long, so no caller can multiply logins. */
 const CONNECTION_TEST_EVERY_MS = 60_000;
 
+/** Longest delivery summary in UTF-8 bytes, before encryption. */
+const MAX_SUMMARY_BYTES = 200;
+
 /** Pushed alerts and clears held at most while the loop is busy or paused; beyond it the poll reads them instead. */
 const MAX_PENDING = 5000;
 
@@ -73,6 +78,11 @@ const MAX_PENDING = 5000;
  * `forcePoll`/`alertsPushed` signal wakes it. Continues-as-new with its state so history stays bounded.
  */
 export async function appliancePollerWorkflow(input: PollerInput): Promise<void> {
+  // Started by hand with settings no worker would send, the poller would fail every task (its ids reach workflow IDs):
+  // it fails once, visibly, instead.
+  if (!isSettingsFor(input?.settings, input?.settings?.applianceId)) {
+    throw ApplicationFailure.create({ message: 'invalid poller settings', type: FailureType.configuration, nonRetryable: true });
+  }
   const state = new PollerState(input);
   const appliance = () => state.settings.applianceId;
 
@@ -298,10 +308,14 @@ function skippedCheck(applianceId: string, why: string, retryAfterMs: number): C
   return { applianceId, ok: false, steps: [], skipped: why, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
 }
 
-/** The title the Web UI shows for a delivery: severity, resource and alert, readable at a glance. */
+/**
+ * The title the Web UI shows for a delivery: severity, resource and alert, readable at a glance. Servers limit a
+ * summary's size (400 bytes by default, encrypted payload included), and a start the server refuses would fail the
+ * poller's task, so the text keeps well under it.
+ */
 function deliverySummary(applianceId: string, alert: AlertRecord): string {
   const resource = alert.resourceName ? ` on ${alert.resourceName}` : '';
-  return `${alert.severity} alert ${alert.id}${resource} (appliance ${applianceId})`;
+  return boundUtf8(`${alert.severity} alert ${alert.id}${resource} (appliance ${applianceId})`, MAX_SUMMARY_BYTES);
 }
 
 /** The Web UI's details line of a poller: the last poll's outcome and the running totals. */

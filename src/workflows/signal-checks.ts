@@ -1,5 +1,6 @@
 import { checkAlertRecord } from '../shared/alert-record';
 import type { AlertRecord, PollerSettings } from '../shared/types';
+import { APPLIANCE_ID_PATTERN } from '../shared/workflow-ids';
 
 /** Most alerts one `alertsPushed` signal may carry (the webhook sends at most 500 per call). */
 const MAX_ALERTS_PER_SIGNAL = 1000;
@@ -21,12 +22,14 @@ export function checkPushedAlerts(payload: unknown): { alerts: AlertRecord[]; re
 }
 
 /** Whether an `updateSettings` payload is settings for this appliance, with numbers a loop can run on. */
-export function isSettingsFor(value: unknown, applianceId: string): value is PollerSettings {
+export function isSettingsFor(value: unknown, applianceId: string | undefined): value is PollerSettings {
   if (typeof value !== 'object' || value === null) return false;
   const s = value as Partial<PollerSettings>;
   const positive = (n: unknown) => typeof n === 'number' && Number.isFinite(n) && n > 0;
   return (
     s.applianceId === applianceId &&
+    typeof applianceId === 'string' &&
+    APPLIANCE_ID_PATTERN.test(applianceId) &&
     typeof s.applianceHost === 'string' &&
     Array.isArray(s.severities) &&
     s.severities.every((x) => typeof x === 'string') &&

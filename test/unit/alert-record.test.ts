@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkAlertRecord, toAlertRecord } from '../../src/shared/alert-record';
-import { TRUNCATION_MARKER, boundText } from '../../src/shared/bounded-text';
+import { TRUNCATION_MARKER, boundText, boundUtf8 } from '../../src/shared/bounded-text';
 import { dedupKeyFor } from '../../src/shared/dedup-key';
 import type { AlertRecord } from '../../src/shared/types';
 
@@ -102,6 +102,15 @@ test('text is made safe and bounded, never refused: a 600 KB name, control chara
   expect(record).not.toHaveProperty('correctiveAction');
   expect(record).not.toHaveProperty('urgency');
   expect(JSON.stringify(record).length).toBeLessThan(4000);
+});
+
+test('a size-limited field is cut by its UTF-8 bytes, never inside a character', () => {
+  expect(boundUtf8('short', 200)).toBe('short');
+  const cut = boundUtf8(`Critical alert 7 on ${'🔥'.repeat(100)}`, 200);
+  expect(Buffer.byteLength(cut)).toBeLessThanOrEqual(200);
+  expect(Buffer.byteLength(cut)).toBeGreaterThan(190);
+  expect(cut.endsWith(TRUNCATION_MARKER)).toBe(true);
+  expect(cut).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
 });
 
 test('cutting never splits a surrogate pair', () => {

@@ -6,6 +6,7 @@ import { Runtime, Worker } from '@temporalio/worker';
 import { findTemporalExecutable } from '../../scripts/temporal-binaries';
 import { FAILURE_CONVERTER_PATH } from '../../src/client/data-converter';
 import { createJsonLogger } from '../../src/logging/json-logger';
+import { sendTaskQueueOf } from '../../src/shared/send-queue';
 import { FailureType } from '../../src/shared/failure-types';
 import type { PollerSettings, PollerStatus } from '../../src/shared/types';
 import { alertWorkflowId, pollerWorkflowId } from '../../src/shared/workflow-ids';
@@ -95,13 +96,22 @@ async function withPoller(
   // The bundle carries the failure converter of production; payloads use the default converter (no codec needed).
   const dataConverter = { failureConverterPath: FAILURE_CONVERTER_PATH };
   const client = new Client({ connection: env.connection, namespace: env.namespace, dataConverter });
+  const { sendPagerDutyEvent, ...pollerActivities } = fake.activities();
   const worker = await Worker.create({
     connection: env.nativeConnection,
     namespace: env.namespace,
     taskQueue,
     workflowBundle: { codePath: bundlePath },
     dataConverter,
-    activities: fake.activities(),
+    activities: pollerActivities,
+  });
+  // Deliveries send on the send queue, as in production (a worker of its own there).
+  const sendWorker = await Worker.create({
+    connection: env.nativeConnection,
+    namespace: env.namespace,
+    taskQueue: sendTaskQueueOf(taskQueue),
+    dataConverter,
+    activities: { sendPagerDutyEvent },
   });
   const settings: PollerSettings = {
     applianceId,
@@ -155,14 +165,16 @@ async function withPoller(
       expect(fake.sentFor(alertId)).toEqual(actions);
     },
   };
-  await worker.runUntil(async () => {
-    try {
-      await body(p);
-    } finally {
-      const alertIds = new Set([...fake.current.keys(), ...fake.calls.sendPagerDutyEvent.map((e) => e.alertId)]);
-      await Promise.all([handle, ...[...alertIds].map((id) => p.delivery(id))].map((h) => h.terminate('test done').catch(() => undefined)));
-    }
-  });
+  await sendWorker.runUntil(() =>
+    worker.runUntil(async () => {
+      try {
+        await body(p);
+      } finally {
+        const alertIds = new Set([...fake.current.keys(), ...fake.calls.sendPagerDutyEvent.map((e) => e.alertId)]);
+        await Promise.all([handle, ...[...alertIds].map((id) => p.delivery(id))].map((h) => h.terminate('test done').catch(() => undefined)));
+      }
+    }),
+  );
 }
 
 /** The wait the poller chose after its last poll. */
@@ -429,6 +441,30 @@ test('a forged alertsPushed payload is dropped and counted in alertsRejected, an
     expect(polled.counters.polls).toBe(2);
     expect(await p.workflowTaskFailures()).toBe(0);
   }));
+
+test('a poller started by hand with settings no worker would send fails once, visibly, instead of failing every task', async () => {
+  const suffix = randomBytes(4).toString('hex');
+  const taskQueue = `poller-logic-${suffix}`;
+  const client = new Client({ connection: devServer.connection, namespace: devServer.namespace, dataConverter: { failureConverterPath: FAILURE_CONVERTER_PATH } });
+  const worker = await Worker.create({
+    connection: devServer.nativeConnection,
+    namespace: devServer.namespace,
+    taskQueue,
+    workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! },
+    dataConverter: { failureConverterPath: FAILURE_CONVERTER_PATH },
+    activities: new FakeAppliance().activities(),
+  });
+  // An appliance id of 985 characters: its deliveries' workflow IDs would be over the server's 1,000 bytes.
+  const applianceId = `x${'a'.repeat(984)}`;
+  const settings = { applianceId, applianceHost: 'h', severities: ['Critical'], pollIntervalMs: MINUTE, sessionLifetimeMs: MINUTE, sessionRenewBeforeMs: 1 };
+  await worker.runUntil(async () => {
+    const handle = await client.workflow.start('appliancePollerWorkflow', { workflowId: `poller-logic-bad-${suffix}`, taskQueue, args: [{ settings }] });
+    await expect(handle.result()).rejects.toThrow();
+    const failed = (await handle.fetchHistory()).events!.find((e) => e.workflowExecutionFailedEventAttributes);
+    expect(failed?.workflowExecutionFailedEventAttributes?.failure?.applicationFailureInfo?.type).toBe('ConfigurationError');
+    expect((await handle.fetchHistory()).events!.filter((e) => e.workflowTaskFailedEventAttributes)).toHaveLength(0);
+  });
+});
 
 // Not tested here: a delivery start that fails for another reason than "already started". With a real server it cannot
 // reach the poller's catch: the SDK rejects a child start only with WorkflowExecutionAlreadyStartedError (any other
