@@ -1,12 +1,39 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const NODE_BUILTINS = ['fs', 'http', 'https', 'net', 'crypto', 'child_process', 'os', 'path', 'stream', 'tls', 'dns', 'zlib'];
+const NODE_BUILTINS = [
+  'fs',
+  'http',
+  'https',
+  'net',
+  'crypto',
+  'child_process',
+  'os',
+  'path',
+  'stream',
+  'tls',
+  'dns',
+  'zlib',
+];
 // The SDK's files under lib/ are its internals: they move or change between releases without notice.
-const SDK_INTERNALS = { group: ['@temporalio/*/lib/**'], message: 'use the package entry point: lib/ holds SDK internals' };
+const SDK_INTERNALS = {
+  group: ['@temporalio/*/lib/**'],
+  message: 'use the package entry point: lib/ holds SDK internals',
+};
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'lib/**', 'coverage/**', '.temporal/**', '.demo/**', 'jest.config.js', 'bench/.venv/**', '.deploy-tools/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'lib/**',
+      'coverage/**',
+      '.temporal/**',
+      '.demo/**',
+      'jest.config.js',
+      'bench/.venv/**',
+      '.deploy-tools/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -69,16 +69,24 @@ export class DirectForwarder {
     this.sender = new PagerDutySender(config.eventsUrl);
     for (const a of config.appliances) {
       const caCertPem = a.caFile ? readFileSync(a.caFile, 'utf8') : undefined;
-      this.appliances.set(a.id, { config: a, client: new OneViewClient({ baseUrl: a.baseUrl, sslVerify: true, caCertPem }), chain: Promise.resolve() });
+      this.appliances.set(a.id, {
+        config: a,
+        client: new OneViewClient({ baseUrl: a.baseUrl, sslVerify: true, caCertPem }),
+        chain: Promise.resolve(),
+      });
     }
   }
 
   /** Polls the given appliances (all by default) now, after any poll of theirs already running. */
   poll(ids?: string[]): Promise<void> {
-    const targets = ids ? ids.map((id) => this.appliances.get(id)).filter((a): a is ApplianceState => a !== undefined) : [...this.appliances.values()];
+    const targets = ids
+      ? ids.map((id) => this.appliances.get(id)).filter((a): a is ApplianceState => a !== undefined)
+      : [...this.appliances.values()];
     return Promise.all(
       targets.map((a) => {
-        a.chain = a.chain.then(() => this.pollOne(a)).catch((err: unknown) => {
+        a.chain = a.chain
+          .then(() => this.pollOne(a))
+          .catch((err: unknown) => {
             process.stderr.write(`poll of ${a.config.id} failed: ${String(err)}\n`);
           });
         return a.chain;
@@ -145,7 +153,14 @@ export class DirectForwarder {
   }
 
   private async send(a: ApplianceState, alert: AlertRecord, action: 'trigger' | 'resolve'): Promise<void> {
-    const event = buildEvent({ action, applianceId: a.config.id, applianceHost: a.config.baseUrl, applianceUrl: a.config.baseUrl, routingKey: a.config.routingKey, alert });
+    const event = buildEvent({
+      action,
+      applianceId: a.config.id,
+      applianceHost: a.config.baseUrl,
+      applianceUrl: a.config.baseUrl,
+      routingKey: a.config.routingKey,
+      alert,
+    });
     const deadline = Date.now() + RETRY_DEADLINE_MS;
     for (;;) {
       const outcome = await this.sender.send(event);
@@ -172,7 +187,8 @@ function main(): void {
   const forwarder = new DirectForwarder(config);
   forwarder.startLoop();
   process.on('message', (msg: ForwarderRequest) => {
-    if (msg.type === 'poll') void forwarder.poll(msg.applianceIds).then(() => process.send?.({ seq: msg.seq, stats: forwarder.stats }));
+    if (msg.type === 'poll')
+      void forwarder.poll(msg.applianceIds).then(() => process.send?.({ seq: msg.seq, stats: forwarder.stats }));
     else process.send?.({ seq: msg.seq, stats: forwarder.stats });
   });
   process.on('disconnect', () => process.exit(0));

@@ -32,8 +32,10 @@ export async function floorScenario(ctx: ScenarioContext): Promise<ScenarioResul
       const taskQueue = `floor-${workflowType}`;
       // The starts come first, so the drain measures the worker and server only, like the bridge's storm after a poll.
       say(`floor: ${workflowType}, starting ${count}`);
-      const handles = await mapLimit(Array.from({ length: count }, (_, i) => i), 32, (i) =>
-        client.workflow.start(workflowType, { workflowId: `${workflowType}-${i}`, taskQueue }),
+      const handles = await mapLimit(
+        Array.from({ length: count }, (_, i) => i),
+        32,
+        (i) => client.workflow.start(workflowType, { workflowId: `${workflowType}-${i}`, taskQueue }),
       );
       const worker = await Worker.create({
         connection: nativeConnection,
@@ -65,7 +67,11 @@ export async function floorScenario(ctx: ScenarioContext): Promise<ScenarioResul
   return {
     temporalServer: TEMPORAL_SERVER_NOTE,
     simulators: 'none: the workflows call a no-op activity',
-    settings: { workflows: count, worker: 'one SDK worker with default options, in the bench process (its CPU includes the driver awaiting results)' },
+    settings: {
+      workflows: count,
+      worker:
+        'one SDK worker with default options, in the bench process (its CPU includes the driver awaiting results)',
+    },
     variants,
   };
 }

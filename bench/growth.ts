@@ -14,7 +14,16 @@ import { ProcWatch } from './support/proc';
 import { ROOT, sleep, waitUntil } from './support/processes';
 import { say } from './support/report';
 import type { ScenarioContext, ScenarioResult } from './support/scenario';
-import { dedupKey, fleet, startBridge, startForwarder, startSims, startTemporal, type BenchAppliance, type Sims } from './support/stack';
+import {
+  dedupKey,
+  fleet,
+  startBridge,
+  startForwarder,
+  startSims,
+  startTemporal,
+  type BenchAppliance,
+  type Sims,
+} from './support/stack';
 import { TEMPORAL_SERVER_NOTE } from './support/stack';
 import { ratio, summarize } from './support/stats';
 
@@ -24,20 +33,35 @@ const POLL_INTERVAL = { full: 60, quick: 2 };
 const SPACING_MS = 500;
 
 /** One alert at a time, SPACING_MS apart, over the fleet; answers latency from `send`'s origin to PagerDuty. */
-async function latency(sims: Sims, appliances: BenchAppliance[], count: number, send: (a: BenchAppliance, i: number) => Promise<{ key: string; t0: number }>) {
+async function latency(
+  sims: Sims,
+  appliances: BenchAppliance[],
+  count: number,
+  send: (a: BenchAppliance, i: number) => Promise<{ key: string; t0: number }>,
+) {
   const sent: { key: string; t0: number }[] = [];
   for (let i = 0; i < count; i++) {
     const started = Date.now();
     sent.push(await send(appliances[(i * 7) % appliances.length]!, i));
     await sleep(Math.max(0, SPACING_MS - (Date.now() - started)));
   }
-  const arrived = await triggersWithin(sims, sent.map((s) => s.key), 120_000 + count * 1000);
+  const arrived = await triggersWithin(
+    sims,
+    sent.map((s) => s.key),
+    120_000 + count * 1000,
+  );
   const landed = sent.filter((s) => arrived.has(s.key));
   return { ...summarize(landed.map((s) => arrived.get(s.key)! - s.t0)), notArrived: sent.length - landed.length };
 }
 
 /** Alerts appear on every appliance at once (`total` spread evenly), then `trigger`; waits for all at PagerDuty. */
-async function storm(sims: Sims, appliances: BenchAppliance[], total: number, trigger: () => unknown, pids: Record<string, number | undefined>) {
+async function storm(
+  sims: Sims,
+  appliances: BenchAppliance[],
+  total: number,
+  trigger: () => unknown,
+  pids: Record<string, number | undefined>,
+) {
   const per = Math.max(1, Math.round(total / appliances.length));
   const before = (await sims.pd.pagerDutyStats()).accepted;
   const watch = new ProcWatch(pids);
@@ -46,7 +70,13 @@ async function storm(sims: Sims, appliances: BenchAppliance[], total: number, tr
   await trigger();
   const want = per * appliances.length;
   let timedOut = false;
-  await waitUntil(`${want} storm triggers`, () => sims.pd.pagerDutyStats(), (s) => s.accepted >= before + want, 8 * 60_000, 500).catch(() => (timedOut = true));
+  await waitUntil(
+    `${want} storm triggers`,
+    () => sims.pd.pagerDutyStats(),
+    (s) => s.accepted >= before + want,
+    8 * 60_000,
+    500,
+  ).catch(() => (timedOut = true));
   const cpu = watch.stop();
   const keys = await expectedKeys(sims, appliances);
   const timing = drainTiming(await sims.pd.events(), keys, t0);
@@ -63,7 +93,13 @@ async function step(ctx: ScenarioContext, sims: Sims, count: number) {
 
   const direct = fleet(`direct-g${count}`, count, Math.max(1, Math.ceil(count / 10)));
   const forwarder = await startForwarder(sims, direct, interval * 1000, `forwarder-growth-${count}`);
-  await waitUntil('first polls of the forwarder', () => forwarder.stats(), (s) => s.polls >= count, 300_000, 1000);
+  await waitUntil(
+    'first polls of the forwarder',
+    () => forwarder.stats(),
+    (s) => s.polls >= count,
+    300_000,
+    1000,
+  );
   say(`growth ${count}: direct forwarder`);
   const baselineIdle = await measureForwarderIdle(forwarder, sims, count, baselineIdleMs, interval);
   const baselineLatency = await latency(sims, direct, latencyCount, async (a) => {
@@ -72,16 +108,29 @@ async function step(ctx: ScenarioContext, sims: Sims, count: number) {
     forwarder.pollNoWait([a.id]);
     return { key: dedupKey(a.id, idOf(added!)), t0 };
   });
-  const baselineStorm = await storm(sims, direct, stormTotal, () => forwarder.pollNoWait(), { forwarder: forwarder.process.pid, simulators: sims.process.pid });
+  const baselineStorm = await storm(sims, direct, stormTotal, () => forwarder.pollNoWait(), {
+    forwarder: forwarder.process.pid,
+    simulators: sims.process.pid,
+  });
   await forwarder.stop();
   await resetSims(sims, count);
 
   const temporal = await startTemporal(`growth-${count}`);
   const appliances = fleet(`g${count}`, count, Math.max(1, Math.ceil(count / 10)));
-  const bridge = await startBridge({ name: `growth-${count}`, temporal, sims, appliances, pollIntervalSeconds: interval, rateLimitPerMinute: 0 });
+  const bridge = await startBridge({
+    name: `growth-${count}`,
+    temporal,
+    sims,
+    appliances,
+    pollIntervalSeconds: interval,
+    rateLimitPerMinute: 0,
+  });
   try {
     const bootStarted = Date.now();
-    await bridge.waitForFirstPolls(appliances.map((a) => a.id), 900_000);
+    await bridge.waitForFirstPolls(
+      appliances.map((a) => a.id),
+      900_000,
+    );
     const firstPollsSeconds = Math.round((Date.now() - bootStarted) / 1000);
     await sleep(interval * 1000);
     say(`growth ${count}: bridge`);
@@ -94,7 +143,12 @@ async function step(ctx: ScenarioContext, sims: Sims, count: number) {
       if (status !== 202) throw new Error(`webhook answered ${status}`);
       return { key: dedupKey(a.id, String(id)), t0 };
     });
-    const bridgeStorm = await storm(sims, appliances, stormTotal, () => bridge.forcePoll(), { worker: bridge.worker.pid, web: bridge.web.pid, temporal: temporal.pid, simulators: sims.process.pid });
+    const bridgeStorm = await storm(sims, appliances, stormTotal, () => bridge.forcePoll(), {
+      worker: bridge.worker.pid,
+      web: bridge.web.pid,
+      temporal: temporal.pid,
+      simulators: sims.process.pid,
+    });
     await bridge.stop();
     return {
       appliances: count,
@@ -123,19 +177,32 @@ export async function growthScenario(ctx: ScenarioContext): Promise<ScenarioResu
   // BENCH_GROWTH_KEEP=1 keeps the successful rows of the previous growth result for steps not run now (a re-run of
   // one step after a failure); each row says when it was measured.
   if (process.env.BENCH_GROWTH_KEEP === '1' && existsSync(resultFile)) {
-    const previous = JSON.parse(readFileSync(resultFile, 'utf8')) as { startedAt: string; steps: { appliances: number; failed?: string; measuredAt?: string }[] };
+    const previous = JSON.parse(readFileSync(resultFile, 'utf8')) as {
+      startedAt: string;
+      steps: { appliances: number; failed?: string; measuredAt?: string }[];
+    };
     for (const row of previous.steps) {
-      if (!row.failed && !steps.includes(row.appliances)) rows.push({ ...row, measuredAt: row.measuredAt ?? `in the run started ${previous.startedAt}` });
+      if (!row.failed && !steps.includes(row.appliances))
+        rows.push({ ...row, measuredAt: row.measuredAt ?? `in the run started ${previous.startedAt}` });
     }
   }
   try {
     for (const count of steps) {
       const measuredAt = new Date().toISOString();
       // A step that fails (a fleet too big for this machine, say) is reported, and the next one still runs.
-      rows.push({ ...(await step(ctx, sims, count).catch((err: unknown) => ({ appliances: count, failed: String(err).slice(0, 2000) }))), measuredAt });
+      rows.push({
+        ...(await step(ctx, sims, count).catch((err: unknown) => ({
+          appliances: count,
+          failed: String(err).slice(0, 2000),
+        }))),
+        measuredAt,
+      });
       rows.sort((a, b) => a.appliances - b.appliances);
       // Each finished step is on disk at once: a long run cut short still leaves its figures.
-      writeFileSync(join(ROOT, 'bench', 'results', `growth-steps${ctx.quick ? '.quick' : ''}.json`), `${JSON.stringify(rows, null, 2)}\n`);
+      writeFileSync(
+        join(ROOT, 'bench', 'results', `growth-steps${ctx.quick ? '.quick' : ''}.json`),
+        `${JSON.stringify(rows, null, 2)}\n`,
+      );
     }
     await simCall(sims.ready.pagerDuty.url, 'POST', '/_sim/reset');
   } finally {
@@ -157,6 +224,8 @@ export async function growthScenario(ctx: ScenarioContext): Promise<ScenarioResu
     },
     steps: rows,
   };
-  const image = ctx.quick ? join(ROOT, 'bench', 'results', 'bench-growth.quick.png') : join(ROOT, 'docs', 'images', 'bench-growth.png');
+  const image = ctx.quick
+    ? join(ROOT, 'bench', 'results', 'bench-growth.quick.png')
+    : join(ROOT, 'docs', 'images', 'bench-growth.png');
   return { ...result, plot: await plotGrowth(rows, image) };
 }

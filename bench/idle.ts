@@ -17,14 +17,22 @@ const POLL_INTERVAL = { full: 10, quick: 2 };
 /** Runs the idle-fleet scenario. */
 export async function idleScenario(ctx: ScenarioContext): Promise<ScenarioResult> {
   const count = Number(process.env.BENCH_IDLE_APPLIANCES ?? (ctx.quick ? 10 : 500));
-  const interval = Number(process.env.BENCH_IDLE_INTERVAL_SECONDS ?? (ctx.quick ? POLL_INTERVAL.quick : POLL_INTERVAL.full));
+  const interval = Number(
+    process.env.BENCH_IDLE_INTERVAL_SECONDS ?? (ctx.quick ? POLL_INTERVAL.quick : POLL_INTERVAL.full),
+  );
   const windowMs = Number(process.env.BENCH_IDLE_WINDOW_SECONDS ?? (ctx.quick ? 6 : 5 * 60)) * 1000;
   const baselineWindowMs = Math.min(windowMs, ctx.quick ? 5_000 : 2 * 60_000);
   const sims = await startSims(count, false);
   try {
     const direct = fleet('direct-idle', count, 50);
     const forwarder = await startForwarder(sims, direct, interval * 1000, 'forwarder-idle');
-    await waitUntil('every appliance polled once by the forwarder', () => forwarder.stats(), (s) => s.polls >= count, 120_000, 1000);
+    await waitUntil(
+      'every appliance polled once by the forwarder',
+      () => forwarder.stats(),
+      (s) => s.polls >= count,
+      120_000,
+      1000,
+    );
     say(`idle: direct forwarder, ${count} appliances, ${baselineWindowMs / 1000} s`);
     const baseline = await measureForwarderIdle(forwarder, sims, count, baselineWindowMs, interval);
     await forwarder.stop();
@@ -43,7 +51,10 @@ export async function idleScenario(ctx: ScenarioContext): Promise<ScenarioResult
       workerNodeArgs: ctx.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : undefined,
     });
     try {
-      await bridge.waitForFirstPolls(appliances.map((a) => a.id), 600_000);
+      await bridge.waitForFirstPolls(
+        appliances.map((a) => a.id),
+        600_000,
+      );
       // One more interval, so every poller is in its steady rhythm (first polls log in and reconcile).
       await sleep(interval * 1000);
       say(`idle: bridge, ${count} appliances, ${windowMs / 1000} s`);
@@ -53,7 +64,14 @@ export async function idleScenario(ctx: ScenarioContext): Promise<ScenarioResult
       return {
         temporalServer: TEMPORAL_SERVER_NOTE,
         simulators: `separate process: ${count} OneView simulators (plain HTTP: generating ${count} certificates would take minutes) + PagerDuty`,
-        settings: { appliances: count, pollIntervalSeconds: interval, bridgeWindowSeconds: windowMs / 1000, baselineWindowSeconds: baselineWindowMs / 1000, workerRateLimitPerMinute: 100, logLevel: 'INFO' },
+        settings: {
+          appliances: count,
+          pollIntervalSeconds: interval,
+          bridgeWindowSeconds: windowMs / 1000,
+          baselineWindowSeconds: baselineWindowMs / 1000,
+          workerRateLimitPerMinute: 100,
+          logLevel: 'INFO',
+        },
         baseline,
         bridge: figures,
         targets: {
@@ -68,11 +86,15 @@ export async function idleScenario(ctx: ScenarioContext): Promise<ScenarioResult
           workerRssVsForwarderRss: ratio(figures.cpu.worker?.rssMbPeak, baseline.cpu.forwarder?.rssMbPeak),
           workerCpuVsForwarderCpu: ratio(figures.cpu.worker?.cpuPercent, baseline.cpu.forwarder?.cpuPercent),
           bridgeTotalCpuVsForwarderCpu: ratio(
-            (figures.cpu.worker?.cpuPercent ?? 0) + (figures.cpu.web?.cpuPercent ?? 0) + (figures.cpu.temporal?.cpuPercent ?? 0),
+            (figures.cpu.worker?.cpuPercent ?? 0) +
+              (figures.cpu.web?.cpuPercent ?? 0) +
+              (figures.cpu.temporal?.cpuPercent ?? 0),
             baseline.cpu.forwarder?.cpuPercent,
           ),
         },
-        ...(ctx.profile ? { workerProfile: summarizeProfiles(profileDir, (measuredFrom - bridge.worker.startedAt) / 1000) } : {}),
+        ...(ctx.profile
+          ? { workerProfile: summarizeProfiles(profileDir, (measuredFrom - bridge.worker.startedAt) / 1000) }
+          : {}),
       };
     } finally {
       await bridge.stop().catch(() => undefined);

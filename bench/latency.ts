@@ -8,7 +8,17 @@ import { ROOT, sleep, waitUntil } from './support/processes';
 import { scrape, sdkLatencies, type Scrape } from './support/prom';
 import { say } from './support/report';
 import type { ScenarioContext, ScenarioResult } from './support/scenario';
-import { dedupKey, fleet, startBridge, startForwarder, startSims, startTemporal, type BenchAppliance, type Bridge, type Sims } from './support/stack';
+import {
+  dedupKey,
+  fleet,
+  startBridge,
+  startForwarder,
+  startSims,
+  startTemporal,
+  type BenchAppliance,
+  type Bridge,
+  type Sims,
+} from './support/stack';
 import { TEMPORAL_SERVER_NOTE } from './support/stack';
 import { ratio, round, summarize } from './support/stats';
 import { summarizeProfiles } from './support/cpu-profile';
@@ -36,7 +46,11 @@ async function measure(sims: Sims, count: number, send: (i: number) => Promise<S
     sent.push(await send(i));
     await sleep(Math.max(0, SPACING_MS - (Date.now() - started)));
   }
-  const arrived = await waitForTriggers(sims, sent.map((s) => s.key), 60_000 + count * 500);
+  const arrived = await waitForTriggers(
+    sims,
+    sent.map((s) => s.key),
+    60_000 + count * 500,
+  );
   const latencies = sent.map((s) => arrived.get(s.key)! - s.t0);
   const http = sent.filter((s) => s.httpMs !== undefined).map((s) => s.httpMs!);
   return { latencyMs: summarize(latencies), ...(http.length > 0 ? { requestMs: summarize(http) } : {}) };
@@ -85,10 +99,15 @@ export async function latencyScenario(ctx: ScenarioContext): Promise<ScenarioRes
       pollIntervalSeconds: 3600,
       // Limiter off first; the worker is restarted with the product's default (100/min) for the main figures.
       rateLimitPerMinute: limiterOnly ? 100 : 0,
-      workerNodeArgs: ctx.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench', 'results', 'profiles', 'latency')}`] : undefined,
+      workerNodeArgs: ctx.profile
+        ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench', 'results', 'profiles', 'latency')}`]
+        : undefined,
     });
     const b = bridge;
-    await b.waitForFirstPolls(appliances.map((a) => a.id), 120_000);
+    await b.waitForFirstPolls(
+      appliances.map((a) => a.id),
+      120_000,
+    );
     let nextId = 100_000;
     const push = async (i: number): Promise<Sent> => {
       const id = nextId++;
@@ -123,7 +142,13 @@ export async function latencyScenario(ctx: ScenarioContext): Promise<ScenarioRes
       await b.restartWorker({ PAGERDUTY_RATE_LIMIT_PER_MINUTE: '100' });
       // The new worker's boot reconciliation resolves every pushed alert (none exists on the appliance): those resolves
       // must be done before measuring, or they would be measured too.
-      await waitUntil('the boot reconciliation resolves', () => sims.pd.events(), (e) => e.filter((x) => x.event.event_action === 'resolve').length >= pushedSoFar, 300_000, 1000);
+      await waitUntil(
+        'the boot reconciliation resolves',
+        () => sims.pd.events(),
+        (e) => e.filter((x) => x.event.event_action === 'resolve').length >= pushedSoFar,
+        300_000,
+        1000,
+      );
       await sleep(3000);
     }
     const measuredFrom = Date.now();
@@ -133,7 +158,12 @@ export async function latencyScenario(ctx: ScenarioContext): Promise<ScenarioRes
     const forcePollPath = await phase('force-poll', forced);
     await b.stop();
     bridge = undefined;
-    const profile = ctx.profile ? summarizeProfiles(join(ROOT, 'bench', 'results', 'profiles', 'latency'), (measuredFrom - b.worker.startedAt) / 1000) : undefined;
+    const profile = ctx.profile
+      ? summarizeProfiles(
+          join(ROOT, 'bench', 'results', 'profiles', 'latency'),
+          (measuredFrom - b.worker.startedAt) / 1000,
+        )
+      : undefined;
 
     return {
       temporalServer: TEMPORAL_SERVER_NOTE,
@@ -150,7 +180,8 @@ export async function latencyScenario(ctx: ScenarioContext): Promise<ScenarioRes
           : '100 for push and forcePoll; 0 (limiter off) for pushLimiterOff, measured first',
         logLevel: 'INFO',
         payloadEncryption: 'on',
-        origin: 'push: just before the webhook POST; force-poll and baseline: just before the alert is added to the simulator',
+        origin:
+          'push: just before the webhook POST; force-poll and baseline: just before the alert is added to the simulator',
         end: "PagerDuty simulator's receivedAt of the trigger (202)",
       },
       baseline,

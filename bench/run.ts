@@ -43,7 +43,9 @@ async function main(): Promise<number> {
   const chosen = args.filter((a) => a in SCENARIOS);
   const names = chosen.length > 0 ? chosen : Object.keys(SCENARIOS);
   const machine = machineInfo();
-  say(`machine: ${machine.nproc} cores, node ${machine.node}, ${machine.temporalCli.split('\n')[0]}; scratch ${SCRATCH}`);
+  say(
+    `machine: ${machine.nproc} cores, node ${machine.node}, ${machine.temporalCli.split('\n')[0]}; scratch ${SCRATCH}`,
+  );
   rmSync(LOG_DIR, { recursive: true, force: true });
   if (ctx.profile) rmSync(join(ROOT, 'bench', 'results', 'profiles'), { recursive: true, force: true });
   let failed = 0;
@@ -54,10 +56,16 @@ async function main(): Promise<number> {
     try {
       const result = await SCENARIOS[name]!(ctx);
       const finished = new Date();
-      const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('BENCH_') && e[0] !== 'BENCH_VENV' && e[1] !== undefined));
+      const env = Object.fromEntries(
+        Object.entries(process.env).filter(
+          (e): e is [string, string] => e[0].startsWith('BENCH_') && e[0] !== 'BENCH_VENV' && e[1] !== undefined,
+        ),
+      );
       const file = writeResult(name, ctx, {
         scenario: name,
-        command: `${Object.entries(env).map(([k, v]) => `${k}=${v} `).join('')}npm run bench -- ${name}${ctx.quick ? ' --quick' : ''}${ctx.profile ? ' --profile' : ''}`,
+        command: `${Object.entries(env)
+          .map(([k, v]) => `${k}=${v} `)
+          .join('')}npm run bench -- ${name}${ctx.quick ? ' --quick' : ''}${ctx.profile ? ' --profile' : ''}`,
         env,
         quick: ctx.quick,
         startedAt: started.toISOString(),
@@ -67,7 +75,9 @@ async function main(): Promise<number> {
         loadavg1: { start: loadStart, end: load1() },
         ...result,
       });
-      say(`${name}: done in ${Math.round((finished.getTime() - started.getTime()) / 1000)} s (loadavg1 ${load1()}), ${file}`);
+      say(
+        `${name}: done in ${Math.round((finished.getTime() - started.getTime()) / 1000)} s (loadavg1 ${load1()}), ${file}`,
+      );
     } catch (err) {
       failed++;
       say(`${name}: FAILED: ${(err as Error).stack ?? String(err)}`);

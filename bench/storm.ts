@@ -5,13 +5,28 @@
 import { join } from 'node:path';
 import { simCall } from '../simulators/control-client';
 import { summarizeProfiles } from './support/cpu-profile';
-import { checkDeliveries, drainTiming, expectedKeys, resetSims, type DeliveryCheck, type DrainTiming } from './support/deliveries';
+import {
+  checkDeliveries,
+  drainTiming,
+  expectedKeys,
+  resetSims,
+  type DeliveryCheck,
+  type DrainTiming,
+} from './support/deliveries';
 import { ProcWatch, type ProcUsage } from './support/proc';
 import { ROOT, waitUntil } from './support/processes';
 import { scrape, sdkLatencies } from './support/prom';
 import { say } from './support/report';
 import type { ScenarioContext, ScenarioResult } from './support/scenario';
-import { fleet, startBridge, startForwarder, startSims, startTemporal, type BenchAppliance, type Sims } from './support/stack';
+import {
+  fleet,
+  startBridge,
+  startForwarder,
+  startSims,
+  startTemporal,
+  type BenchAppliance,
+  type Sims,
+} from './support/stack';
 import { TEMPORAL_SERVER_NOTE } from './support/stack';
 import { ratio, round } from './support/stats';
 
@@ -37,12 +52,25 @@ interface Outcome {
 }
 
 /** Makes the alerts appear on every appliance at once and waits until PagerDuty accepted them all. */
-async function burst(sims: Sims, appliances: BenchAppliance[], perAppliance: number, trigger: () => void | Promise<unknown>, watch: ProcWatch, timeoutMs: number) {
+async function burst(
+  sims: Sims,
+  appliances: BenchAppliance[],
+  perAppliance: number,
+  trigger: () => void | Promise<unknown>,
+  watch: ProcWatch,
+  timeoutMs: number,
+) {
   const t0 = Date.now();
   await Promise.all(appliances.map((a) => sims.sim(a.sim).bulkAlerts(perAppliance, { severity: 'Critical' })));
   await trigger();
   const total = appliances.length * perAppliance;
-  await waitUntil(`${total} triggers accepted`, () => sims.pd.pagerDutyStats(), (s) => s.accepted >= total, timeoutMs, 500);
+  await waitUntil(
+    `${total} triggers accepted`,
+    () => sims.pd.pagerDutyStats(),
+    (s) => s.accepted >= total,
+    timeoutMs,
+    500,
+  );
   const cpu = watch.stop();
   const keys = await expectedKeys(sims, appliances);
   const events = await sims.pd.events();
@@ -50,7 +78,8 @@ async function burst(sims: Sims, appliances: BenchAppliance[], perAppliance: num
 }
 
 async function part(ctx: ScenarioContext, sims: Sims, p: PartSettings) {
-  const limit = async () => simCall(sims.ready.pagerDuty.url, 'POST', '/_sim/faults', { rateLimitPerMinute: p.pagerDutyLimit });
+  const limit = async () =>
+    simCall(sims.ready.pagerDuty.url, 'POST', '/_sim/faults', { rateLimitPerMinute: p.pagerDutyLimit });
   await resetSims(sims, p.appliances);
   await limit();
 
@@ -85,10 +114,18 @@ async function part(ctx: ScenarioContext, sims: Sims, p: PartSettings) {
     workerNodeArgs: ctx.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : undefined,
   });
   try {
-    await bridge.waitForFirstPolls(appliances.map((a) => a.id), 300_000);
+    await bridge.waitForFirstPolls(
+      appliances.map((a) => a.id),
+      300_000,
+    );
     say(`storm ${p.name}: bridge, ${p.appliances} × ${p.alertsPerAppliance}`);
     const sdk0 = await scrape(bridge.sdkMetricsUrl);
-    const watch = new ProcWatch({ worker: bridge.worker.pid, web: bridge.web.pid, temporal: temporal.pid, simulators: sims.process.pid });
+    const watch = new ProcWatch({
+      worker: bridge.worker.pid,
+      web: bridge.web.pid,
+      temporal: temporal.pid,
+      simulators: sims.process.pid,
+    });
     const b1 = await burst(sims, appliances, p.alertsPerAppliance, () => bridge.forcePoll(), watch, p.timeoutMs);
     const sdk1 = await scrape(bridge.sdkMetricsUrl);
     const statuses = await bridge.statuses(appliances.map((a) => a.id));
@@ -121,13 +158,31 @@ export async function stormScenario(ctx: ScenarioContext): Promise<ScenarioResul
   const sims = await startSims(appliances, true);
   try {
     const unthrottled =
-      only === 'throttled' ? undefined : await part(ctx, sims, { name: 'unthrottled', appliances, alertsPerAppliance: perAppliance, pagerDutyLimit: 0, workerLimit: 0, timeoutMs: 15 * 60_000 });
+      only === 'throttled'
+        ? undefined
+        : await part(ctx, sims, {
+            name: 'unthrottled',
+            appliances,
+            alertsPerAppliance: perAppliance,
+            pagerDutyLimit: 0,
+            workerLimit: 0,
+            timeoutMs: 15 * 60_000,
+          });
     // The product's default, 100. 119 (one under PagerDuty's 120, BENCH_STORM_WORKER_LIMIT=119) shows the limiter's
     // own design without headroom, and drew 429s on a loaded machine (BENCHMARKS.md).
     const pagerDutyLimit = 120;
     const workerLimit = Number(process.env.BENCH_STORM_WORKER_LIMIT ?? 100);
     const throttled =
-      only === 'unthrottled' ? undefined : await part(ctx, sims, { name: 'throttled', appliances, alertsPerAppliance: perAppliance, pagerDutyLimit, workerLimit, timeoutMs: 20 * 60_000 });
+      only === 'unthrottled'
+        ? undefined
+        : await part(ctx, sims, {
+            name: 'throttled',
+            appliances,
+            alertsPerAppliance: perAppliance,
+            pagerDutyLimit,
+            workerLimit,
+            timeoutMs: 20 * 60_000,
+          });
     const limitFloorSeconds = (total / (keys * pagerDutyLimit)) * 60;
     // The limiter grants perMinute-1 per 65 s window: full windows before the last batch, 65 s each.
     const perKey = total / keys;
@@ -151,7 +206,10 @@ export async function stormScenario(ctx: ScenarioContext): Promise<ScenarioResul
         ...unthrottled,
         ratios: {
           drainVsBaseline: ratio(unthrottled.bridge.timing.drainSeconds, unthrottled.baseline.timing.drainSeconds),
-          workerCpuVsForwarderCpu: ratio(unthrottled.bridge.cpu.worker?.cpuSeconds, unthrottled.baseline.cpu.forwarder?.cpuSeconds),
+          workerCpuVsForwarderCpu: ratio(
+            unthrottled.bridge.cpu.worker?.cpuSeconds,
+            unthrottled.baseline.cpu.forwarder?.cpuSeconds,
+          ),
           cpuMsPerAlert: {
             worker: round(((unthrottled.bridge.cpu.worker?.cpuSeconds ?? 0) * 1000) / total, 1),
             temporal: round(((unthrottled.bridge.cpu.temporal?.cpuSeconds ?? 0) * 1000) / total, 1),

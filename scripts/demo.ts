@@ -16,11 +16,38 @@ const say = (msg: string) => process.stdout.write(`[demo] ${msg}\n`);
 
 /** The alerts the demo appliance raises: some Critical, some Warning, and one Active alert that clears later. */
 const DEMO_ALERTS = [
-  { severity: 'Critical', description: 'The power supply in bay 2 has failed.', correctiveAction: 'Replace the power supply in bay 2.', healthCategory: 'Power', alertTypeID: 'Trap.cpqHe4FltTolPowerSupplyFailed' },
-  { severity: 'Critical', description: 'Fan 4 in enclosure Encl1 has failed.', correctiveAction: 'Replace fan 4.', healthCategory: 'Fan', alertTypeID: 'Trap.cpqHeThermalSystemFanFailed' },
-  { severity: 'Critical', description: 'Uncorrectable memory error on DIMM 7.', correctiveAction: 'Replace DIMM 7.', healthCategory: 'Memory', alertTypeID: 'Trap.cpqSm2UncorrectableMemoryError' },
-  { severity: 'Warning', description: 'Utilization data has not been successfully collected for 38 minutes and 5 attempts.', healthCategory: 'ManagementProcessor' },
-  { severity: 'Warning', description: 'The logical drive on array A is degraded.', correctiveAction: 'Replace the failed physical drive.', healthCategory: 'Storage' },
+  {
+    severity: 'Critical',
+    description: 'The power supply in bay 2 has failed.',
+    correctiveAction: 'Replace the power supply in bay 2.',
+    healthCategory: 'Power',
+    alertTypeID: 'Trap.cpqHe4FltTolPowerSupplyFailed',
+  },
+  {
+    severity: 'Critical',
+    description: 'Fan 4 in enclosure Encl1 has failed.',
+    correctiveAction: 'Replace fan 4.',
+    healthCategory: 'Fan',
+    alertTypeID: 'Trap.cpqHeThermalSystemFanFailed',
+  },
+  {
+    severity: 'Critical',
+    description: 'Uncorrectable memory error on DIMM 7.',
+    correctiveAction: 'Replace DIMM 7.',
+    healthCategory: 'Memory',
+    alertTypeID: 'Trap.cpqSm2UncorrectableMemoryError',
+  },
+  {
+    severity: 'Warning',
+    description: 'Utilization data has not been successfully collected for 38 minutes and 5 attempts.',
+    healthCategory: 'ManagementProcessor',
+  },
+  {
+    severity: 'Warning',
+    description: 'The logical drive on array A is degraded.',
+    correctiveAction: 'Replace the failed physical drive.',
+    healthCategory: 'Storage',
+  },
   { severity: 'OK', description: 'Server power on.', alertTypeID: 'Trap.cpqSm2ServerPowerOn' },
 ];
 
@@ -82,40 +109,59 @@ async function run(): Promise<void> {
   const applianceId = 'demo-synergy';
   // One fresh key per demo run, shared by the worker and the web process: payloads (session tokens included) are
   // encrypted in history, and the Web UI reads them through the web process's codec endpoint.
-  const shared = { TEMPORAL_ADDRESS: address, PAYLOAD_ENCRYPTION_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN' };
+  const shared = {
+    TEMPORAL_ADDRESS: address,
+    PAYLOAD_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
+  };
   // One token per role, fresh each run. Printed as files to read, never as values: demo output gets pasted into chats
   // and tickets.
   mkdirSync(join(ROOT, '.demo'), { recursive: true });
-  const tokens = { webhook: randomBytes(18).toString('base64url'), operator: randomBytes(18).toString('base64url'), codec: randomBytes(18).toString('base64url') };
+  const tokens = {
+    webhook: randomBytes(18).toString('base64url'),
+    operator: randomBytes(18).toString('base64url'),
+    codec: randomBytes(18).toString('base64url'),
+  };
   const tokenFile = (role: keyof typeof tokens) => join('.demo', `${role}-token`);
-  for (const role of Object.keys(tokens) as (keyof typeof tokens)[]) writeFileSync(join(ROOT, tokenFile(role)), tokens[role], { mode: 0o600 });
+  for (const role of Object.keys(tokens) as (keyof typeof tokens)[])
+    writeFileSync(join(ROOT, tokenFile(role)), tokens[role], { mode: 0o600 });
   const fail = () => void stopAll(1);
   const processes = [
-    startProcess('worker', join(ROOT, 'src', 'worker', 'main.ts'), {
-      ...shared,
-      ONEVIEW_HOST: oneView.url,
-      ONEVIEW_APPLIANCE_ID: applianceId,
-      ONEVIEW_USERNAME: 'administrator',
-      ONEVIEW_PASSWORD: 'demo-password',
-      ONEVIEW_SEVERITIES: 'Critical,Warning',
-      // The simulator's certificate is generated at start; a real deployment sets ONEVIEW_CACERT instead.
-      ONEVIEW_SSL_VERIFY: 'false',
-      POLL_INTERVAL: '10',
-      WORKER_HTTP_HOST: '127.0.0.1',
-      WORKER_HTTP_PORT: String(await freePort(9464)),
-      TEMPORAL_METRICS_PORT: String(await freePort(9465)),
-      PAGERDUTY_ROUTING_KEY: randomBytes(16).toString('hex'),
-      PAGERDUTY_EVENTS_URL: pagerDuty.eventsUrl,
-    }, fail),
-    startProcess('web', join(ROOT, 'src', 'web', 'main.ts'), {
-      ...shared,
-      WEB_HOST: '127.0.0.1',
-      WEB_PORT: String(webPort),
-      WEBHOOK_TOKEN: tokens.webhook,
-      OPERATOR_TOKEN: tokens.operator,
-      CODEC_AUTH_TOKEN: tokens.codec,
-      CODEC_CORS_ORIGIN: uiUrl.startsWith('http') ? uiUrl : 'http://localhost:8233',
-    }, fail),
+    startProcess(
+      'worker',
+      join(ROOT, 'src', 'worker', 'main.ts'),
+      {
+        ...shared,
+        ONEVIEW_HOST: oneView.url,
+        ONEVIEW_APPLIANCE_ID: applianceId,
+        ONEVIEW_USERNAME: 'administrator',
+        ONEVIEW_PASSWORD: 'demo-password',
+        ONEVIEW_SEVERITIES: 'Critical,Warning',
+        // The simulator's certificate is generated at start; a real deployment sets ONEVIEW_CACERT instead.
+        ONEVIEW_SSL_VERIFY: 'false',
+        POLL_INTERVAL: '10',
+        WORKER_HTTP_HOST: '127.0.0.1',
+        WORKER_HTTP_PORT: String(await freePort(9464)),
+        TEMPORAL_METRICS_PORT: String(await freePort(9465)),
+        PAGERDUTY_ROUTING_KEY: randomBytes(16).toString('hex'),
+        PAGERDUTY_EVENTS_URL: pagerDuty.eventsUrl,
+      },
+      fail,
+    ),
+    startProcess(
+      'web',
+      join(ROOT, 'src', 'web', 'main.ts'),
+      {
+        ...shared,
+        WEB_HOST: '127.0.0.1',
+        WEB_PORT: String(webPort),
+        WEBHOOK_TOKEN: tokens.webhook,
+        OPERATOR_TOKEN: tokens.operator,
+        CODEC_AUTH_TOKEN: tokens.codec,
+        CODEC_CORS_ORIGIN: uiUrl.startsWith('http') ? uiUrl : 'http://localhost:8233',
+      },
+      fail,
+    ),
   ];
   for (const child of processes) {
     cleanups.push(
@@ -130,14 +176,24 @@ async function run(): Promise<void> {
 
   const sim = controls(oneView.url, pagerDuty.url);
   const added = await sim.addAlerts(DEMO_ALERTS);
-  say(`injected ${added.length} alerts (3 Critical, 2 Warning, 1 OK that OneView clears at birth); the bridge pages Critical and Warning`);
+  say(
+    `injected ${added.length} alerts (3 Critical, 2 Warning, 1 OK that OneView clears at birth); the bridge pages Critical and Warning`,
+  );
   const web = `http://127.0.0.1:${webPort}`;
-  say(`Temporal Web UI: ${uiUrl}/namespaces/default/workflows  (look for oneview-poller/${applianceId} and oneview-alert/${applianceId}/...)`);
-  say(`HTTP API: ${web}  (GET /health, GET /metrics; POST /force-poll and /test-connection with the operator token); push an alert with`);
+  say(
+    `Temporal Web UI: ${uiUrl}/namespaces/default/workflows  (look for oneview-poller/${applianceId} and oneview-alert/${applianceId}/...)`,
+  );
+  say(
+    `HTTP API: ${web}  (GET /health, GET /metrics; POST /force-poll and /test-connection with the operator token); push an alert with`,
+  );
   say(`  curl -H "Authorization: Bearer $(cat ${tokenFile('webhook')})" -H 'content-type: application/json' \\`);
-  say(`    -d '{"uri":"/rest/alerts/9001","severity":"Critical","alertState":"Active","description":"pushed by hand","created":"2026-01-01T00:00:00Z","modified":"2026-01-01T00:00:00Z"}' \\`);
+  say(
+    `    -d '{"uri":"/rest/alerts/9001","severity":"Critical","alertState":"Active","description":"pushed by hand","created":"2026-01-01T00:00:00Z","modified":"2026-01-01T00:00:00Z"}' \\`,
+  );
   say(`    '${web}/oneview-webhook?appliance=${applianceId}'`);
-  say(`poll now: curl -X POST -H "Authorization: Bearer $(cat ${tokenFile('operator')})" '${web}/force-poll?appliance=${applianceId}'`);
+  say(
+    `poll now: curl -X POST -H "Authorization: Bearer $(cat ${tokenFile('operator')})" '${web}/force-poll?appliance=${applianceId}'`,
+  );
   // Payloads are encrypted in history; the codec endpoint decrypts them only for a caller with a codec credential. The
   // dev server's UI has no login to pass a token from, so the browser signs in once and sends the session cookie.
   say('Decrypted payloads in the Web UI (the codec needs a credential):');
@@ -158,7 +214,9 @@ async function run(): Promise<void> {
   const scheduleClear = () => {
     if (clearTimer || !toClear || !clearId) return;
     clearTimer = setTimeout(() => {
-      say(`OneView clears alert ${clearId} ("${toClear.description}"); the next poll (every 10 s) resolves its incident`);
+      say(
+        `OneView clears alert ${clearId} ("${toClear.description}"); the next poll (every 10 s) resolves its incident`,
+      );
       void sim.clearAlert(clearId);
     }, 15_000);
   };
@@ -172,8 +230,11 @@ async function run(): Promise<void> {
         for (const { receivedAt, event } of events.slice(seen)) {
           const payload = event.payload as { severity: string; summary: string } | undefined;
           const what = payload ? `${payload.severity.padEnd(8)} ${payload.summary}` : '';
-          say(`PagerDuty ${String(event.event_action).toUpperCase().padEnd(8)} ${String(event.dedup_key)} ${what} (${receivedAt})`);
-          if (event.event_action === 'trigger' && event.dedup_key === `oneview/${applianceId}/alert/${clearId}`) scheduleClear();
+          say(
+            `PagerDuty ${String(event.event_action).toUpperCase().padEnd(8)} ${String(event.dedup_key)} ${what} (${receivedAt})`,
+          );
+          if (event.event_action === 'trigger' && event.dedup_key === `oneview/${applianceId}/alert/${clearId}`)
+            scheduleClear();
         }
         seen = Math.max(seen, events.length);
       })
@@ -186,7 +247,11 @@ async function run(): Promise<void> {
 
 /** Starts one of the product's entry points as its own process, its log lines shown, its failure ending the demo. */
 function startProcess(name: string, entry: string, env: Record<string, string>, fail: () => void) {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  });
   child.stdout?.on('data', (d: Buffer) => process.stdout.write(d));
   child.once('exit', (code) => {
     if (code !== 0 && code !== null) {

@@ -12,5 +12,8 @@ export const DEV_SERVER_DYNAMIC_CONFIG: Record<string, string> = {
 
 /** The same as `temporal server start-dev` arguments. */
 export function devServerDynamicConfigArgs(extra: Record<string, string> = {}): string[] {
-  return Object.entries({ ...DEV_SERVER_DYNAMIC_CONFIG, ...extra }).flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${value}`]);
+  return Object.entries({ ...DEV_SERVER_DYNAMIC_CONFIG, ...extra }).flatMap(([key, value]) => [
+    '--dynamic-config-value',
+    `${key}=${value}`,
+  ]);
 }

@@ -18,15 +18,31 @@ runCommand({
   ],
   options: {
     appliance: { type: 'string', value: 'ID', description: 'only this appliance' },
-    severity: { type: 'string', value: 'S', description: 'only this OneView severity: Critical, Warning, OK, Unknown, Disabled' },
-    'alert-state': { type: 'string', value: 'S', description: `only this OneView alert state: ${ONEVIEW_ALERT_STATES.join(', ')}` },
-    'delivery-state': { type: 'string', value: 'S', description: `only this delivery phase: ${DELIVERY_PHASES.join(', ')}` },
+    severity: {
+      type: 'string',
+      value: 'S',
+      description: 'only this OneView severity: Critical, Warning, OK, Unknown, Disabled',
+    },
+    'alert-state': {
+      type: 'string',
+      value: 'S',
+      description: `only this OneView alert state: ${ONEVIEW_ALERT_STATES.join(', ')}`,
+    },
+    'delivery-state': {
+      type: 'string',
+      value: 'S',
+      description: `only this delivery phase: ${DELIVERY_PHASES.join(', ')}`,
+    },
     all: { type: 'boolean', description: 'closed deliveries too (resolved, failed, terminated)' },
     limit: { type: 'string', value: 'N', description: 'at most N deliveries (default 100)' },
     query: { type: 'boolean', description: 'print the visibility query on stderr' },
     json: { type: 'boolean', description: 'print JSON instead of a table' },
   },
-  examples: ['--severity Critical', '--appliance synergy-a --all --delivery-state failed', '--alert-state Cleared --all --json'],
+  examples: [
+    '--severity Critical',
+    '--appliance synergy-a --all --delivery-state failed',
+    '--alert-state Cleared --all --json',
+  ],
   async run(values, { connect, temporalConfig, out, err }) {
     const limit = values.limit === undefined ? 100 : integerArg('limit', values.limit, 1, 10_000);
     const wanted = {
@@ -46,7 +62,10 @@ runCommand({
     const rows = await listAlerts(client, filter, limit).catch((e: unknown) => {
       const message = e instanceof Error ? e.message : String(e);
       if (!/search attribute/i.test(message)) throw e;
-      throw new OperationFailed(`the namespace ${config.namespace} lacks the bridge's search attributes (run register-search-attributes): ${message.split('\n')[0]}`, { cause: e });
+      throw new OperationFailed(
+        `the namespace ${config.namespace} lacks the bridge's search attributes (run register-search-attributes): ${message.split('\n')[0]}`,
+        { cause: e },
+      );
     });
     if (values.json) {
       out(`${JSON.stringify(rows, null, 2)}\n`);

@@ -24,8 +24,11 @@ runCommand({
           `permission): register them as Keyword in the Cloud UI or with tcld namespace search-attributes add, or ask the cluster's operator`,
       );
     }
-    const { customAttributes } = await client.connection.operatorService.listSearchAttributes({ namespace: config.namespace });
-    for (const name of names) out(`${name.padEnd(17)}${name in (customAttributes ?? {}) ? 'registered (Keyword)' : 'missing'}\n`);
+    const { customAttributes } = await client.connection.operatorService.listSearchAttributes({
+      namespace: config.namespace,
+    });
+    for (const name of names)
+      out(`${name.padEnd(17)}${name in (customAttributes ?? {}) ? 'registered (Keyword)' : 'missing'}\n`);
     return names.every((n) => n in (customAttributes ?? {})) ? ExitCode.ok : ExitCode.failed;
   },
 });

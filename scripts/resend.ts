@@ -15,7 +15,12 @@ runCommand({
   ],
   options: {
     appliance: { type: 'string', required: true, value: 'ID', description: 'appliance id' },
-    alert: { type: 'string', required: true, value: 'ALERT_ID', description: 'OneView alert id (the end of /rest/alerts/ALERT_ID)' },
+    alert: {
+      type: 'string',
+      required: true,
+      value: 'ALERT_ID',
+      description: 'OneView alert id (the end of /rest/alerts/ALERT_ID)',
+    },
     force: { type: 'boolean', description: 'resend a completed (resolved) delivery too' },
   },
   examples: ['--appliance synergy-a --alert 1234'],

@@ -25,11 +25,18 @@ runCommand({
     const alertId = alertIdArg(values.alert!);
     const waitSeconds = values.wait === undefined ? 30 : integerArg('wait', values.wait, 0, 3600);
     const client = await connect();
-    const result = await resolveAlertByHand(client, { applianceId, alertId, note: values.note, waitMs: waitSeconds * 1000 });
+    const result = await resolveAlertByHand(client, {
+      applianceId,
+      alertId,
+      note: values.note,
+      waitMs: waitSeconds * 1000,
+    });
     const key = dedupKeyFor(applianceId, alertId);
     if (result.resolved) out(`resolved ${result.workflowId} (dedup key ${key}): phase resolved\n`);
     else if (result.status === 'RUNNING') {
-      out(`signalled ${result.workflowId} (dedup key ${key}): still ${result.phase ?? 'resolving'} after ${waitSeconds}s; check with list-alerts or the Web UI\n`);
+      out(
+        `signalled ${result.workflowId} (dedup key ${key}): still ${result.phase ?? 'resolving'} after ${waitSeconds}s; check with list-alerts or the Web UI\n`,
+      );
     } else out(`signalled ${result.workflowId} (dedup key ${key}): it is now ${result.status.toLowerCase()}\n`);
     return ExitCode.ok;
   },

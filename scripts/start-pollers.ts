@@ -5,7 +5,8 @@ import { ExitCode } from './lib/exit-codes';
 
 runCommand({
   name: 'start-pollers',
-  summary: "Makes sure each configured appliance's poller runs with the current settings, as every worker does at start.",
+  summary:
+    "Makes sure each configured appliance's poller runs with the current settings, as every worker does at start.",
   details: [
     'Needs the whole worker configuration (APPLIANCES_FILE or ONEVIEW_*, PAGERDUTY_ROUTING_KEY, ...; see README.md). ' +
       'Pollers on TEMPORAL_TASK_QUEUE whose appliance is not in that configuration are stopped ("retired"): run it ' +
@@ -24,7 +25,8 @@ runCommand({
       return ExitCode.ok;
     }
     for (const id of result.running) out(`running  ${id}\n`);
-    for (const id of result.retired) out(`retired  ${id} (appliance no longer configured; its poller was terminated)\n`);
+    for (const id of result.retired)
+      out(`retired  ${id} (appliance no longer configured; its poller was terminated)\n`);
     return ExitCode.ok;
   },
 });

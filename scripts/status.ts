@@ -21,7 +21,8 @@ runCommand({
     const client = await connect(config);
     const entries = await pollerStatuses(client, config.taskQueue);
     if (values.json) out(`${JSON.stringify(entries, null, 2)}\n`);
-    else if (entries.length === 0) err(`status: no poller is running on task queue ${config.taskQueue} (TEMPORAL_TASK_QUEUE)\n`);
+    else if (entries.length === 0)
+      err(`status: no poller is running on task queue ${config.taskQueue} (TEMPORAL_TASK_QUEUE)\n`);
     else out(formatTable(pollerStatusTable(entries)));
     return entries.some((e) => e.error) ? ExitCode.failed : ExitCode.ok;
   },

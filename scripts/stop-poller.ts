@@ -14,20 +14,33 @@ runCommand({
   ],
   options: {
     appliance: { type: 'string', required: true, value: 'ID', description: 'appliance id' },
-    reason: { type: 'string', value: 'TEXT', description: 'why, recorded in the termination (default: "stopped by an operator")' },
+    reason: {
+      type: 'string',
+      value: 'TEXT',
+      description: 'why, recorded in the termination (default: "stopped by an operator")',
+    },
     pause: { type: 'boolean', description: 'send the pause signal instead of terminating' },
     resume: { type: 'boolean', description: 'send the resume signal instead of terminating' },
   },
-  examples: ['--appliance synergy-a --pause', '--appliance synergy-a --resume', '--appliance synergy-a --reason "appliance retired"'],
+  examples: [
+    '--appliance synergy-a --pause',
+    '--appliance synergy-a --resume',
+    '--appliance synergy-a --reason "appliance retired"',
+  ],
   async run(values, { connect, out }) {
     const applianceId = applianceIdArg(values.appliance!);
     if (values.pause && values.resume) throw new UsageError('--pause and --resume exclude each other');
-    if ((values.pause || values.resume) && values.reason !== undefined) throw new UsageError('--reason goes with terminating, not with --pause or --resume');
+    if ((values.pause || values.resume) && values.reason !== undefined)
+      throw new UsageError('--reason goes with terminating, not with --pause or --resume');
     const client = await connect();
     if (values.pause) {
-      out(`paused ${await pausePoller(client, applianceId)}: it polls no more until stop-poller --appliance ${applianceId} --resume\n`);
+      out(
+        `paused ${await pausePoller(client, applianceId)}: it polls no more until stop-poller --appliance ${applianceId} --resume\n`,
+      );
     } else if (values.resume) {
-      out(`resumed ${await resumePoller(client, applianceId)}: it polls again (at once if a forcePoll came while paused)\n`);
+      out(
+        `resumed ${await resumePoller(client, applianceId)}: it polls again (at once if a forcePoll came while paused)\n`,
+      );
     } else {
       const workflowId = await stopPoller(client, applianceId, values.reason ?? 'stopped by an operator');
       out(

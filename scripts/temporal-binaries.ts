@@ -15,7 +15,10 @@ export function findTemporalExecutable(name: 'temporal' | 'temporal-test-server'
   const candidates = [
     override,
     join(PROJECT_ROOT, '.temporal', 'bin', name),
-    ...(process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, name)),
+    ...(process.env.PATH ?? '')
+      .split(delimiter)
+      .filter(Boolean)
+      .map((dir) => join(dir, name)),
   ];
   for (const candidate of candidates) {
     if (candidate && existsSync(candidate)) return { type: 'existing-path', path: realpathSync(candidate) };

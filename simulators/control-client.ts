@@ -5,7 +5,12 @@ import type { AcceptedEvent, Incident, PagerDutyRequest } from './pagerduty/serv
 const insecureAgent = new Agent({ connect: { rejectUnauthorized: false } });
 
 /** Calls a simulator's `/_sim` control API over real HTTP, as tests, the demo and benchmarks do. */
-export async function simCall<T = unknown>(baseUrl: string, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+export async function simCall<T = unknown>(
+  baseUrl: string,
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const res = await request(`${baseUrl}${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -21,15 +26,27 @@ export async function simCall<T = unknown>(baseUrl: string, method: 'GET' | 'POS
 /** Typed helpers over both simulators' control APIs. */
 export function controls(oneViewUrl: string, pagerDutyUrl: string) {
   return {
-    addAlerts: (alerts: unknown[]) => simCall<{ uri: string; severity: string; description: string }[]>(oneViewUrl, 'POST', '/_sim/alerts', alerts),
+    addAlerts: (alerts: unknown[]) =>
+      simCall<{ uri: string; severity: string; description: string }[]>(oneViewUrl, 'POST', '/_sim/alerts', alerts),
     deleteAlert: (id: string) => simCall(oneViewUrl, 'DELETE', `/_sim/alerts/${id}`),
     pagerDutyRequests: () => simCall<PagerDutyRequest[]>(pagerDutyUrl, 'GET', '/_sim/requests'),
-    pagerDutyStats: () => simCall<{ accepted: number; rejected: number; rateLimited: number; faulted: number }>(pagerDutyUrl, 'GET', '/_sim/stats'),
+    pagerDutyStats: () =>
+      simCall<{ accepted: number; rejected: number; rateLimited: number; faulted: number }>(
+        pagerDutyUrl,
+        'GET',
+        '/_sim/stats',
+      ),
     clearAlert: (id: string) => simCall(oneViewUrl, 'POST', `/_sim/alerts/${id}/clear`),
     oneViewRequests: () => simCall<RecordedRequest[]>(oneViewUrl, 'GET', '/_sim/requests'),
     oneViewSessions: () => simCall<{ token: string; userName: string }[]>(oneViewUrl, 'GET', '/_sim/sessions'),
-    oneViewStats: () => simCall<{ liveSessions: number; peakSessions: number; alerts: number; requests: number }>(oneViewUrl, 'GET', '/_sim/stats'),
-    bulkAlerts: (count: number, template: Record<string, unknown>) => simCall<{ added: number }>(oneViewUrl, 'POST', '/_sim/alerts/bulk', { count, template }),
+    oneViewStats: () =>
+      simCall<{ liveSessions: number; peakSessions: number; alerts: number; requests: number }>(
+        oneViewUrl,
+        'GET',
+        '/_sim/stats',
+      ),
+    bulkAlerts: (count: number, template: Record<string, unknown>) =>
+      simCall<{ added: number }>(oneViewUrl, 'POST', '/_sim/alerts/bulk', { count, template }),
     oneViewFault: (fault: unknown) => simCall(oneViewUrl, 'POST', '/_sim/faults', fault),
     events: () => simCall<AcceptedEvent[]>(pagerDutyUrl, 'GET', '/_sim/events'),
     incidents: () => simCall<Incident[]>(pagerDutyUrl, 'GET', '/_sim/incidents'),

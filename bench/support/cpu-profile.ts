@@ -40,9 +40,13 @@ function category(url: string, fn: string): string {
 export function summarizeProfiles(dir: string, skipSeconds = 0, top = 25) {
   if (!existsSync(dir)) return undefined;
   const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
-  const profiles = files.map((f) => ({ pid: f.split('.')[3] ?? '', profile: JSON.parse(readFileSync(join(dir, f), 'utf8')) as CpuProfile }));
+  const profiles = files.map((f) => ({
+    pid: f.split('.')[3] ?? '',
+    profile: JSON.parse(readFileSync(join(dir, f), 'utf8')) as CpuProfile,
+  }));
   const firstStart = new Map<string, number>();
-  for (const { pid, profile } of profiles) firstStart.set(pid, Math.min(firstStart.get(pid) ?? Infinity, profile.startTime));
+  for (const { pid, profile } of profiles)
+    firstStart.set(pid, Math.min(firstStart.get(pid) ?? Infinity, profile.startTime));
   const byCategory = new Map<string, number>();
   const byFunction = new Map<string, number>();
   let totalMs = 0;
@@ -77,7 +81,15 @@ export function summarizeProfiles(dir: string, skipSeconds = 0, top = 25) {
     profiledSeconds: round(totalMs / 1000, 1),
     busySeconds: round(busy / 1000, 1),
     /** Shares of the busy (non-idle) main-thread time; the Rust core's own threads are not in a V8 profile. */
-    busyShareByCategory: Object.fromEntries([...byCategory].filter(([c]) => c !== 'idle').sort((a, b) => b[1] - a[1]).map(([c, ms]) => [c, pct(ms)])),
-    topSelfTime: [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top).map(([fn, ms]) => ({ fn, ms: round(ms, 0), pct: pct(ms) })),
+    busyShareByCategory: Object.fromEntries(
+      [...byCategory]
+        .filter(([c]) => c !== 'idle')
+        .sort((a, b) => b[1] - a[1])
+        .map(([c, ms]) => [c, pct(ms)]),
+    ),
+    topSelfTime: [...byFunction]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([fn, ms]) => ({ fn, ms: round(ms, 0), pct: pct(ms) })),
   };
 }

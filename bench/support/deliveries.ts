@@ -17,15 +17,29 @@ export async function firstTriggers(sims: Sims): Promise<Map<string, number>> {
 }
 
 /** Waits until PagerDuty has a trigger for every key; answers their first arrival times. */
-export async function waitForTriggers(sims: Sims, keys: readonly string[], timeoutMs: number): Promise<Map<string, number>> {
-  return waitUntil(`${keys.length} triggers at PagerDuty`, () => firstTriggers(sims), (m) => keys.every((k) => m.has(k)), timeoutMs, 250);
+export async function waitForTriggers(
+  sims: Sims,
+  keys: readonly string[],
+  timeoutMs: number,
+): Promise<Map<string, number>> {
+  return waitUntil(
+    `${keys.length} triggers at PagerDuty`,
+    () => firstTriggers(sims),
+    (m) => keys.every((k) => m.has(k)),
+    timeoutMs,
+    250,
+  );
 }
 
 /**
  * Like {@link waitForTriggers}, but on timeout answers what did arrive instead of failing: a saturated fleet is a
  * result, not a broken bench.
  */
-export async function triggersWithin(sims: Sims, keys: readonly string[], timeoutMs: number): Promise<Map<string, number>> {
+export async function triggersWithin(
+  sims: Sims,
+  keys: readonly string[],
+  timeoutMs: number,
+): Promise<Map<string, number>> {
   try {
     return await waitForTriggers(sims, keys, timeoutMs);
   } catch {
@@ -134,7 +148,12 @@ export function pushedAlert(id: number, at = new Date().toISOString()): Record<s
     alertTypeID: 'Trap.cpqHe4FltTolPowerSupplyFailed',
     physicalResourceType: 'server-hardware',
     resourceUri,
-    associatedResource: { resourceName: `Encl1, bay ${bay}`, resourceUri, resourceCategory: 'server-hardware', associationType: 'HAS_A' },
+    associatedResource: {
+      resourceName: `Encl1, bay ${bay}`,
+      resourceUri,
+      resourceCategory: 'server-hardware',
+      associationType: 'HAS_A',
+    },
     created: at,
     modified: at,
     eTag: at,

@@ -8,8 +8,17 @@ import type { Sims } from './stack';
 import { percentile, round } from './stats';
 
 /** OneView requests the first `count` simulators answered between two instants, by method and path. */
-export async function oneViewRequests(sims: Sims, count: number, from: number, to: number): Promise<{ total: number; byEndpoint: Record<string, number> }> {
-  const lists = await mapLimit(Array.from({ length: count }, (_, i) => i), 16, (i) => simCall<RecordedRequest[]>(sims.ready.oneView[i]!.url, 'GET', '/_sim/requests'));
+export async function oneViewRequests(
+  sims: Sims,
+  count: number,
+  from: number,
+  to: number,
+): Promise<{ total: number; byEndpoint: Record<string, number> }> {
+  const lists = await mapLimit(
+    Array.from({ length: count }, (_, i) => i),
+    16,
+    (i) => simCall<RecordedRequest[]>(sims.ready.oneView[i]!.url, 'GET', '/_sim/requests'),
+  );
   const byEndpoint: Record<string, number> = {};
   let total = 0;
   for (const list of lists) {
@@ -42,12 +51,18 @@ export interface PollHistory {
 
 /** Whether an event is a poll: a scheduled fetchAlertChanges activity, or the marker a local one leaves. */
 function isFetch(e: temporal.api.history.v1.IHistoryEvent): boolean {
-  if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) return e.activityTaskScheduledEventAttributes?.activityType?.name === 'fetchAlertChanges';
+  if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+    return e.activityTaskScheduledEventAttributes?.activityType?.name === 'fetchAlertChanges';
   const marker = e.markerRecordedEventAttributes;
-  if (e.eventType !== EventType.EVENT_TYPE_MARKER_RECORDED || marker?.markerName !== 'core_local_activity') return false;
+  if (e.eventType !== EventType.EVENT_TYPE_MARKER_RECORDED || marker?.markerName !== 'core_local_activity')
+    return false;
   // The core's own marker data (json/plain, never the payload codec's): seq, attempt, activity_id, activity_type, ...
   const data = marker.details?.data?.payloads?.[0]?.data;
-  return data !== undefined && data !== null && (JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type?: string }).activity_type === 'fetchAlertChanges';
+  return (
+    data !== undefined &&
+    data !== null &&
+    (JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type?: string }).activity_type === 'fetchAlertChanges'
+  );
 }
 
 /** Reads a poller's current run's history and counts events per poll inside [from, to). */
@@ -56,7 +71,8 @@ export async function pollHistory(client: Client, applianceId: string, from: num
   const handle = client.workflow.getHandle(workflowId);
   const history = await handle.fetchHistory();
   const events = history.events ?? [];
-  const time = (e: (typeof events)[number]) => Number(e.eventTime?.seconds ?? 0) * 1000 + Math.round((e.eventTime?.nanos ?? 0) / 1e6);
+  const time = (e: (typeof events)[number]) =>
+    Number(e.eventTime?.seconds ?? 0) * 1000 + Math.round((e.eventTime?.nanos ?? 0) / 1e6);
   const pollStarts: number[] = [];
   events.forEach((e, i) => {
     if (isFetch(e)) {
@@ -64,15 +80,26 @@ export async function pollHistory(client: Client, applianceId: string, from: num
       if (t >= from && t < to) pollStarts.push(i);
     }
   });
-  const gaps = pollStarts.slice(1).map((idx, k) => idx - pollStarts[k]!).sort((a, b) => a - b);
-  const intervals = pollStarts.slice(1).map((idx, k) => (time(events[idx]!) - time(events[pollStarts[k]!]!)) / 1000).sort((a, b) => a - b);
-  const one = pollStarts.length >= 2 ? events.slice(pollStarts[pollStarts.length - 2]!, pollStarts[pollStarts.length - 1]!) : [];
+  const gaps = pollStarts
+    .slice(1)
+    .map((idx, k) => idx - pollStarts[k]!)
+    .sort((a, b) => a - b);
+  const intervals = pollStarts
+    .slice(1)
+    .map((idx, k) => (time(events[idx]!) - time(events[pollStarts[k]!]!)) / 1000)
+    .sort((a, b) => a - b);
+  const one =
+    pollStarts.length >= 2 ? events.slice(pollStarts[pollStarts.length - 2]!, pollStarts[pollStarts.length - 1]!) : [];
   return {
     workflowId,
     polls: pollStarts.length,
     eventsPerPollMedian: percentile(gaps, 50),
     eventsPerPollMax: gaps[gaps.length - 1] ?? Number.NaN,
     onePoll: one.map((e) => String(EventType[e.eventType ?? 0]).replace('EVENT_TYPE_', '')),
-    intervalSeconds: { p50: round(percentile(intervals, 50), 2), p99: round(percentile(intervals, 99), 2), max: round(intervals[intervals.length - 1] ?? Number.NaN, 2) },
+    intervalSeconds: {
+      p50: round(percentile(intervals, 50), 2),
+      p99: round(percentile(intervals, 99), 2),
+      max: round(intervals[intervals.length - 1] ?? Number.NaN, 2),
+    },
   };
 }

@@ -28,7 +28,14 @@ export interface BridgeIdleFigures extends IdleFigures {
 }
 
 /** Measures an idle bridge fleet: status snapshots around a CPU window, the simulators' request logs, histories. */
-export async function measureBridgeIdle(bridge: Bridge, temporal: TemporalServer, sims: Sims, appliances: BenchAppliance[], windowMs: number, pollIntervalSeconds: number): Promise<BridgeIdleFigures> {
+export async function measureBridgeIdle(
+  bridge: Bridge,
+  temporal: TemporalServer,
+  sims: Sims,
+  appliances: BenchAppliance[],
+  windowMs: number,
+  pollIntervalSeconds: number,
+): Promise<BridgeIdleFigures> {
   const ids = appliances.map((a) => a.id);
   // Polls are counted by the worker's own SDK metrics (fetchAlertChanges executions, local or not): no status query,
   // which would be the bench's load on the worker rather than the fleet's.
@@ -37,7 +44,12 @@ export async function measureBridgeIdle(bridge: Bridge, temporal: TemporalServer
     seriesSum(s, 'temporal_local_activity_execution_latency_seconds_count', { activity_type: 'fetchAlertChanges' });
   const from = Date.now();
   const m0 = await scrape(bridge.sdkMetricsUrl);
-  const watch = new ProcWatch({ worker: bridge.worker.pid, web: bridge.web.pid, temporal: temporal.pid, simulators: sims.process.pid });
+  const watch = new ProcWatch({
+    worker: bridge.worker.pid,
+    web: bridge.web.pid,
+    temporal: temporal.pid,
+    simulators: sims.process.pid,
+  });
   await sleep(windowMs);
   const cpu = watch.stop();
   const to = Date.now();
@@ -65,7 +77,13 @@ export async function measureBridgeIdle(bridge: Bridge, temporal: TemporalServer
 }
 
 /** Measures the forwarder polling the same kind of fleet on its own timers. */
-export async function measureForwarderIdle(forwarder: Forwarder, sims: Sims, count: number, windowMs: number, pollIntervalSeconds: number): Promise<IdleFigures> {
+export async function measureForwarderIdle(
+  forwarder: Forwarder,
+  sims: Sims,
+  count: number,
+  windowMs: number,
+  pollIntervalSeconds: number,
+): Promise<IdleFigures> {
   const p0 = (await forwarder.stats()).polls;
   const from = Date.now();
   const watch = new ProcWatch({ forwarder: forwarder.process.pid, simulators: sims.process.pid });

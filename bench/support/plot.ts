@@ -14,7 +14,9 @@ function matplotlibPython(): string {
   try {
     execFileSync(PYTHON, ['-c', 'import matplotlib'], { stdio: 'ignore' });
   } catch {
-    execFileSync(PYTHON, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', 'matplotlib'], { stdio: 'inherit' });
+    execFileSync(PYTHON, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', 'matplotlib'], {
+      stdio: 'inherit',
+    });
   }
   return PYTHON;
 }

@@ -102,7 +102,10 @@ export function findDevServerPid(port: number): number | undefined {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (args.includes('start-dev') && args.some((a, i) => (a === '--port' && args[i + 1] === String(port)) || a === `--port=${port}`)) {
+      if (
+        args.includes('start-dev') &&
+        args.some((a, i) => (a === '--port' && args[i + 1] === String(port)) || a === `--port=${port}`)
+      ) {
         return Number(entry);
       }
     } catch {

@@ -98,9 +98,12 @@ export function spawnTs(
         const m = pattern.exec(head);
         if (m) return m;
         if (child.exitCode !== null || child.signalCode !== null) {
-          throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before printing ${pattern}:\n${head.slice(-3000)}`);
+          throw new Error(
+            `${name} exited (${child.exitCode ?? child.signalCode}) before printing ${pattern}:\n${head.slice(-3000)}`,
+          );
         }
-        if (Date.now() > deadline) throw new Error(`${name} did not print ${pattern} within ${timeoutMs} ms:\n${head.slice(-3000)}`);
+        if (Date.now() > deadline)
+          throw new Error(`${name} did not print ${pattern} within ${timeoutMs} ms:\n${head.slice(-3000)}`);
         await sleep(100);
       }
     },
@@ -130,12 +133,22 @@ export function freePort(): Promise<number> {
 }
 
 /** Polls `probe` every `everyMs` until `done` accepts its value; the tests' waitFor, at the bench's slower pace. */
-export function waitUntil<T>(what: string, probe: () => Promise<T>, done: (v: T) => boolean, timeoutMs: number, everyMs = 250): Promise<T> {
+export function waitUntil<T>(
+  what: string,
+  probe: () => Promise<T>,
+  done: (v: T) => boolean,
+  timeoutMs: number,
+  everyMs = 250,
+): Promise<T> {
   return waitFor(what, probe, done, timeoutMs, everyMs);
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight, keeping the order of results. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, i: number) => Promise<R>,
+): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   await Promise.all(

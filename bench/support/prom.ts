@@ -112,7 +112,12 @@ export const SDK_LATENCIES = [
 
 /** Deltas of {@link SDK_LATENCIES} between two scrapes of the worker's TEMPORAL_METRICS_PORT. */
 export function sdkLatencies(before: Scrape, after: Scrape): Record<string, HistogramDelta | undefined> {
-  return Object.fromEntries(SDK_LATENCIES.map((name) => [name.replace(/^temporal_/, '').replace(/_seconds$/, ''), histogramDelta(before, after, name)]));
+  return Object.fromEntries(
+    SDK_LATENCIES.map((name) => [
+      name.replace(/^temporal_/, '').replace(/_seconds$/, ''),
+      histogramDelta(before, after, name),
+    ]),
+  );
 }
 
 /** Sum of the samples of `name` whose labels contain every `label="value"` given. */

@@ -56,7 +56,11 @@ export interface ResultEnvelope {
 }
 
 /** Writes bench/results/<scenario>[.quick][.profile].json and answers its path. */
-export function writeResult(scenario: string, flags: { quick: boolean; profile: boolean }, result: ResultEnvelope & Record<string, unknown>): string {
+export function writeResult(
+  scenario: string,
+  flags: { quick: boolean; profile: boolean },
+  result: ResultEnvelope & Record<string, unknown>,
+): string {
   const dir = join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   // BENCH_RESULT_NAME keeps an experiment (e.g. one storm part with other knobs) from replacing the scenario's file.

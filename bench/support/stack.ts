@@ -17,7 +17,17 @@ import { BRIDGE_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
 import type { PollerStatus } from '../../src/shared/types';
 import type { ForwarderConfig, ForwarderRequest, ForwarderStats } from '../direct-forwarder';
 import { findDevServerPid } from './proc';
-import { forgetAtExit, freePort, killAtExit, mapLimit, ROOT, sleep, spawnTs, waitUntil, type BenchProcess } from './processes';
+import {
+  forgetAtExit,
+  freePort,
+  killAtExit,
+  mapLimit,
+  ROOT,
+  sleep,
+  spawnTs,
+  waitUntil,
+  type BenchProcess,
+} from './processes';
 import { scrape, seriesSum } from './prom';
 import type { SimHostConfig, SimHostReady } from './sim-host';
 
@@ -112,8 +122,18 @@ export interface Sims {
 
 /** Starts `appliances` OneView simulators and one PagerDuty simulator in a separate process. */
 export async function startSims(appliances: number, tls: boolean): Promise<Sims> {
-  const config: SimHostConfig = { appliances, tls, certDir: join(SCRATCH, 'certs', String(Date.now())), password: OV_PASSWORD };
-  const proc = spawnTs('sim-host', join(ROOT, 'bench', 'support', 'sim-host.ts'), { PATH: process.env.PATH ?? '', BENCH_SIM_CONFIG: JSON.stringify(config) }, { ipc: true });
+  const config: SimHostConfig = {
+    appliances,
+    tls,
+    certDir: join(SCRATCH, 'certs', String(Date.now())),
+    password: OV_PASSWORD,
+  };
+  const proc = spawnTs(
+    'sim-host',
+    join(ROOT, 'bench', 'support', 'sim-host.ts'),
+    { PATH: process.env.PATH ?? '', BENCH_SIM_CONFIG: JSON.stringify(config) },
+    { ipc: true },
+  );
   const line = await proc.waitForOutput(/^\{"msg":"sims ready".*\}$/m, 60_000 + appliances * 1000);
   const ready = JSON.parse(line[0]) as SimHostReady;
   const pdUrl = ready.pagerDuty.url;
@@ -136,7 +156,11 @@ export interface BenchAppliance {
 
 /** `count` appliances named `<prefix>-<n>`, appliance n on simulator n, sharing routing keys `perKey` at a time. */
 export function fleet(prefix: string, count: number, perKey: number): BenchAppliance[] {
-  return Array.from({ length: count }, (_, i) => ({ id: `${prefix}-${String(i).padStart(4, '0')}`, sim: i, key: Math.floor(i / perKey) }));
+  return Array.from({ length: count }, (_, i) => ({
+    id: `${prefix}-${String(i).padStart(4, '0')}`,
+    sim: i,
+    key: Math.floor(i / perKey),
+  }));
 }
 
 /** The dedup key the bridge and the forwarder give an alert. */
@@ -257,7 +281,12 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   });
   let workerCount = 0;
   const spawnWorker = async (extra: Record<string, string>) => {
-    const p = spawnTs(`${options.name}-worker${workerCount++ ? `-${workerCount}` : ''}`, entryOf('src/worker/main.ts'), workerEnv(extra), { nodeArgs: options.workerNodeArgs });
+    const p = spawnTs(
+      `${options.name}-worker${workerCount++ ? `-${workerCount}` : ''}`,
+      entryOf('src/worker/main.ts'),
+      workerEnv(extra),
+      { nodeArgs: options.workerNodeArgs },
+    );
     // ensurePollers signal-with-starts every poller before the worker says it started: long for 1,000 appliances.
     await p.waitForOutput(/"msg":"worker started"/, 120_000 + options.appliances.length * 200);
     return p;
@@ -284,7 +313,10 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const post = async (path: string, body?: unknown, token = WEBHOOK_TOKEN) => {
     const res = await request(`${webUrl}${path}`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     await res.body.text();
@@ -302,12 +334,18 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     client,
     taskQueue,
     webhook: (applianceId, alert) => post(`/oneview-webhook?appliance=${encodeURIComponent(applianceId)}`, alert),
-    forcePoll: (applianceId) => post(applianceId ? `/force-poll?appliance=${encodeURIComponent(applianceId)}` : '/force-poll', undefined, OPERATOR_TOKEN),
+    forcePoll: (applianceId) =>
+      post(
+        applianceId ? `/force-poll?appliance=${encodeURIComponent(applianceId)}` : '/force-poll',
+        undefined,
+        OPERATOR_TOKEN,
+      ),
     statuses,
     async waitForFirstPolls(ids, timeoutMs) {
       const polled = async () => {
         const s = await scrape(`http://127.0.0.1:${httpPort}/metrics`);
-        return ids.filter((id) => seriesSum(s, 'oneview_last_successful_poll_timestamp_seconds', { appliance: id }) > 0).length;
+        return ids.filter((id) => seriesSum(s, 'oneview_last_successful_poll_timestamp_seconds', { appliance: id }) > 0)
+          .length;
       };
       await waitUntil(`${ids.length} pollers to poll once`, polled, (n) => n === ids.length, timeoutMs, 2000);
       // The poll's own fetch follows the boot reconciliation's: give it a moment.
@@ -336,11 +374,23 @@ export interface Forwarder {
 }
 
 /** Starts bench/direct-forwarder.ts over the same simulators as the bridge, with appliance ids of its own. */
-export async function startForwarder(sims: Sims, appliances: BenchAppliance[], pollIntervalMs: number, name = 'forwarder'): Promise<Forwarder> {
+export async function startForwarder(
+  sims: Sims,
+  appliances: BenchAppliance[],
+  pollIntervalMs: number,
+  name = 'forwarder',
+): Promise<Forwarder> {
   const config: ForwarderConfig = {
     appliances: appliances.map((a) => {
       const sim = sims.ready.oneView[a.sim]!;
-      return { id: a.id, baseUrl: sim.url, caFile: sim.caFile, username: 'administrator', password: OV_PASSWORD, routingKey: routingKey(a.key) };
+      return {
+        id: a.id,
+        baseUrl: sim.url,
+        caFile: sim.caFile,
+        username: 'administrator',
+        password: OV_PASSWORD,
+        routingKey: routingKey(a.key),
+      };
     }),
     eventsUrl: sims.ready.pagerDuty.eventsUrl,
     severities: ['Critical'],
@@ -348,7 +398,12 @@ export async function startForwarder(sims: Sims, appliances: BenchAppliance[], p
   };
   const configFile = join(SCRATCH, `${name}-${Date.now()}.json`);
   writeFileSync(configFile, JSON.stringify(config));
-  const proc = spawnTs(name, join(ROOT, 'bench', 'direct-forwarder.ts'), { PATH: process.env.PATH ?? '', BENCH_FORWARDER_CONFIG_FILE: configFile }, { ipc: true });
+  const proc = spawnTs(
+    name,
+    join(ROOT, 'bench', 'direct-forwarder.ts'),
+    { PATH: process.env.PATH ?? '', BENCH_FORWARDER_CONFIG_FILE: configFile },
+    { ipc: true },
+  );
   await proc.waitForOutput(/"msg":"forwarder ready"/, 60_000);
   let seq = 0;
   const waiting = new Map<number, (s: ForwarderStats) => void>();

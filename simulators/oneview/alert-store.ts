@@ -1,6 +1,9 @@
 import type { OneViewAlert } from './types';
 
-const DESCRIPTIONS: Record<string, { description: string; correctiveAction: string; alertTypeID: string; healthCategory: string }> = {
+const DESCRIPTIONS: Record<
+  string,
+  { description: string; correctiveAction: string; alertTypeID: string; healthCategory: string }
+> = {
   Critical: {
     description: 'The power supply in bay 2 has failed.',
     correctiveAction: 'Replace the power supply in bay 2.',
@@ -70,7 +73,9 @@ export class AlertStore {
       assignedToUser: null,
       clearedByUser: bornCleared ? 'System' : null,
       clearedTime: bornCleared ? now : null,
-      changeLog: bornCleared ? [{ userEntered: false, uri: null, notes: 'CLEARED', username: 'System', created: null }] : [],
+      changeLog: bornCleared
+        ? [{ userEntered: false, uri: null, notes: 'CLEARED', username: 'System', created: null }]
+        : [],
       activityUri: null,
       parentAlert: null,
       childAlerts: null,
@@ -96,7 +101,10 @@ export class AlertStore {
     alert.clearedByUser = 'System';
     alert.modified = now;
     alert.eTag = now;
-    alert.changeLog = [...(alert.changeLog ?? []), { userEntered: false, uri: null, notes: 'CLEARED', username: 'System', created: now }];
+    alert.changeLog = [
+      ...(alert.changeLog ?? []),
+      { userEntered: false, uri: null, notes: 'CLEARED', username: 'System', created: now },
+    ];
     return alert;
   }
 
@@ -116,7 +124,10 @@ export class AlertStore {
     if (typeof body.assignedToUser === 'string') alert.assignedToUser = body.assignedToUser;
     if (typeof body.notes === 'string') {
       const entryUri = `/rest/alerts/AlertChangeLog/${id}${alert.changeLog.length + 1}`;
-      alert.changeLog = [...alert.changeLog, { userEntered: true, uri: entryUri, notes: body.notes, username: userName, created: now }];
+      alert.changeLog = [
+        ...alert.changeLog,
+        { userEntered: true, uri: entryUri, notes: body.notes, username: userName, created: now },
+      ];
     }
     alert.modified = now;
     alert.eTag = now;

@@ -8,8 +8,17 @@ export interface Comparison {
 /** A filter in disjunctive form: OR of ANDs of comparisons (AND binds tighter, as in OneView). */
 export type FilterExpression = Comparison[][];
 
-const SYMBOLS: Record<string, Comparison['op']> = { '=': 'EQ', '==': 'EQ', '!=': 'NE', '>': 'GT', '>=': 'GE', '<': 'LT', '<=': 'LE' };
-const TOKEN = /\s*(?:(AND|OR)\b|([A-Za-z_][\w.]*)\s*(EQ|NE|GT|GE|LT|LE|==|!=|>=|<=|=|>|<)\s*('(?:[^']|'')*'|[^\s']+))/iy;
+const SYMBOLS: Record<string, Comparison['op']> = {
+  '=': 'EQ',
+  '==': 'EQ',
+  '!=': 'NE',
+  '>': 'GT',
+  '>=': 'GE',
+  '<': 'LT',
+  '<=': 'LE',
+};
+const TOKEN =
+  /\s*(?:(AND|OR)\b|([A-Za-z_][\w.]*)\s*(EQ|NE|GT|GE|LT|LE|==|!=|>=|<=|=|>|<)\s*('(?:[^']|'')*'|[^\s']+))/iy;
 
 /** Parses `attr EQ 'v' AND attr2 GT 'w' OR ...` (outer double quotes optional); throws with a reason on bad syntax. */
 export function parseFilter(raw: string): FilterExpression {
@@ -61,11 +70,17 @@ function compare(actual: unknown, c: Comparison): boolean {
     order = String(actual).toLowerCase().localeCompare(c.value.toLowerCase());
   }
   switch (c.op) {
-    case 'EQ': return order === 0;
-    case 'NE': return order !== 0;
-    case 'GT': return order > 0;
-    case 'GE': return order >= 0;
-    case 'LT': return order < 0;
-    case 'LE': return order <= 0;
+    case 'EQ':
+      return order === 0;
+    case 'NE':
+      return order !== 0;
+    case 'GT':
+      return order > 0;
+    case 'GE':
+      return order >= 0;
+    case 'LT':
+      return order < 0;
+    case 'LE':
+      return order <= 0;
   }
 }

@@ -117,7 +117,13 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
       const prev = query[k];
       query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
     }
-    const record: RecordedRequest = { method: req.method ?? 'GET', path, query, status: 0, at: new Date().toISOString() };
+    const record: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path,
+      query,
+      status: 0,
+      at: new Date().toISOString(),
+    };
     requests.push(record);
     const finish = (status: number) => (record.status = status);
 
@@ -133,9 +139,23 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
       }
       if (fault.status) {
         finish(fault.status);
-        if (fault.html) return sendText(res, fault.status, `<html><head><title>${fault.status} Bad Gateway</title></head><body><h1>${fault.status}</h1></body></html>`, 'text/html');
+        if (fault.html)
+          return sendText(
+            res,
+            fault.status,
+            `<html><head><title>${fault.status} Bad Gateway</title></head><body><h1>${fault.status}</h1></body></html>`,
+            'text/html',
+          );
         if (fault.status === 401) return sendJson(res, 401, ERROR_401);
-        return sendJson(res, fault.status, { errorCode: 'SIMULATED_FAULT', message: `Simulated HTTP ${fault.status}.`, details: '', recommendedActions: [], nestedErrors: [], errorSource: null, data: {} });
+        return sendJson(res, fault.status, {
+          errorCode: 'SIMULATED_FAULT',
+          message: `Simulated HTTP ${fault.status}.`,
+          details: '',
+          recommendedActions: [],
+          nestedErrors: [],
+          errorSource: null,
+          data: {},
+        });
       }
     }
 
@@ -183,7 +203,8 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
     const session = liveSession(headerValue(req, 'auth'));
     if (!session) return reply(401, ERROR_401);
 
-    if (path === '/rest/login-sessions' && req.method === 'PUT') return reply(200, { sessionID: session.token, partnerData: {} });
+    if (path === '/rest/login-sessions' && req.method === 'PUT')
+      return reply(200, { sessionID: session.token, partnerData: {} });
     if (path === '/rest/alerts' && req.method === 'GET') return listAlerts(url, reply);
     if (path === '/rest/alerts' && req.method === 'DELETE') return deleteAlerts(url, res, finish);
     const one = /^\/rest\/alerts\/([^/]+)$/.exec(path);
@@ -194,7 +215,8 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
       if (req.method === 'GET') return reply(200, alert);
       if (req.method === 'PUT') return updateAlert(req, alert, session, reply);
       if (req.method === 'DELETE') {
-        if (alert.alertState !== 'Cleared') return reply(409, stateConflict('Only alerts that are no longer active can be removed.'));
+        if (alert.alertState !== 'Cleared')
+          return reply(409, stateConflict('Only alerts that are no longer active can be removed.'));
         store.remove(id);
         finish(204);
         res.writeHead(204).end();
@@ -213,25 +235,63 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
     try {
       body = JSON.parse(await readBody(req)) as typeof body;
     } catch {
-      return reply(400, { errorCode: 'INVALID_JSON', message: 'The request body is not valid JSON.', details: '', recommendedActions: [], nestedErrors: [], errorSource: null, data: {} });
+      return reply(400, {
+        errorCode: 'INVALID_JSON',
+        message: 'The request body is not valid JSON.',
+        details: '',
+        recommendedActions: [],
+        nestedErrors: [],
+        errorSource: null,
+        data: {},
+      });
     }
     const domain = typeof body.authLoginDomain === 'string' ? body.authLoginDomain : 'LOCAL';
     if (domain.toUpperCase() !== 'LOCAL') {
-      return reply(404, { errorCode: 'AUTHN_AUTH_FAIL_LOGINDOMAINNOTFOUND', message: `The authentication directory ${domain} is not configured.`, details: '', recommendedActions: ['Use a configured login domain.'], nestedErrors: [], errorSource: null, data: {} });
+      return reply(404, {
+        errorCode: 'AUTHN_AUTH_FAIL_LOGINDOMAINNOTFOUND',
+        message: `The authentication directory ${domain} is not configured.`,
+        details: '',
+        recommendedActions: ['Use a configured login domain.'],
+        nestedErrors: [],
+        errorSource: null,
+        data: {},
+      });
     }
-    if (typeof body.userName !== 'string' || typeof body.password !== 'string' || users[body.userName] !== body.password) {
-      return reply(400, { errorCode: 'AUTHN_AUTH_FAIL', message: 'Invalid user name or password.', details: 'Unable to authenticate.', recommendedActions: ['Retry login.'], nestedErrors: [], errorSource: null, data: {} });
+    if (
+      typeof body.userName !== 'string' ||
+      typeof body.password !== 'string' ||
+      users[body.userName] !== body.password
+    ) {
+      return reply(400, {
+        errorCode: 'AUTHN_AUTH_FAIL',
+        message: 'Invalid user name or password.',
+        details: 'Unable to authenticate.',
+        recommendedActions: ['Retry login.'],
+        nestedErrors: [],
+        errorSource: null,
+        data: {},
+      });
     }
     // Clients send the acknowledgement as a boolean or as the string "true" (hpe-oneview-hubot).
     if (loginBanner && body.loginMsgAck !== true && body.loginMsgAck !== 'true') {
-      return reply(400, { errorCode: 'AUTHN_LOGIN_MESSAGE_ACKNOWLEDGMENT_REQUIRED', message: 'The login message must be acknowledged.', details: 'Set loginMsgAck to true to acknowledge the login message.', recommendedActions: ['Acknowledge the login message.'], nestedErrors: [], errorSource: null, data: {} });
+      return reply(400, {
+        errorCode: 'AUTHN_LOGIN_MESSAGE_ACKNOWLEDGMENT_REQUIRED',
+        message: 'The login message must be acknowledged.',
+        details: 'Set loginMsgAck to true to acknowledge the login message.',
+        recommendedActions: ['Acknowledge the login message.'],
+        nestedErrors: [],
+        errorSource: null,
+        data: {},
+      });
     }
     const clientIp = req.socket.remoteAddress ?? 'unknown';
     const live = [...sessions.values()].filter((s) => s.clientIp === clientIp && liveSession(s.token));
     if (live.length >= sessionsPerClient) {
       return reply(400, {
         errorSource: null,
-        recommendedActions: ['Do one of the following: log out of existing sessions. Log in from a different IP address. Contact the administrator to increase the maximum number of sessions per client IP address. Wait 24 hours for idle sessions created by scripts to time out and then retry logging in.'],
+        recommendedActions: [
+          'Do one of the following: log out of existing sessions. Log in from a different IP address. Contact the administrator to increase the maximum number of sessions per client IP address. Wait 24 hours for idle sessions created by scripts to time out and then retry logging in.',
+        ],
         data: { clientip: clientIp },
         errorCode: 'AUTHN_SESSION_CLIENT_LIMIT_CROSSED',
         messageParameters: [clientIp],
@@ -251,7 +311,15 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
     try {
       filters = url.searchParams.getAll('filter').map(parseFilter);
     } catch (err) {
-      return reply(400, { errorCode: 'INVALID_FILTER', message: `The filter is not valid: ${(err as Error).message}`, details: '', recommendedActions: ['Correct the filter syntax.'], nestedErrors: [], errorSource: null, data: {} });
+      return reply(400, {
+        errorCode: 'INVALID_FILTER',
+        message: `The filter is not valid: ${(err as Error).message}`,
+        details: '',
+        recommendedActions: ['Correct the filter syntax.'],
+        nestedErrors: [],
+        errorSource: null,
+        data: {},
+      });
     }
     const [sortField, sortDir] = (url.searchParams.get('sort') ?? 'created:ascending').split(':');
     const descending = /^desc/i.test(sortDir ?? '');
@@ -290,7 +358,10 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
     }
     const alertSeverityCounts =
       url.searchParams.get('view') === 'alertSummary'
-        ? matching.reduce<Record<string, number>>((acc, a) => ({ ...acc, [a.severity]: (acc[a.severity] ?? 0) + 1 }), {})
+        ? matching.reduce<Record<string, number>>(
+            (acc, a) => ({ ...acc, [a.severity]: (acc[a.severity] ?? 0) + 1 }),
+            {},
+          )
         : null;
     reply(200, {
       type: 'AlertResourceCollectionV3',
@@ -319,11 +390,27 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
     try {
       body = JSON.parse(await readBody(req)) as Record<string, unknown>;
     } catch {
-      return reply(400, { errorCode: 'INVALID_JSON', message: 'The request body is not valid JSON.', details: '', recommendedActions: [], nestedErrors: [], errorSource: null, data: {} });
+      return reply(400, {
+        errorCode: 'INVALID_JSON',
+        message: 'The request body is not valid JSON.',
+        details: '',
+        recommendedActions: [],
+        nestedErrors: [],
+        errorSource: null,
+        data: {},
+      });
     }
     const etag = body.eTag ?? headerValue(req, 'if-match');
     if (typeof etag === 'string' && etag !== '' && etag !== '*' && etag !== alert.eTag) {
-      return reply(412, { errorCode: 'ETAG_MISMATCH', message: 'The resource was modified by another request.', details: `eTag ${etag} does not match ${alert.eTag}.`, recommendedActions: ['Get the resource again and retry.'], nestedErrors: [], errorSource: alert.uri, data: {} });
+      return reply(412, {
+        errorCode: 'ETAG_MISMATCH',
+        message: 'The resource was modified by another request.',
+        details: `eTag ${etag} does not match ${alert.eTag}.`,
+        recommendedActions: ['Get the resource again and retry.'],
+        nestedErrors: [],
+        errorSource: alert.uri,
+        data: {},
+      });
     }
     if (alert.alertState === 'Locked' && body.alertState !== undefined) {
       return reply(409, stateConflict("The Alert provided is a Locked alert and it's state cannot be modified."));
@@ -338,10 +425,19 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
       filters = url.searchParams.getAll('filter').map(parseFilter);
     } catch (err) {
       finish(400);
-      return sendJson(res, 400, { errorCode: 'INVALID_FILTER', message: `The filter is not valid: ${(err as Error).message}`, details: '', recommendedActions: [], nestedErrors: [], errorSource: null, data: {} });
+      return sendJson(res, 400, {
+        errorCode: 'INVALID_FILTER',
+        message: `The filter is not valid: ${(err as Error).message}`,
+        details: '',
+        recommendedActions: [],
+        nestedErrors: [],
+        errorSource: null,
+        data: {},
+      });
     }
     for (const a of store.all()) {
-      if (a.alertState === 'Cleared' && filters.every((f) => matchesFilter(a as unknown as Record<string, unknown>, f))) store.remove(idOf(a));
+      if (a.alertState === 'Cleared' && filters.every((f) => matchesFilter(a as unknown as Record<string, unknown>, f)))
+        store.remove(idOf(a));
     }
     // A bulk delete is asynchronous on the appliance: 202 with the task to follow.
     finish(202);
@@ -358,7 +454,11 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
       if (path === '/_sim/alerts' && req.method === 'POST') {
         const input = await body();
         const list = Array.isArray(input) ? input : [input];
-        return sendJson(res, 200, list.map((a) => store.add(a as Partial<OneViewAlert>)));
+        return sendJson(
+          res,
+          200,
+          list.map((a) => store.add(a as Partial<OneViewAlert>)),
+        );
       }
       if (path === '/_sim/alerts/bulk' && req.method === 'POST') {
         // Many alerts at once without a huge request: { count, template } (e.g. 20,000 cleared ones of history).
@@ -380,7 +480,17 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
       if (path === '/_sim/requests' && req.method === 'GET') return sendJson(res, 200, requests);
       if (path === '/_sim/sessions' && req.method === 'GET') {
         const live = [...sessions.values()].filter((s) => Date.now() - s.lastUsedAt <= sessionIdleMs);
-        return sendJson(res, 200, live.map((s) => ({ token: s.token, userName: s.userName, clientIp: s.clientIp, createdAt: new Date(s.createdAt).toISOString(), lastUsedAt: new Date(s.lastUsedAt).toISOString() })));
+        return sendJson(
+          res,
+          200,
+          live.map((s) => ({
+            token: s.token,
+            userName: s.userName,
+            clientIp: s.clientIp,
+            createdAt: new Date(s.createdAt).toISOString(),
+            lastUsedAt: new Date(s.lastUsedAt).toISOString(),
+          })),
+        );
       }
       if (path === '/_sim/faults' && req.method === 'POST') {
         const input = (await body()) as OneViewFault & {
@@ -400,7 +510,12 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
       }
       if (path === '/_sim/stats' && req.method === 'GET') {
         const live = [...sessions.values()].filter((x) => Date.now() - x.lastUsedAt <= sessionIdleMs).length;
-        return sendJson(res, 200, { liveSessions: live, peakSessions, alerts: store.all().length, requests: requests.length });
+        return sendJson(res, 200, {
+          liveSessions: live,
+          peakSessions,
+          alerts: store.all().length,
+          requests: requests.length,
+        });
       }
       if (path === '/_sim/reset' && req.method === 'POST') {
         store.reset();
@@ -452,7 +567,7 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
   });
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `${options.tls ?? true ? 'https' : 'http'}://${host}:${port}`,
+    url: `${(options.tls ?? true) ? 'https' : 'http'}://${host}:${port}`,
     port,
     certificatePem,
     store,
@@ -474,9 +589,25 @@ function idOf(alert: OneViewAlert): string {
 }
 
 function stateConflict(message: string) {
-  return { errorCode: 'STATE_CONFLICT', message, details: '', recommendedActions: ['The requested state change does not apply to this alert.'], nestedErrors: [], errorSource: null, data: {} };
+  return {
+    errorCode: 'STATE_CONFLICT',
+    message,
+    details: '',
+    recommendedActions: ['The requested state change does not apply to this alert.'],
+    nestedErrors: [],
+    errorSource: null,
+    data: {},
+  };
 }
 
 function notFound(path: string) {
-  return { errorCode: 'RESOURCE_NOT_FOUND', message: `The resource ${path} was not found.`, details: '', recommendedActions: [], nestedErrors: [], errorSource: path, data: {} };
+  return {
+    errorCode: 'RESOURCE_NOT_FOUND',
+    message: `The resource ${path} was not found.`,
+    details: '',
+    recommendedActions: [],
+    nestedErrors: [],
+    errorSource: path,
+    data: {},
+  };
 }

@@ -85,7 +85,19 @@ export async function startPagerDutySimulator(options: PagerDutySimulatorOptions
     const payload = (e.payload ?? {}) as { summary?: string; severity?: string };
     if (e.event_action === 'trigger') {
       if (!existing) {
-        incidents.set(mapKey, { dedup_key: dedupKey, routingKey, status: 'triggered', triggers: 1, resolves: 0, acknowledges: 0, opened: 1, dropped: 0, summary: payload.summary, severity: payload.severity, lastEventAt: now });
+        incidents.set(mapKey, {
+          dedup_key: dedupKey,
+          routingKey,
+          status: 'triggered',
+          triggers: 1,
+          resolves: 0,
+          acknowledges: 0,
+          opened: 1,
+          dropped: 0,
+          summary: payload.summary,
+          severity: payload.severity,
+          lastEventAt: now,
+        });
       } else {
         existing.triggers++;
         if (existing.status === 'resolved') {
@@ -102,7 +114,18 @@ export async function startPagerDutySimulator(options: PagerDutySimulatorOptions
     const target = existing && existing.status !== 'resolved' ? existing : undefined;
     if (!target) {
       if (existing) existing.dropped++;
-      else incidents.set(mapKey, { dedup_key: dedupKey, routingKey, status: 'resolved', triggers: 0, resolves: 0, acknowledges: 0, opened: 0, dropped: 1, lastEventAt: now });
+      else
+        incidents.set(mapKey, {
+          dedup_key: dedupKey,
+          routingKey,
+          status: 'resolved',
+          triggers: 0,
+          resolves: 0,
+          acknowledges: 0,
+          opened: 0,
+          dropped: 1,
+          lastEventAt: now,
+        });
       return;
     }
     if (e.event_action === 'resolve') {
@@ -141,8 +164,12 @@ export async function startPagerDutySimulator(options: PagerDutySimulatorOptions
       }
       if (fault.status) {
         counters.faulted++;
-        const headers: Record<string, string> = fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {};
-        res.writeHead(fault.status, { 'content-type': fault.body?.startsWith('{') ? 'application/json' : 'text/plain', ...headers });
+        const headers: Record<string, string> =
+          fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {};
+        res.writeHead(fault.status, {
+          'content-type': fault.body?.startsWith('{') ? 'application/json' : 'text/plain',
+          ...headers,
+        });
         res.end(fault.body ?? '');
         return;
       }
@@ -152,18 +179,30 @@ export async function startPagerDutySimulator(options: PagerDutySimulatorOptions
       text = await readBody(req, MAX_EVENT_BYTES * 4);
     } catch {
       counters.rejected++;
-      return sendJson(res, 400, { status: 'invalid event', message: 'Event object is invalid', errors: ['Event object is too large'] });
+      return sendJson(res, 400, {
+        status: 'invalid event',
+        message: 'Event object is invalid',
+        errors: ['Event object is too large'],
+      });
     }
     if (Buffer.byteLength(text) > MAX_EVENT_BYTES) {
       counters.rejected++;
-      return sendJson(res, 400, { status: 'invalid event', message: 'Event object is invalid', errors: ['Event object is too large'] });
+      return sendJson(res, 400, {
+        status: 'invalid event',
+        message: 'Event object is invalid',
+        errors: ['Event object is too large'],
+      });
     }
     let event: unknown;
     try {
       event = JSON.parse(text);
     } catch {
       counters.rejected++;
-      return sendJson(res, 400, { status: 'Unrecognized object', message: 'Event object format is unrecognized', errors: ['JSON parse error'] });
+      return sendJson(res, 400, {
+        status: 'Unrecognized object',
+        message: 'Event object format is unrecognized',
+        errors: ['JSON parse error'],
+      });
     }
     const errors = validateAlertEvent(event);
     if (errors.length > 0) {
@@ -180,7 +219,11 @@ export async function startPagerDutySimulator(options: PagerDutySimulatorOptions
     if (overLimit(String(e.routing_key))) {
       counters.rateLimited++;
       // PagerDuty documents the 429 but no body or Retry-After; this is go-pagerduty's fixture body.
-      return sendJson(res, 429, { status: 'throttle exceeded', message: 'Requests for this service are arriving too quickly.  Please retry later.', errors: ['Enhance Your Calm.'] });
+      return sendJson(res, 429, {
+        status: 'throttle exceeded',
+        message: 'Requests for this service are arriving too quickly.  Please retry later.',
+        errors: ['Enhance Your Calm.'],
+      });
     }
     ingest(e);
     return sendJson(res, 202, { status: 'success', message: 'Event processed', dedup_key: e.dedup_key });
@@ -189,16 +232,25 @@ export async function startPagerDutySimulator(options: PagerDutySimulatorOptions
   async function control(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     if (path === '/_sim/events' && req.method === 'GET') return sendJson(res, 200, events);
     if (path === '/_sim/incidents' && req.method === 'GET') {
-      return sendJson(res, 200, [...incidents.values()].map(({ routingKey: _r, ...incident }) => incident));
+      return sendJson(
+        res,
+        200,
+        [...incidents.values()].map(({ routingKey: _r, ...incident }) => incident),
+      );
     }
     if (path === '/_sim/requests' && req.method === 'GET') return sendJson(res, 200, requests);
-    if (path === '/_sim/stats' && req.method === 'GET') return sendJson(res, 200, { accepted: events.length, ...counters });
+    if (path === '/_sim/stats' && req.method === 'GET')
+      return sendJson(res, 200, { accepted: events.length, ...counters });
     if (path === '/_sim/faults' && req.method === 'POST') {
       const text = await readBody(req);
       const input = (text.trim() ? JSON.parse(text) : {}) as PagerDutyFault & { rateLimitPerMinute?: number };
       if (input.rateLimitPerMinute !== undefined) rateLimit = input.rateLimitPerMinute;
       if (input.status !== undefined || input.delayMs !== undefined || input.dropConnection) {
-        faults.push({ ...input, remaining: input.count ?? 1, until: input.durationMs === undefined ? undefined : Date.now() + input.durationMs });
+        faults.push({
+          ...input,
+          remaining: input.count ?? 1,
+          until: input.durationMs === undefined ? undefined : Date.now() + input.durationMs,
+        });
       }
       return sendJson(res, 200, { faults: faults.length, rateLimitPerMinute: rateLimit });
     }
@@ -220,7 +272,8 @@ export async function startPagerDutySimulator(options: PagerDutySimulatorOptions
     let work: Promise<void>;
     if (path.startsWith('/_sim/')) work = control(req, res, path);
     else if (path === '/v2/enqueue' && req.method === 'POST') work = enqueue(req, res);
-    else if (path === '/v2/enqueue' || path === '/v2/change/enqueue') work = Promise.resolve(sendJson(res, 405, { status: 'error', message: 'Method not allowed' }));
+    else if (path === '/v2/enqueue' || path === '/v2/change/enqueue')
+      work = Promise.resolve(sendJson(res, 405, { status: 'error', message: 'Method not allowed' }));
     else work = Promise.resolve(sendJson(res, 404, { status: 'error', message: 'Not found' }));
     work.catch((err: unknown) => {
       if (!res.headersSent) sendJson(res, 400, { error: String(err) });

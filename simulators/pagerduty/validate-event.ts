@@ -30,21 +30,25 @@ export function validateAlertEvent(event: unknown): string[] {
     if (typeof e.dedup_key !== 'string') errors.push("'dedup_key' must be a string");
     else if (e.dedup_key.length > 255) errors.push("'dedup_key' is too long (maximum is 255 characters)");
   }
-  if ((action === 'acknowledge' || action === 'resolve') && blank(e.dedup_key)) errors.push("'dedup_key' is missing or blank");
+  if ((action === 'acknowledge' || action === 'resolve') && blank(e.dedup_key))
+    errors.push("'dedup_key' is missing or blank");
   if (action === 'trigger') errors.push(...validatePayload(e.payload));
   if (e.links !== undefined) {
     if (!Array.isArray(e.links)) errors.push("'links' must be an array");
-    else if (e.links.some((l) => blank((l as { href?: unknown } | null)?.href))) errors.push("'link href' is missing or blank");
+    else if (e.links.some((l) => blank((l as { href?: unknown } | null)?.href)))
+      errors.push("'link href' is missing or blank");
   }
   if (e.images !== undefined) {
     if (!Array.isArray(e.images)) errors.push("'images' must be an array");
-    else if (e.images.some((i) => blank((i as { src?: unknown } | null)?.src))) errors.push("'image src' is missing or blank");
+    else if (e.images.some((i) => blank((i as { src?: unknown } | null)?.src)))
+      errors.push("'image src' is missing or blank");
   }
   return errors;
 }
 
 function validatePayload(payload: unknown): string[] {
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return ["'payload' is missing or blank"];
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+    return ["'payload' is missing or blank"];
   const p = payload as Record<string, unknown>;
   const errors: string[] = [];
   if (blank(p.summary)) errors.push("'payload.summary' is missing or blank");
@@ -53,7 +57,9 @@ function validatePayload(payload: unknown): string[] {
   if (blank(p.source)) errors.push("'payload.source' is missing or blank");
   if (blank(p.severity)) errors.push("'payload.severity' is missing or blank");
   else if (typeof p.severity !== 'string' || !SEVERITIES.includes(p.severity)) {
-    errors.push("'payload.severity' is invalid (must be one of the following: 'critical', 'warning', 'error' or 'info')");
+    errors.push(
+      "'payload.severity' is invalid (must be one of the following: 'critical', 'warning', 'error' or 'info')",
+    );
   }
   if (p.timestamp !== undefined && (typeof p.timestamp !== 'string' || Number.isNaN(Date.parse(p.timestamp)))) {
     errors.push("'payload.timestamp' is invalid");

@@ -17,7 +17,8 @@ export class ApplianceRegistry {
   /** The configuration of an appliance; an id the worker does not know is a configuration error, not a retry. */
   config(applianceId: string): ApplianceConfig {
     const config = this.byId.get(applianceId);
-    if (!config) throw new BridgeError(ErrorCode.unknownAppliance, `appliance '${applianceId}' is not configured on this worker`);
+    if (!config)
+      throw new BridgeError(ErrorCode.unknownAppliance, `appliance '${applianceId}' is not configured on this worker`);
     return config;
   }
 
@@ -26,7 +27,12 @@ export class ApplianceRegistry {
     let client = this.clients.get(applianceId);
     if (!client) {
       const c = this.config(applianceId);
-      client = new OneViewClient({ baseUrl: c.baseUrl, sslVerify: c.sslVerify, caCertPem: c.caCertPem, caOnly: c.caOnly });
+      client = new OneViewClient({
+        baseUrl: c.baseUrl,
+        sslVerify: c.sslVerify,
+        caCertPem: c.caCertPem,
+        caOnly: c.caOnly,
+      });
       this.clients.set(applianceId, client);
     }
     return client;
@@ -52,7 +58,11 @@ export class ApplianceRegistry {
     const logouts: Promise<void>[] = [];
     for (const [applianceId, byToken] of this.sessions) {
       for (const login of byToken.values()) {
-        logouts.push(this.client(applianceId).logout(login.token, login.apiVersion).catch(() => undefined));
+        logouts.push(
+          this.client(applianceId)
+            .logout(login.token, login.apiVersion)
+            .catch(() => undefined),
+        );
       }
     }
     await Promise.all(logouts);

@@ -46,7 +46,8 @@ export function certificateProblem(err: unknown): CertificateProblem | undefined
   for (const e of [err, (err as { cause?: unknown } | null)?.cause]) {
     const candidate = e as { code?: unknown; message?: unknown; cert?: { raw?: unknown } } | null | undefined;
     if (typeof candidate?.code !== 'string' || !CERTIFICATE_CODES.has(candidate.code)) continue;
-    const reason = typeof candidate.message === 'string' && candidate.message !== '' ? candidate.message : candidate.code;
+    const reason =
+      typeof candidate.message === 'string' && candidate.message !== '' ? candidate.message : candidate.code;
     const raw = Buffer.isBuffer(candidate.cert?.raw) ? candidate.cert.raw : undefined;
     return { code: candidate.code, reason, ...(raw ? { raw } : {}) };
   }

@@ -32,7 +32,8 @@ export async function fetchAlertChanges(
 ): Promise<FetchAlertChangesResult> {
   const client = registry.client(input.applianceId);
   const labels = { appliance: input.applianceId };
-  const observe = (endpoint: string) => (seconds: number) => metrics.apiLatency.observe({ ...labels, endpoint }, seconds);
+  const observe = (endpoint: string) => (seconds: number) =>
+    metrics.apiLatency.observe({ ...labels, endpoint }, seconds);
   const read = (login: OneViewLogin): Promise<RawRead> =>
     input.ids
       ? readAlerts(client, login, input.ids, observe('/rest/alerts/{id}'))
@@ -111,7 +112,12 @@ async function fetchAllPages(
 }
 
 /** GETs each alert; the ids come from the validator, so each is one safe path segment. */
-async function readAlerts(client: OneViewClient, login: OneViewLogin, ids: string[], observeSeconds: (seconds: number) => void): Promise<RawRead> {
+async function readAlerts(
+  client: OneViewClient,
+  login: OneViewLogin,
+  ids: string[],
+  observeSeconds: (seconds: number) => void,
+): Promise<RawRead> {
   const members: unknown[] = [];
   const gone: string[] = [];
   for (const id of ids) {

@@ -47,8 +47,12 @@ export function createActivityDeps(
 /** The activities of the bridge, bound to their dependencies, each translating errors at the Temporal boundary. */
 export function createActivities(deps: ActivityDeps) {
   return {
-    renewSession: atBoundary((input: RenewSessionInput): Promise<OneViewLogin> => renewSession(deps.registry, deps.metrics, input)),
-    fetchAlertChanges: atBoundary((input: FetchAlertChangesInput) => fetchAlertChanges(deps.registry, deps.metrics, input)),
+    renewSession: atBoundary((input: RenewSessionInput): Promise<OneViewLogin> =>
+      renewSession(deps.registry, deps.metrics, input),
+    ),
+    fetchAlertChanges: atBoundary((input: FetchAlertChangesInput) =>
+      fetchAlertChanges(deps.registry, deps.metrics, input),
+    ),
     testConnection: (input: TestConnectionInput) => testConnection(deps.registry, input),
     listOpenDeliveries: atBoundary((input: ListOpenDeliveriesInput) => listOpenDeliveries(deps.client, input)),
     sendPagerDutyEvent: atBoundary((input: SendPagerDutyEventInput) => sendPagerDutyEvent(deps, input)),

@@ -20,15 +20,31 @@ export interface SendDeps {
  * Builds, checks and sends one trigger or resolve. Any outcome but "accepted" is thrown as a typed error (a refusal
  * final, a 429 carrying its Retry-After wait); Temporal does the retrying and the pacing (the send queue's per-key rate).
  */
-export async function sendPagerDutyEvent(deps: SendDeps, input: SendPagerDutyEventInput): Promise<SendPagerDutyEventResult> {
+export async function sendPagerDutyEvent(
+  deps: SendDeps,
+  input: SendPagerDutyEventInput,
+): Promise<SendPagerDutyEventResult> {
   const appliance = deps.registry.config(input.applianceId);
   const labels = { appliance: input.applianceId, action: input.action };
-  const event = buildEvent({ ...input, applianceUrl: appliance.baseUrl, routingKey: appliance.routingKey, severityMap: appliance.severityMap });
+  const event = buildEvent({
+    ...input,
+    applianceUrl: appliance.baseUrl,
+    routingKey: appliance.routingKey,
+    severityMap: appliance.severityMap,
+  });
   const problems = validateEvent(event);
   if (problems.length > 0) {
     deps.metrics.alertsFailed.inc({ ...labels, reason: 'invalid_event' });
-    log.error('refusing to send an invalid PagerDuty event (a bug in the bridge)', { appliance: input.applianceId, alertId: input.alert.id, requestId: input.alert.requestId, problems });
-    throw new BridgeError(ErrorCode.pagerDutyRejected, `built an invalid ${input.action} event: ${problems.join('; ')}`);
+    log.error('refusing to send an invalid PagerDuty event (a bug in the bridge)', {
+      appliance: input.applianceId,
+      alertId: input.alert.id,
+      requestId: input.alert.requestId,
+      problems,
+    });
+    throw new BridgeError(
+      ErrorCode.pagerDutyRejected,
+      `built an invalid ${input.action} event: ${problems.join('; ')}`,
+    );
   }
   const outcome = await deps.sender.send(event);
   if (outcome.kind === 'accepted') {
@@ -36,21 +52,44 @@ export async function sendPagerDutyEvent(deps: SendDeps, input: SendPagerDutyEve
     // End to end: from the change on the appliance (creation or clear) to PagerDuty's 202.
     const since = Date.parse(input.alert.modified);
     if (!Number.isNaN(since)) deps.metrics.deliveryDuration.observe(labels, Math.max(0, (Date.now() - since) / 1000));
-    log.info('PagerDuty accepted event', { appliance: input.applianceId, action: input.action, alertId: input.alert.id, requestId: input.alert.requestId, dedupKey: event.dedup_key });
+    log.info('PagerDuty accepted event', {
+      appliance: input.applianceId,
+      action: input.action,
+      alertId: input.alert.id,
+      requestId: input.alert.requestId,
+      dedupKey: event.dedup_key,
+    });
     return { dedupKey: outcome.dedupKey };
   }
   const err = outcomeError(outcome, input, deps.rateLimitMinMs);
   if (err.code === ErrorCode.pagerDutyRejected) {
     deps.metrics.alertsFailed.inc({ ...labels, reason: 'rejected' });
-    log.error('PagerDuty rejected the event for good; not retrying', { appliance: input.applianceId, action: input.action, alertId: input.alert.id, requestId: input.alert.requestId, error: err.message });
+    log.error('PagerDuty rejected the event for good; not retrying', {
+      appliance: input.applianceId,
+      action: input.action,
+      alertId: input.alert.id,
+      requestId: input.alert.requestId,
+      error: err.message,
+    });
   } else {
     deps.metrics.sendErrors.inc({ ...labels, reason: err.code });
-    log.warn('PagerDuty send failed, will retry', { appliance: input.applianceId, action: input.action, alertId: input.alert.id, requestId: input.alert.requestId, error: err.message, retryInMs: err.details.nextRetryDelayMs });
+    log.warn('PagerDuty send failed, will retry', {
+      appliance: input.applianceId,
+      action: input.action,
+      alertId: input.alert.id,
+      requestId: input.alert.requestId,
+      error: err.message,
+      retryInMs: err.details.nextRetryDelayMs,
+    });
   }
   throw err;
 }
 
-function outcomeError(outcome: Exclude<SendOutcome, { kind: 'accepted' }>, input: SendPagerDutyEventInput, rateLimitMinMs: number): BridgeError {
+function outcomeError(
+  outcome: Exclude<SendOutcome, { kind: 'accepted' }>,
+  input: SendPagerDutyEventInput,
+  rateLimitMinMs: number,
+): BridgeError {
   const what = `PagerDuty ${input.action} of alert ${input.alert.id}`;
   switch (outcome.kind) {
     case 'rejected':
@@ -63,7 +102,9 @@ function outcomeError(outcome: Exclude<SendOutcome, { kind: 'accepted' }>, input
         nextRetryDelayMs: rateLimitDelayMs(rateLimitMinMs, outcome.retryAfterMs),
       });
     case 'server_error':
-      return new BridgeError(ErrorCode.pagerDutyServerError, `${what} failed (${outcome.status}): ${outcome.reason}`, { status: outcome.status });
+      return new BridgeError(ErrorCode.pagerDutyServerError, `${what} failed (${outcome.status}): ${outcome.reason}`, {
+        status: outcome.status,
+      });
     case 'timeout':
       return new BridgeError(ErrorCode.pagerDutyTimeout, `${what} timed out`);
     case 'network':

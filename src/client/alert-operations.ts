@@ -1,6 +1,17 @@
-import { type Client, type WorkflowHandle, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  type Client,
+  type WorkflowHandle,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+} from '@temporalio/client';
 import { type WorkflowSerializationContext, WorkflowIdReusePolicy } from '@temporalio/common';
-import { ALERT_SEVERITY, ALERT_STATE, DELIVERY_STATE, RESOURCE_CATEGORY, deliveryStartSearchAttributes } from '../shared/search-attributes';
+import {
+  ALERT_SEVERITY,
+  ALERT_STATE,
+  DELIVERY_STATE,
+  RESOURCE_CATEGORY,
+  deliveryStartSearchAttributes,
+} from '../shared/search-attributes';
 import type { AlertClear, AlertDeliveryInput, DeliveryPhase, DeliveryState } from '../shared/types';
 import { alertWorkflowId, parseAlertWorkflowId } from '../shared/workflow-ids';
 import type { alertDeliveryWorkflow } from '../workflows/alert-delivery';
@@ -94,7 +105,10 @@ export async function resendAlert(
       `the delivery of alert ${options.alertId} of ${options.applianceId} completed: its incident was resolved; resending re-opens it until the alert is cleared again (use --force to do that anyway)`,
     );
   }
-  const input = await lastRunInput(client, client.workflow.getHandle<typeof alertDeliveryWorkflow>(workflowId, description.runId));
+  const input = await lastRunInput(
+    client,
+    client.workflow.getHandle<typeof alertDeliveryWorkflow>(workflowId, description.runId),
+  );
   try {
     const started = await client.workflow.start<typeof alertDeliveryWorkflow>('alertDeliveryWorkflow', {
       workflowId,
@@ -104,26 +118,40 @@ export async function resendAlert(
       // person resending it is the one case where a closed delivery ID is reused.
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
       staticSummary: `${input.alert.severity || 'Unknown'} alert ${input.alert.id} (appliance ${input.applianceId}), resent by an operator`,
-      ...(input.searchAttributes ? { typedSearchAttributes: deliveryStartSearchAttributes(input.applianceId, input.alert) } : {}),
+      ...(input.searchAttributes
+        ? { typedSearchAttributes: deliveryStartSearchAttributes(input.applianceId, input.alert) }
+        : {}),
     });
     return { workflowId, runId: started.firstExecutionRunId, previousStatus, taskQueue: description.taskQueue };
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      throw new OperatorError(OperatorErrorCode.deliveryRunning, `the delivery of alert ${options.alertId} of ${options.applianceId} was started meanwhile: nothing to resend`, { cause: err });
+      throw new OperatorError(
+        OperatorErrorCode.deliveryRunning,
+        `the delivery of alert ${options.alertId} of ${options.applianceId} was started meanwhile: nothing to resend`,
+        { cause: err },
+      );
     }
     throw err;
   }
 }
 
 /** The input the last run of a delivery started with: the first event of its history, decoded (and decrypted). */
-async function lastRunInput(client: Client, handle: WorkflowHandle<typeof alertDeliveryWorkflow>): Promise<AlertDeliveryInput> {
+async function lastRunInput(
+  client: Client,
+  handle: WorkflowHandle<typeof alertDeliveryWorkflow>,
+): Promise<AlertDeliveryInput> {
   const history = await handle.fetchHistory();
   const payloads = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
-  if (!payloads?.length) throw new Error(`failed to read the input of ${handle.workflowId}: its history has no start event input`);
+  if (!payloads?.length)
+    throw new Error(`failed to read the input of ${handle.workflowId}: its history has no start event input`);
   // What the client does with every result, through the public data converter: the codecs in reverse order (decrypt),
   // then the payload converter.
   const { payloadCodecs, payloadConverter } = client.options.loadedDataConverter;
-  const context: WorkflowSerializationContext = { type: 'workflow', namespace: client.options.namespace, workflowId: handle.workflowId };
+  const context: WorkflowSerializationContext = {
+    type: 'workflow',
+    namespace: client.options.namespace,
+    workflowId: handle.workflowId,
+  };
   let decoded = payloads;
   for (const codec of [...payloadCodecs].reverse()) decoded = await codec.decode(decoded, context);
   return payloadConverter.fromPayload<AlertDeliveryInput>(decoded[0]!, context);
@@ -156,8 +184,14 @@ export async function resolveAlertByHand(
   const handle = client.workflow.getHandle<typeof alertDeliveryWorkflow>(workflowId);
   const description = await describeDelivery(handle, options);
   if (description.status.name !== 'RUNNING') {
-    const how = description.status.name === 'COMPLETED' ? 'completed: its incident is already resolved' : `is ${description.status.name.toLowerCase()}`;
-    throw new OperatorError(OperatorErrorCode.notRunning, `the delivery of alert ${options.alertId} of ${options.applianceId} is not running: it ${how}`);
+    const how =
+      description.status.name === 'COMPLETED'
+        ? 'completed: its incident is already resolved'
+        : `is ${description.status.name.toLowerCase()}`;
+    throw new OperatorError(
+      OperatorErrorCode.notRunning,
+      `the delivery of alert ${options.alertId} of ${options.applianceId} is not running: it ${how}`,
+    );
   }
   // Pinned to this run, so waiting never reads a later resend's state.
   const run = client.workflow.getHandle<typeof alertDeliveryWorkflow>(workflowId, description.runId);
@@ -195,7 +229,9 @@ export async function deliveryStatus(
   client: Client,
   options: { applianceId: string; alertId: string },
 ): Promise<{ workflowId: string; status: string; state?: DeliveryState }> {
-  const handle = client.workflow.getHandle<typeof alertDeliveryWorkflow>(alertWorkflowId(options.applianceId, options.alertId));
+  const handle = client.workflow.getHandle<typeof alertDeliveryWorkflow>(
+    alertWorkflowId(options.applianceId, options.alertId),
+  );
   const description = await describeDelivery(handle, options);
   const status = description.status.name;
   if (status === 'RUNNING') return { workflowId: handle.workflowId, status, state: await handle.query(stateQuery) };

@@ -12,7 +12,9 @@ export function connectionOptions(config: Pick<TemporalConfig, 'address' | 'tls'
     ? {
         ...(tls.serverName ? { serverNameOverride: tls.serverName } : {}),
         ...(tls.caPem ? { serverRootCACertificate: tls.caPem } : {}),
-        ...(tls.clientCertPem && tls.clientKeyPem ? { clientCertPair: { crt: tls.clientCertPem, key: tls.clientKeyPem } } : {}),
+        ...(tls.clientCertPem && tls.clientKeyPem
+          ? { clientCertPair: { crt: tls.clientCertPem, key: tls.clientKeyPem } }
+          : {}),
       }
     : undefined;
   return {

@@ -27,7 +27,8 @@ export function deliveryVisibilityQuery(filter: DeliveryFilter): string {
       ...canonicalised('deliveryState', filter.deliveryState, DELIVERY_PHASES),
     });
   } catch (err) {
-    if (err instanceof VisibilityQueryError) throw new OperatorError(OperatorErrorCode.invalidFilter, err.message, { cause: err });
+    if (err instanceof VisibilityQueryError)
+      throw new OperatorError(OperatorErrorCode.invalidFilter, err.message, { cause: err });
     throw err;
   }
 }
@@ -38,7 +39,11 @@ export function checkDeliveryFilter(filter: Omit<DeliveryFilter, 'taskQueue'>): 
 }
 
 // A value that matches none is passed on as typed, for the query builder to refuse or quote by its shape.
-function canonicalised<K extends string>(key: K, value: string | undefined, allowed: readonly string[]): Partial<Record<K, string>> {
+function canonicalised<K extends string>(
+  key: K,
+  value: string | undefined,
+  allowed: readonly string[],
+): Partial<Record<K, string>> {
   if (value === undefined) return {};
   const match = allowed.find((a) => a.toLowerCase() === value.trim().toLowerCase());
   return { [key]: match ?? value } as Partial<Record<K, string>>;

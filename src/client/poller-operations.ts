@@ -1,7 +1,14 @@
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { AlertRecord, ConnectionCheck, PollerStatus } from '../shared/types';
 import { pollerWorkflowId } from '../shared/workflow-ids';
-import { alertsPushedSignal, forcePollSignal, pauseSignal, resumeSignal, statusQuery, testConnectionUpdate } from '../workflows/messages';
+import {
+  alertsPushedSignal,
+  forcePollSignal,
+  pauseSignal,
+  resumeSignal,
+  statusQuery,
+  testConnectionUpdate,
+} from '../workflows/messages';
 import { runningAppliances } from './appliance-directory';
 import { OperatorError, OperatorErrorCode } from './operator-error';
 
@@ -24,7 +31,11 @@ export async function pushAlerts(client: Client, applianceId: string, alerts: Al
  * are. An appliance tested less than a minute ago, or whose poller is backing off after a rejected login, is not logged
  * in to again: its check comes back `skipped` with `retryAfterSeconds`.
  */
-export async function testApplianceConnections(client: Client, applianceIds: string[], timeoutMs = 60_000): Promise<ConnectionCheck[]> {
+export async function testApplianceConnections(
+  client: Client,
+  applianceIds: string[],
+  timeoutMs = 60_000,
+): Promise<ConnectionCheck[]> {
   return Promise.all(
     applianceIds.map(async (applianceId): Promise<ConnectionCheck> => {
       try {
@@ -56,13 +67,21 @@ export interface PollerStatusEntry {
  * The status of every poller running on a task queue, found through visibility; each query is bounded by
  * `queryTimeoutMs`, so a poller whose worker is down shows as an error instead of holding the whole answer.
  */
-export async function pollerStatuses(client: Client, taskQueue: string, queryTimeoutMs = 10_000): Promise<PollerStatusEntry[]> {
+export async function pollerStatuses(
+  client: Client,
+  taskQueue: string,
+  queryTimeoutMs = 10_000,
+): Promise<PollerStatusEntry[]> {
   const appliances = await runningAppliances(client, taskQueue);
   return Promise.all(
     appliances.map(async (applianceId): Promise<PollerStatusEntry> => {
       const workflowId = pollerWorkflowId(applianceId);
       try {
-        return { applianceId, workflowId, status: await client.withDeadline(Date.now() + queryTimeoutMs, () => pollerStatus(client, applianceId)) };
+        return {
+          applianceId,
+          workflowId,
+          status: await client.withDeadline(Date.now() + queryTimeoutMs, () => pollerStatus(client, applianceId)),
+        };
       } catch (err) {
         return { applianceId, workflowId, error: firstLine(err) };
       }
@@ -101,7 +120,11 @@ async function runningPoller(client: Client, applianceId: string) {
     status = (await handle.describe()).status.name;
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) {
-      throw new OperatorError(OperatorErrorCode.notFound, `no poller for appliance ${applianceId} (${handle.workflowId}): is the id right?`, { cause: err });
+      throw new OperatorError(
+        OperatorErrorCode.notFound,
+        `no poller for appliance ${applianceId} (${handle.workflowId}): is the id right?`,
+        { cause: err },
+      );
     }
     throw err;
   }

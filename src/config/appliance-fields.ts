@@ -8,7 +8,13 @@ const ROUTING_KEY = /^[A-Za-z0-9]{32}$/;
 export function toBaseUrl(host: string): string | undefined {
   if (!host || hasUserInfo(host)) return undefined;
   const url = parseUrlValue(host);
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.pathname.length > 1 || url.search || url.hash) {
+  if (
+    !url ||
+    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+    url.pathname.length > 1 ||
+    url.search ||
+    url.hash
+  ) {
     return undefined;
   }
   return `${url.protocol}//${url.host}`;
@@ -16,7 +22,10 @@ export function toBaseUrl(host: string): string | undefined {
 
 /** A default appliance id from its URL: the host (and port), lower-cased, with anything else turned into dashes. */
 export function applianceIdFromUrl(baseUrl: string): string {
-  return new URL(baseUrl).host.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^-+|-+$/g, '');
+  return new URL(baseUrl).host
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
 }
 
 /**
@@ -33,14 +42,18 @@ export function checkApplianceFields(
     // The value is not repeated even in part: it holds a password, and the host also ends up in logs and events.
     problems.push(`${label('host')} must not contain a user name or password; use ${credentials}`);
   } else if (fields.host && !fields.baseUrl) {
-    problems.push(`${label('host')} must be a host name, host:port or http(s) URL without a path, got ${shownUrl(fields.host)}`);
+    problems.push(
+      `${label('host')} must be a host name, host:port or http(s) URL without a path, got ${shownUrl(fields.host)}`,
+    );
   }
   if (fields.id && !APPLIANCE_ID_PATTERN.test(fields.id)) {
     problems.push(`${label('id')} must be 1-63 lower-case letters, digits, dots or dashes, got '${fields.id}'`);
   }
   const unknown = fields.severities.filter((s) => !(ONEVIEW_SEVERITIES as readonly string[]).includes(s));
   if (unknown.length > 0 || fields.severities.length === 0) {
-    problems.push(`${label('severities')} must list some of ${ONEVIEW_SEVERITIES.join(', ')}, got '${unknown.join(',')}'`);
+    problems.push(
+      `${label('severities')} must list some of ${ONEVIEW_SEVERITIES.join(', ')}, got '${unknown.join(',')}'`,
+    );
   }
   if (fields.routingKey && !ROUTING_KEY.test(fields.routingKey)) {
     // Never echo the key: a wrong one may still be a real secret of another integration.
@@ -62,17 +75,22 @@ export function parseSeverityMap(
   if (raw === undefined) return undefined;
   const pairs: [string, unknown][] =
     typeof raw === 'string'
-      ? raw.split(',').filter((p) => p.trim() !== '').map((p) => {
-          const [k = '', v = ''] = p.split('=');
-          return [k.trim(), v.trim()];
-        })
+      ? raw
+          .split(',')
+          .filter((p) => p.trim() !== '')
+          .map((p) => {
+            const [k = '', v = ''] = p.split('=');
+            return [k.trim(), v.trim()];
+          })
       : Object.entries(raw);
   const map: ApplianceSeverityMap = {};
   for (const [key, value] of pairs) {
     const from = ONEVIEW_SEVERITIES.find((s) => s.toLowerCase() === key.toLowerCase());
     const to = PAGERDUTY_SEVERITIES.find((s) => typeof value === 'string' && s === value.toLowerCase());
     if (!from || !to) {
-      problems.push(`${label} must map OneView severities to critical, error, warning or info, got '${key}=${String(value)}'`);
+      problems.push(
+        `${label} must map OneView severities to critical, error, warning or info, got '${key}=${String(value)}'`,
+      );
       continue;
     }
     map[from] = to;

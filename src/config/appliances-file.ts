@@ -21,8 +21,20 @@ export interface ApplianceDefaults {
 }
 
 const KNOWN_FIELDS = new Set([
-  'id', 'host', 'username', 'passwordEnv', 'passwordFile', 'loginDomain', 'severities', 'pollIntervalSeconds',
-  'caFile', 'caOnly', 'sslVerify', 'routingKeyEnv', 'routingKeyFile', 'severityMap',
+  'id',
+  'host',
+  'username',
+  'passwordEnv',
+  'passwordFile',
+  'loginDomain',
+  'severities',
+  'pollIntervalSeconds',
+  'caFile',
+  'caOnly',
+  'sslVerify',
+  'routingKeyEnv',
+  'routingKeyFile',
+  'severityMap',
 ]);
 
 /**
@@ -41,7 +53,9 @@ export function readAppliancesFile(reader: EnvReader, path: string, defaults: Ap
   }
   const list = Array.isArray(parsed) ? parsed : (parsed as { appliances?: unknown } | null)?.appliances;
   if (!Array.isArray(list) || list.length === 0) {
-    reader.problems.push(`APPLIANCES_FILE (${path}) must hold a non-empty array of appliances (or {"appliances": [...]})`);
+    reader.problems.push(
+      `APPLIANCES_FILE (${path}) must hold a non-empty array of appliances (or {"appliances": [...]})`,
+    );
     return [];
   }
   const appliances = list.map((entry, i) => readEntry(reader, entry, `appliances[${i}]`, defaults));
@@ -55,7 +69,10 @@ export function readAppliancesFile(reader: EnvReader, path: string, defaults: Ap
 
 function readEntry(reader: EnvReader, entry: unknown, at: string, defaults: ApplianceDefaults): ApplianceConfig {
   const problems = reader.problems;
-  const e = (typeof entry === 'object' && entry !== null && !Array.isArray(entry) ? entry : {}) as Record<string, unknown>;
+  const e = (typeof entry === 'object' && entry !== null && !Array.isArray(entry) ? entry : {}) as Record<
+    string,
+    unknown
+  >;
   if (e !== entry) problems.push(`${at} must be an object`);
   for (const key of Object.keys(e)) if (!KNOWN_FIELDS.has(key)) problems.push(`${at}.${key} is not a known field`);
   const string = (key: string, required: boolean): string | undefined => {
@@ -93,12 +110,20 @@ function readEntry(reader: EnvReader, entry: unknown, at: string, defaults: Appl
   }
   const password = secretRef(reader, at, 'password', string('passwordEnv', false), string('passwordFile', false)) ?? '';
   const routingKey =
-    secretRef(reader, at, 'routingKey', string('routingKeyEnv', false), string('routingKeyFile', false), defaults.routingKey) ?? '';
+    secretRef(
+      reader,
+      at,
+      'routingKey',
+      string('routingKeyEnv', false),
+      string('routingKeyFile', false),
+      defaults.routingKey,
+    ) ?? '';
   const caFile = string('caFile', false);
   let caOnly = false;
   if (e.caOnly !== undefined) {
     if (typeof e.caOnly !== 'boolean') problems.push(`${at}.caOnly must be true or false`);
-    else if (e.caOnly && caFile === undefined) problems.push(`${at}.caOnly needs caFile (the CA to trust instead of the default ones)`);
+    else if (e.caOnly && caFile === undefined)
+      problems.push(`${at}.caOnly needs caFile (the CA to trust instead of the default ones)`);
     else caOnly = e.caOnly;
   }
   const appliance: ApplianceConfig = {

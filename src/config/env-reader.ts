@@ -99,7 +99,9 @@ export class EnvReader {
     try {
       return this.readFile(path);
     } catch (err) {
-      this.problems.push(`${label}${secret ? '' : ` (${path})`} cannot be read: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+      this.problems.push(
+        `${label}${secret ? '' : ` (${path})`} cannot be read: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+      );
       return undefined;
     }
   }

@@ -1,5 +1,11 @@
 import { DEFAULT_TASK_QUEUE, isTaskQueueName } from '../shared/workflow-ids';
-import { applianceIdFromUrl, checkApplianceFields, normalizeSeverities, parseSeverityMap, toBaseUrl } from './appliance-fields';
+import {
+  applianceIdFromUrl,
+  checkApplianceFields,
+  normalizeSeverities,
+  parseSeverityMap,
+  toBaseUrl,
+} from './appliance-fields';
 import { type ApplianceDefaults, readAppliancesFile } from './appliances-file';
 import { readCaCertificates } from './ca-certificates';
 import { ConfigError } from './config-error';
@@ -16,7 +22,9 @@ export function readTemporalConfig(reader: EnvReader): TemporalConfig {
   const taskQueue = reader.optional('TEMPORAL_TASK_QUEUE') ?? DEFAULT_TASK_QUEUE;
   // Refused here, where every process starts, rather than by the first visibility query that would have to hold it.
   if (!isTaskQueueName(taskQueue)) {
-    reader.problems.push('TEMPORAL_TASK_QUEUE must be 1-1000 characters without quotes, backslashes, spaces or control characters');
+    reader.problems.push(
+      'TEMPORAL_TASK_QUEUE must be 1-1000 characters without quotes, backslashes, spaces or control characters',
+    );
   }
   return {
     address: reader.optional('TEMPORAL_ADDRESS') ?? 'localhost:7233',
@@ -34,14 +42,24 @@ function readTemporalAuth(reader: EnvReader): Pick<TemporalConfig, 'tls' | 'apiK
   const ca = reader.fileContents('TEMPORAL_TLS_CA_FILE');
   const serverName = reader.optional('TEMPORAL_TLS_SERVER_NAME');
   const apiKey = reader.secret('TEMPORAL_API_KEY', false);
-  if ((reader.optional('TEMPORAL_TLS_CERT_FILE') === undefined) !== (reader.optional('TEMPORAL_TLS_KEY_FILE') === undefined)) {
-    reader.problems.push('TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE must be set together (mTLS client certificate and its key)');
+  if (
+    (reader.optional('TEMPORAL_TLS_CERT_FILE') === undefined) !==
+    (reader.optional('TEMPORAL_TLS_KEY_FILE') === undefined)
+  ) {
+    reader.problems.push(
+      'TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE must be set together (mTLS client certificate and its key)',
+    );
   }
-  const tlsWanted = reader.boolean('TEMPORAL_TLS', cert !== undefined || ca !== undefined || serverName !== undefined || apiKey !== undefined);
+  const tlsWanted = reader.boolean(
+    'TEMPORAL_TLS',
+    cert !== undefined || ca !== undefined || serverName !== undefined || apiKey !== undefined,
+  );
   if (!tlsWanted) return {};
   return {
     tls: {
-      ...(cert !== undefined && key !== undefined ? { clientCertPem: Buffer.from(cert), clientKeyPem: Buffer.from(key) } : {}),
+      ...(cert !== undefined && key !== undefined
+        ? { clientCertPem: Buffer.from(cert), clientKeyPem: Buffer.from(key) }
+        : {}),
       ...(ca !== undefined ? { caPem: Buffer.from(ca) } : {}),
       ...(serverName ? { serverName } : {}),
     },
@@ -55,16 +73,21 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: Re
   const temporal = readTemporalConfig(reader);
   const appliances = readAppliances(reader);
   const eventsUrl = reader.optional('PAGERDUTY_EVENTS_URL') ?? DEFAULT_EVENTS_URL;
-  if (!isHttpUrl(eventsUrl)) reader.problems.push(`PAGERDUTY_EVENTS_URL must be an http(s) URL, got ${shownUrl(eventsUrl)}`);
+  if (!isHttpUrl(eventsUrl))
+    reader.problems.push(`PAGERDUTY_EVENTS_URL must be an http(s) URL, got ${shownUrl(eventsUrl)}`);
   // undici drops user info without a word, and PagerDuty wants none: the routing key in the body authenticates.
-  else if (hasUserInfo(eventsUrl)) reader.problems.push('PAGERDUTY_EVENTS_URL must not contain a user name or password');
+  else if (hasUserInfo(eventsUrl))
+    reader.problems.push('PAGERDUTY_EVENTS_URL must not contain a user name or password');
   const lifetimeHours = reader.integer('ONEVIEW_SESSION_LIFETIME_HOURS', 22, 1, 24);
   const renewMinutes = reader.integer('ONEVIEW_SESSION_RENEW_BEFORE_MINUTES', 60, 1, 600);
   if (renewMinutes >= lifetimeHours * 60) {
     reader.problems.push('ONEVIEW_SESSION_RENEW_BEFORE_MINUTES must be shorter than ONEVIEW_SESSION_LIFETIME_HOURS');
   }
   const logLevel = reader.oneOf('LOG_LEVEL', LOG_LEVELS, 'INFO');
-  const http = { host: reader.optional('WORKER_HTTP_HOST') ?? '0.0.0.0', port: reader.integer('WORKER_HTTP_PORT', 9464, 0, 65_535) };
+  const http = {
+    host: reader.optional('WORKER_HTTP_HOST') ?? '0.0.0.0',
+    port: reader.integer('WORKER_HTTP_PORT', 9464, 0, 65_535),
+  };
   const retry = {
     baseMs: reader.integer('PAGERDUTY_RETRY_BASE_MS', 1000, 10, 600_000),
     maxMs: reader.integer('PAGERDUTY_RETRY_MAX_MS', 300_000, 100, 3_600_000),
@@ -72,7 +95,8 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: Re
   };
   const reconcileIntervalMs = reader.integer('RECONCILE_INTERVAL_MINUTES', 60, 0, 10_080) * 60_000;
   const sdkMetricsPort = reader.integer('TEMPORAL_METRICS_PORT', 9465, 0, 65_535);
-  if (sdkMetricsPort !== 0 && sdkMetricsPort === http.port) reader.problems.push('TEMPORAL_METRICS_PORT must differ from WORKER_HTTP_PORT');
+  if (sdkMetricsPort !== 0 && sdkMetricsPort === http.port)
+    reader.problems.push('TEMPORAL_METRICS_PORT must differ from WORKER_HTTP_PORT');
   const shutdownGraceMs = reader.integer('WORKER_SHUTDOWN_GRACE_SECONDS', 10, 1, 3600) * 1000;
   const ratePerMinute = reader.integer('PAGERDUTY_RATE_LIMIT_PER_MINUTE', 100, 0, 100_000);
   const maxCachedWorkflows = readCacheSize(reader);
@@ -123,7 +147,12 @@ function readSingleAppliance(reader: EnvReader, defaults: ApplianceDefaults): Ap
     routingKey: reader.secret('PAGERDUTY_ROUTING_KEY') ?? '',
     severityMap: defaults.severityMap,
   };
-  const names = { id: 'ONEVIEW_APPLIANCE_ID', host: 'ONEVIEW_HOST', severities: 'ONEVIEW_SEVERITIES', routingKey: 'PAGERDUTY_ROUTING_KEY' };
+  const names = {
+    id: 'ONEVIEW_APPLIANCE_ID',
+    host: 'ONEVIEW_HOST',
+    severities: 'ONEVIEW_SEVERITIES',
+    routingKey: 'PAGERDUTY_ROUTING_KEY',
+  };
   checkApplianceFields(appliance, (field) => names[field], reader.problems, 'ONEVIEW_USERNAME and ONEVIEW_PASSWORD');
   return appliance;
 }
@@ -143,7 +172,9 @@ function readAppliances(reader: EnvReader): ApplianceConfig[] {
   }
   // Ignoring it would let an operator believe an appliance trusts only its own CA while it trusts every default one.
   if (reader.boolean('ONEVIEW_CACERT_ONLY', false)) {
-    reader.problems.push('ONEVIEW_CACERT_ONLY does not apply to APPLIANCES_FILE entries: set caFile and caOnly on each');
+    reader.problems.push(
+      'ONEVIEW_CACERT_ONLY does not apply to APPLIANCES_FILE entries: set caFile and caOnly on each',
+    );
   }
   const routingKey = reader.secret('PAGERDUTY_ROUTING_KEY', false);
   return readAppliancesFile(reader, file, { ...defaults, routingKey });

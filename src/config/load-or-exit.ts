@@ -9,7 +9,9 @@ export function loadOrExit<T>(load: () => T): T {
     return load();
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: err.message, problems: err.problems })}\n`);
+      process.stderr.write(
+        `${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: err.message, problems: err.problems })}\n`,
+      );
       process.exit(2);
     }
     throw err;

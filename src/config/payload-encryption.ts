@@ -14,7 +14,8 @@ export function readEncryption(reader: EnvReader): TemporalConfig['encryption'] 
   if (encoded === undefined) return {};
   const key = Buffer.from(encoded, 'base64');
   const keyValid = key.length === 32;
-  if (!keyValid) reader.problems.push('PAYLOAD_ENCRYPTION_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)');
+  if (!keyValid)
+    reader.problems.push('PAYLOAD_ENCRYPTION_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)');
   if (keyId !== undefined && !PAYLOAD_KEY_ID.test(keyId)) {
     reader.problems.push('PAYLOAD_ENCRYPTION_KEY_ID must be 1-64 letters, digits, dots, dashes or underscores');
   }
@@ -42,7 +43,9 @@ function readPreviousKeys(reader: EnvReader, currentId: string | undefined): Pre
     const key = Buffer.from(colon === -1 ? entry : entry.slice(colon + 1).trim(), 'base64');
     if (id !== undefined && !PAYLOAD_KEY_ID.test(id)) {
       // Not repeated: a mangled entry may have its key where the id should be.
-      reader.problems.push(`${at} must name its key with 1-64 letters, digits, dots, dashes or underscores before the ':'`);
+      reader.problems.push(
+        `${at} must name its key with 1-64 letters, digits, dots, dashes or underscores before the ':'`,
+      );
       continue;
     }
     if (key.length !== 32) {
@@ -52,7 +55,9 @@ function readPreviousKeys(reader: EnvReader, currentId: string | undefined): Pre
     const effectiveId = id ?? keyIdOf(key);
     const owner = owners.get(effectiveId);
     if (owner !== undefined) {
-      reader.problems.push(`${at} has the key id '${effectiveId}', already used by ${owner}: a payload names its key by id alone`);
+      reader.problems.push(
+        `${at} has the key id '${effectiveId}', already used by ${owner}: a payload names its key by id alone`,
+      );
       continue;
     }
     owners.set(effectiveId, `entry ${i + 1}`);

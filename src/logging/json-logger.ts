@@ -61,7 +61,12 @@ export function createJsonLogger(
     if (LEVELS.indexOf(lineLevel) < floor) return;
     const { [LOG_TIMESTAMP]: stamped, ...rest } = (meta ?? {}) as LogMetadata & { [LOG_TIMESTAMP]?: bigint };
     const timestampNanos = typeof stamped === 'bigint' ? stamped : BigInt(Date.now()) * 1_000_000n;
-    write(formatLogEntry({ level: lineLevel, message, meta: Object.keys(rest).length > 0 ? rest : undefined, timestampNanos }, secretValues));
+    write(
+      formatLogEntry(
+        { level: lineLevel, message, meta: Object.keys(rest).length > 0 ? rest : undefined, timestampNanos },
+        secretValues,
+      ),
+    );
   };
   return {
     log,

@@ -108,7 +108,10 @@ function normalize(c: Record<string, unknown>): AlertParse {
   const problems: [AlertRejectReason, string][] = [];
   const id = alertIdOf(c.uri);
   if (id === undefined) {
-    problems.push(['invalid_uri', "'uri' must be /rest/alerts/{id}, the id 1-64 letters, digits, '.', '_', '~' or '-' starting with a letter or digit"]);
+    problems.push([
+      'invalid_uri',
+      "'uri' must be /rest/alerts/{id}, the id 1-64 letters, digits, '.', '_', '~' or '-' starting with a letter or digit",
+    ]);
   }
   const severity = oneOf(c.severity, ONEVIEW_SEVERITIES);
   if (!severity) problems.push(['invalid_severity', `'severity' must be one of ${ONEVIEW_SEVERITIES.join(', ')}`]);
@@ -116,16 +119,29 @@ function normalize(c: Record<string, unknown>): AlertParse {
   if (!alertState) problems.push(['invalid_state', `'alertState' must be one of ${ONEVIEW_ALERT_STATES.join(', ')}`]);
   const created = timestamp(c.created);
   const modified = timestamp(c.modified);
-  for (const [field, value] of [['created', created], ['modified', modified]] as const) {
+  for (const [field, value] of [
+    ['created', created],
+    ['modified', modified],
+  ] as const) {
     // Timestamps drive the watermark and the event's timestamp: an unreadable one would stall or break both.
-    if (!value) problems.push(['invalid_timestamp', `'${field}' must be an ISO-8601 date-time with a time zone, e.g. 2026-01-31T12:00:00.000Z`]);
+    if (!value)
+      problems.push([
+        'invalid_timestamp',
+        `'${field}' must be an ISO-8601 date-time with a time zone, e.g. 2026-01-31T12:00:00.000Z`,
+      ]);
   }
   const resourceUri = optionalMatch(c.resourceUri, RESOURCE_URI, MAX_RESOURCE_URI);
-  if (resourceUri === null) problems.push(['invalid_resource', "'resourceUri' must be a path under /rest/ on the appliance"]);
+  if (resourceUri === null)
+    problems.push(['invalid_resource', "'resourceUri' must be a path under /rest/ on the appliance"]);
   const resourceCategory = optionalMatch(c.resourceCategory, RESOURCE_CATEGORY, 64);
-  if (resourceCategory === null) problems.push(['invalid_resource', "'resourceCategory' must be a OneView category: 1-64 lower-case letters, digits or '-'"]);
+  if (resourceCategory === null)
+    problems.push([
+      'invalid_resource',
+      "'resourceCategory' must be a OneView category: 1-64 lower-case letters, digits or '-'",
+    ]);
   const requestId = optionalMatch(c.requestId, REQUEST_ID_PATTERN, 128);
-  if (requestId === null) problems.push(['invalid_request_id', "'requestId' must be 1-128 letters, digits, '.', '_' or '-'"]);
+  if (requestId === null)
+    problems.push(['invalid_request_id', "'requestId' must be 1-128 letters, digits, '.', '_' or '-'"]);
 
   if (problems.length > 0 || !id || !severity || !alertState || !created || !modified) {
     return { problems: problems.map(([, p]) => p), reason: problems[0]?.[0] ?? 'invalid_uri' };
@@ -149,7 +165,8 @@ function normalize(c: Record<string, unknown>): AlertParse {
     resourceCategory: resourceCategory ?? undefined,
     requestId: requestId ?? undefined,
   };
-  for (const [k, v] of Object.entries(optional)) if (v !== undefined) (record as unknown as Record<string, string>)[k] = v;
+  for (const [k, v] of Object.entries(optional))
+    if (v !== undefined) (record as unknown as Record<string, string>)[k] = v;
   return { record };
 }
 
@@ -176,7 +193,8 @@ function timestamp(value: unknown): string | undefined {
 /** The value when absent-or-blank (undefined), matching (the value) or anything else (null: a problem). */
 function optionalMatch(value: unknown, pattern: RegExp, maxLength: number): string | undefined | null {
   if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string' || value.length > maxLength || !isWellFormed(value) || !isSingleLinePrintable(value)) return null;
+  if (typeof value !== 'string' || value.length > maxLength || !isWellFormed(value) || !isSingleLinePrintable(value))
+    return null;
   return pattern.test(value) ? value : null;
 }
 

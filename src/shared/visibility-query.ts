@@ -36,8 +36,16 @@ const oneOf = (field: string, allowed: readonly string[]): Shape => ({
 // split or hide it (whitespace, controls, lone surrogates) fails every shape, so it is refused, never stripped or
 // escaped: either would make the query select something other than what was asked for.
 const SHAPES = {
-  taskQueue: { field: 'task queue', expected: '1-1000 characters without quotes, backslashes, spaces or control characters', test: isTaskQueueName },
-  applianceId: { field: 'appliance id', expected: '1-63 lower-case letters, digits, dots or dashes', test: (v: string) => APPLIANCE_ID_PATTERN.test(v) },
+  taskQueue: {
+    field: 'task queue',
+    expected: '1-1000 characters without quotes, backslashes, spaces or control characters',
+    test: isTaskQueueName,
+  },
+  applianceId: {
+    field: 'appliance id',
+    expected: '1-63 lower-case letters, digits, dots or dashes',
+    test: (v: string) => APPLIANCE_ID_PATTERN.test(v),
+  },
   // As wide as list-alerts always took: letters, not only OneView's five severities.
   severity: { field: 'severity', expected: 'letters only', test: (v: string) => /^[A-Za-z]{1,32}$/.test(v) },
   alertState: oneOf('alert state', ONEVIEW_ALERT_STATES),
@@ -87,12 +95,19 @@ export interface DeliveriesQueryFilter {
 
 /** Alert deliveries of one task queue narrowed by the bridge's search attributes (what `list-alerts` asks). */
 export function deliveriesQuery(filter: DeliveriesQueryFilter): string {
-  const clauses = [`WorkflowType = 'alertDeliveryWorkflow'`, `TaskQueue = ${literal(SHAPES.taskQueue, filter.taskQueue)}`];
+  const clauses = [
+    `WorkflowType = 'alertDeliveryWorkflow'`,
+    `TaskQueue = ${literal(SHAPES.taskQueue, filter.taskQueue)}`,
+  ];
   if (!filter.includeClosed) clauses.push(`ExecutionStatus = 'Running'`);
-  if (filter.applianceId !== undefined) clauses.push(`${APPLIANCE_ID.name} = ${literal(SHAPES.applianceId, filter.applianceId)}`);
-  if (filter.severity !== undefined) clauses.push(`${ALERT_SEVERITY.name} = ${literal(SHAPES.severity, filter.severity)}`);
-  if (filter.alertState !== undefined) clauses.push(`${ALERT_STATE.name} = ${literal(SHAPES.alertState, filter.alertState)}`);
-  if (filter.deliveryState !== undefined) clauses.push(`${DELIVERY_STATE.name} = ${literal(SHAPES.deliveryState, filter.deliveryState)}`);
+  if (filter.applianceId !== undefined)
+    clauses.push(`${APPLIANCE_ID.name} = ${literal(SHAPES.applianceId, filter.applianceId)}`);
+  if (filter.severity !== undefined)
+    clauses.push(`${ALERT_SEVERITY.name} = ${literal(SHAPES.severity, filter.severity)}`);
+  if (filter.alertState !== undefined)
+    clauses.push(`${ALERT_STATE.name} = ${literal(SHAPES.alertState, filter.alertState)}`);
+  if (filter.deliveryState !== undefined)
+    clauses.push(`${DELIVERY_STATE.name} = ${literal(SHAPES.deliveryState, filter.deliveryState)}`);
   return clauses.join(' AND ');
 }
 

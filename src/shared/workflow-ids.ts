@@ -44,7 +44,9 @@ export function parseAlertWorkflowId(workflowId: string): { applianceId: string;
   if (slash < 0) return undefined;
   const applianceId = rest.slice(0, slash);
   const alertId = rest.slice(slash + 1);
-  return APPLIANCE_ID_PATTERN.test(applianceId) && ALERT_ID_PATTERN.test(alertId) ? { applianceId, alertId } : undefined;
+  return APPLIANCE_ID_PATTERN.test(applianceId) && ALERT_ID_PATTERN.test(alertId)
+    ? { applianceId, alertId }
+    : undefined;
 }
 
 // A task queue name goes between quotes in visibility queries: anything that could end the literal (a quote), escape

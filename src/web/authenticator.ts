@@ -29,7 +29,13 @@ export class AuthenticationFailed extends WebError {
     readonly reason: string,
     headers: Record<string, string> = {},
   ) {
-    super(401, WebErrorCode.unauthenticated, 'missing or invalid token', {}, { 'www-authenticate': 'Bearer', ...headers });
+    super(
+      401,
+      WebErrorCode.unauthenticated,
+      'missing or invalid token',
+      {},
+      { 'www-authenticate': 'Bearer', ...headers },
+    );
   }
 }
 
@@ -73,7 +79,11 @@ export class Authenticator {
 
   private asOperator(req: IncomingMessage): Caller {
     if (!this.operator) {
-      throw new WebError(403, WebErrorCode.disabled, 'operator endpoints are off until OPERATOR_TOKEN (or OPERATOR_TOKEN_FILE) is set on the web process');
+      throw new WebError(
+        403,
+        WebErrorCode.disabled,
+        'operator endpoints are off until OPERATOR_TOKEN (or OPERATOR_TOKEN_FILE) is set on the web process',
+      );
     }
     if (!this.operator.matches(bearerToken(req))) throw new AuthenticationFailed('not the operator token');
     return { kind: 'operator', id: 'operator' };
@@ -105,7 +115,10 @@ export class Authenticator {
     if (site !== undefined && site !== 'same-origin' && site !== 'none') {
       throw new WebError(403, WebErrorCode.crossSite, 'sign in from the sign-in page of this server');
     }
-    const presented = req.headers.authorization !== undefined ? bearerToken(req) : (await readFormBody(req)).get('token') ?? undefined;
+    const presented =
+      req.headers.authorization !== undefined
+        ? bearerToken(req)
+        : ((await readFormBody(req)).get('token') ?? undefined);
     if (!this.codecToken?.matches(presented?.trim())) throw new AuthenticationFailed('not the codec token');
     return { kind: 'codec-token', id: 'codec-token' };
   }

@@ -10,7 +10,10 @@ export interface TrustedProxies {
 /** Reads `WEB_TRUSTED_PROXIES`: comma-separated IPv4/IPv6 addresses and CIDRs; every malformed entry is a problem. */
 export function parseTrustedProxies(text: string): TrustedProxies | { problems: string[] } {
   const list = new BlockList();
-  const entries = text.split(',').map((e) => e.trim()).filter(Boolean);
+  const entries = text
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   const problems: string[] = [];
   for (const entry of entries) {
     const [address = '', prefix, extra] = entry.split('/');
@@ -31,10 +34,17 @@ export function parseTrustedProxies(text: string): TrustedProxies | { problems: 
  * read from the right (each proxy appends the address it was called from) and the first address that is not itself a
  * trusted proxy is the client. Entries left of it were written by the client and are never believed.
  */
-export function clientAddress(socketAddress: string | undefined, forwardedFor: string | string[] | undefined, trusted: TrustedProxies): string {
+export function clientAddress(
+  socketAddress: string | undefined,
+  forwardedFor: string | string[] | undefined,
+  trusted: TrustedProxies,
+): string {
   let client = normalize(socketAddress ?? '') ?? 'unknown';
   if (!isTrusted(client, trusted)) return client;
-  const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+  const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : (forwardedFor ?? ''))
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
   for (const hop of hops.reverse()) {
     const address = normalize(hop);
     // A malformed hop was written by someone we cannot vouch for: stop at the last proxy that handed it on.

@@ -12,7 +12,11 @@ export type JwtCheck = { ok: true; subject: string } | { ok: false; reason: stri
 export function createJwtVerifier(config: CodecJwtConfig): (token: string) => Promise<JwtCheck> {
   // jose caches the key set, refetches it for an unknown `kid` at most once per cooldown, and times fetches out: a
   // flood of tokens with made-up key ids cannot turn into a flood of requests to the identity provider.
-  const keys = createRemoteJWKSet(config.jwksUrl, { timeoutDuration: 5000, cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
+  const keys = createRemoteJWKSet(config.jwksUrl, {
+    timeoutDuration: 5000,
+    cooldownDuration: 30_000,
+    cacheMaxAge: 10 * 60_000,
+  });
   return async (token) => {
     try {
       const { payload } = await jwtVerify(token, keys, {
@@ -25,7 +29,10 @@ export function createJwtVerifier(config: CodecJwtConfig): (token: string) => Pr
       return { ok: true, subject: String(payload.sub ?? 'unknown').slice(0, 128) };
     } catch (err) {
       // The reason is for the web process's log (an unreachable JWKS must be visible to operators), never the caller.
-      return { ok: false, reason: err instanceof errors.JOSEError ? err.code : `key set not available: ${(err as Error).message}` };
+      return {
+        ok: false,
+        reason: err instanceof errors.JOSEError ? err.code : `key set not available: ${(err as Error).message}`,
+      };
     }
   };
 }

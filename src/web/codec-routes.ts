@@ -34,7 +34,14 @@ export function codecRoutes(deps: { config: WebConfig; codecs: PayloadCodec[]; a
       },
     },
     // Browsers send preflights without credentials: they must pass unauthenticated, and say nothing but the policy.
-    { method: 'OPTIONS', path: `/codec/${direction}`, auth: 'none', limited: false, cors: true, handle: async () => ({ status: 204 }) },
+    {
+      method: 'OPTIONS',
+      path: `/codec/${direction}`,
+      auth: 'none',
+      limited: false,
+      cors: true,
+      handle: async () => ({ status: 204 }),
+    },
   ];
   const sessions = auth.sessions;
   const signIn: Route[] = !sessions
@@ -45,7 +52,11 @@ export function codecRoutes(deps: { config: WebConfig; codecs: PayloadCodec[]; a
           path: '/codec/sign-in',
           auth: 'none',
           limited: true,
-          handle: async () => ({ status: 200, body: { contentType: 'text/html; charset=utf-8', text: signInPage() }, headers: { 'content-security-policy': SIGN_IN_PAGE_CSP } }),
+          handle: async () => ({
+            status: 200,
+            body: { contentType: 'text/html; charset=utf-8', text: signInPage() },
+            headers: { 'content-security-policy': SIGN_IN_PAGE_CSP },
+          }),
         },
         {
           method: 'POST',
@@ -56,7 +67,11 @@ export function codecRoutes(deps: { config: WebConfig; codecs: PayloadCodec[]; a
             const { cookie, expiresAt } = await sessions.issue(req);
             const headers = { 'set-cookie': cookie, 'content-security-policy': SIGN_IN_PAGE_CSP };
             if (mediaType(req) === 'application/x-www-form-urlencoded') {
-              return { status: 200, body: { contentType: 'text/html; charset=utf-8', text: signedInPage(expiresAt) }, headers };
+              return {
+                status: 200,
+                body: { contentType: 'text/html; charset=utf-8', text: signedInPage(expiresAt) },
+                headers,
+              };
             }
             return { status: 200, json: { signedIn: true, expiresAt: expiresAt.toISOString() }, headers };
           },

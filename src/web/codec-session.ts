@@ -22,7 +22,9 @@ export class CodecSessions {
     codecToken: string,
     private readonly minutes: number,
   ) {
-    this.key = new Uint8Array(hkdfSync('sha256', codecToken, 'hponeview-pagerduty-bridge', 'codec-session-cookie-v1', 32));
+    this.key = new Uint8Array(
+      hkdfSync('sha256', codecToken, 'hponeview-pagerduty-bridge', 'codec-session-cookie-v1', 32),
+    );
   }
 
   /** A new session: the Set-Cookie value and when it ends. */
@@ -40,7 +42,10 @@ export class CodecSessions {
     // Path=/codec: no other endpoint ever sees it. Secure except on loopback, where no network carries it and some
     // browsers refuse Secure cookies over plain http.
     const secure = isLoopbackHost(hostOf(req)) ? '' : '; Secure';
-    return { cookie: `${CODEC_SESSION_COOKIE}=${jwt}; Path=/codec; Max-Age=${this.minutes * 60}; HttpOnly; SameSite=Strict${secure}`, expiresAt };
+    return {
+      cookie: `${CODEC_SESSION_COOKIE}=${jwt}; Path=/codec; Max-Age=${this.minutes * 60}; HttpOnly; SameSite=Strict${secure}`,
+      expiresAt,
+    };
   }
 
   /** Whether a request carries a valid, unexpired session cookie. */
@@ -48,7 +53,12 @@ export class CodecSessions {
     const jwt = cookieValue(req, CODEC_SESSION_COOKIE);
     if (!jwt) return false;
     try {
-      await jwtVerify(jwt, this.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], requiredClaims: ['exp'] });
+      await jwtVerify(jwt, this.key, {
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        algorithms: ['HS256'],
+        requiredClaims: ['exp'],
+      });
       return true;
     } catch {
       return false;
@@ -66,5 +76,5 @@ function cookieValue(req: IncomingMessage, name: string): string | undefined {
 
 function hostOf(req: IncomingMessage): string {
   const host = req.headers.host ?? '';
-  return host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0] ?? '';
+  return host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : (host.split(':')[0] ?? '');
 }

@@ -13,7 +13,11 @@ export function connectionReply(results: ConnectionCheck[]): Reply {
     const wait = Math.max(1, ...results.map((r) => Math.ceil(r.retryAfterSeconds ?? 60)));
     return {
       status: 429,
-      json: { error: 'every appliance was tested recently or is backing off after a rejected login; try again later', code: WebErrorCode.connectionTestsSkipped, results },
+      json: {
+        error: 'every appliance was tested recently or is backing off after a rejected login; try again later',
+        code: WebErrorCode.connectionTestsSkipped,
+        results,
+      },
       headers: { 'retry-after': String(wait) },
     };
   }

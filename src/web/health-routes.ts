@@ -59,7 +59,11 @@ export function healthRoutes(deps: { config: WebConfig; client: Client; metrics:
         } catch (err) {
           // The cause goes to the log: the answer is public, and Temporal's errors name internal addresses.
           log.warn('Temporal not ready', { namespace: config.temporal.namespace, error: (err as Error).message });
-          throw new WebError(503, WebErrorCode.temporalUnavailable, `Temporal or namespace '${config.temporal.namespace}' not reachable`);
+          throw new WebError(
+            503,
+            WebErrorCode.temporalUnavailable,
+            `Temporal or namespace '${config.temporal.namespace}' not reachable`,
+          );
         }
       },
     },
@@ -69,7 +73,10 @@ export function healthRoutes(deps: { config: WebConfig; client: Client; metrics:
       auth: 'none',
       limited: false,
       async handle() {
-        return { status: 200, body: { contentType: metrics.registry.contentType, text: await metrics.registry.metrics() } };
+        return {
+          status: 200,
+          body: { contentType: metrics.registry.contentType, text: await metrics.registry.metrics() },
+        };
       },
     },
   ];
@@ -81,7 +88,15 @@ async function readPollers(client: Client, taskQueue: string): Promise<Record<st
   return Object.fromEntries(
     appliances.map((id, i) => {
       const s = statuses[i];
-      return [id, { healthy: s?.lastPollResult === 'ok' && s.sessionValid, oneview_session_valid: s?.sessionValid ?? false, last_poll: s?.lastPollAt ?? null, last_error: s?.lastError ?? null }];
+      return [
+        id,
+        {
+          healthy: s?.lastPollResult === 'ok' && s.sessionValid,
+          oneview_session_valid: s?.sessionValid ?? false,
+          last_poll: s?.lastPollAt ?? null,
+          last_error: s?.lastError ?? null,
+        },
+      ];
     }),
   );
 }

@@ -14,11 +14,16 @@ async function run(): Promise<void> {
   log.info('web started', {
     port: server.port,
     operatorEndpoints: config.operatorToken ? 'on' : 'off (OPERATOR_TOKEN unset)',
-    codec: config.codec ? [config.codec.token && 'token and browser sign-in', config.codec.jwt && 'JWT'].filter(Boolean).join(', ') : 'off (no CODEC_AUTH_TOKEN or CODEC_JWT_*)',
+    codec: config.codec
+      ? [config.codec.token && 'token and browser sign-in', config.codec.jwt && 'JWT'].filter(Boolean).join(', ')
+      : 'off (no CODEC_AUTH_TOKEN or CODEC_JWT_*)',
     trustedProxies: config.trustedProxies.entries,
   });
   const stop = () => {
-    void server.close().then(() => client.connection.close()).then(() => process.exit(0));
+    void server
+      .close()
+      .then(() => client.connection.close())
+      .then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
@@ -26,10 +31,14 @@ async function run(): Promise<void> {
 
 /** Every secret value the web process holds, for the logger to scrub. */
 function webSecrets(config: WebConfig): string[] {
-  return [config.webhookToken, config.operatorToken, config.codec?.token].filter((s): s is string => Boolean(s)).concat(temporalSecretValues(config.temporal));
+  return [config.webhookToken, config.operatorToken, config.codec?.token]
+    .filter((s): s is string => Boolean(s))
+    .concat(temporalSecretValues(config.temporal));
 }
 
 run().catch((err: unknown) => {
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'web failed', error: String(err) })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'web failed', error: String(err) })}\n`,
+  );
   process.exit(1);
 });

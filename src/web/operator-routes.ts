@@ -10,7 +10,8 @@ import type { WebConfig } from './web-config';
 /** POST /force-poll and POST /test-connection, for the operator token only. */
 export function operatorRoutes(deps: { config: WebConfig; client: Client }): Route[] {
   const { config, client } = deps;
-  const targets = async (one: string | null) => (one !== null ? [await knownAppliance(client, one)] : runningAppliances(client, config.temporal.taskQueue));
+  const targets = async (one: string | null) =>
+    one !== null ? [await knownAppliance(client, one)] : runningAppliances(client, config.temporal.taskQueue);
   return [
     {
       method: 'POST',
@@ -19,7 +20,9 @@ export function operatorRoutes(deps: { config: WebConfig; client: Client }): Rou
       limited: true,
       async handle({ req, query }) {
         await readNoBody(req);
-        const workflowIds = await Promise.all((await targets(query.get('appliance'))).map((id) => forcePoll(client, id)));
+        const workflowIds = await Promise.all(
+          (await targets(query.get('appliance'))).map((id) => forcePoll(client, id)),
+        );
         return { status: 202, json: { workflowIds } };
       },
     },

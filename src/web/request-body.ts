@@ -14,7 +14,8 @@ export function mediaType(req: IncomingMessage): string {
 
 /** Reads a JSON body (application/json, at most 1 MB). */
 export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
-  if (mediaType(req) !== 'application/json') throw new WebError(415, WebErrorCode.unsupportedMediaType, 'the body must be application/json');
+  if (mediaType(req) !== 'application/json')
+    throw new WebError(415, WebErrorCode.unsupportedMediaType, 'the body must be application/json');
   return parseJson(await readBody(req, MAX_BODY_BYTES));
 }
 
@@ -25,16 +26,23 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
  */
 export async function readNoBody(req: IncomingMessage): Promise<void> {
   const type = mediaType(req);
-  if (type !== '' && type !== 'application/json') throw new WebError(415, WebErrorCode.unsupportedMediaType, 'send no body, or application/json');
+  if (type !== '' && type !== 'application/json')
+    throw new WebError(415, WebErrorCode.unsupportedMediaType, 'send no body, or application/json');
   const body = await readBody(req, MAX_BODY_BYTES);
   if (body.length === 0) return;
-  if (type !== 'application/json') throw new WebError(415, WebErrorCode.unsupportedMediaType, 'send no body, or application/json');
+  if (type !== 'application/json')
+    throw new WebError(415, WebErrorCode.unsupportedMediaType, 'send no body, or application/json');
   parseJson(body);
 }
 
 /** Reads an application/x-www-form-urlencoded body of at most 4 KB. */
 export async function readFormBody(req: IncomingMessage): Promise<URLSearchParams> {
-  if (mediaType(req) !== 'application/x-www-form-urlencoded') throw new WebError(415, WebErrorCode.unsupportedMediaType, 'the body must be a form (application/x-www-form-urlencoded)');
+  if (mediaType(req) !== 'application/x-www-form-urlencoded')
+    throw new WebError(
+      415,
+      WebErrorCode.unsupportedMediaType,
+      'the body must be a form (application/x-www-form-urlencoded)',
+    );
   return new URLSearchParams((await readBody(req, MAX_FORM_BYTES)).toString('utf8'));
 }
 
@@ -55,6 +63,8 @@ function parseJson(body: Buffer): unknown {
   try {
     return JSON.parse(body.toString('utf8'));
   } catch (err) {
-    throw new WebError(400, WebErrorCode.invalidJson, 'the body is not valid JSON', { reasons: [(err as Error).message] });
+    throw new WebError(400, WebErrorCode.invalidJson, 'the body is not valid JSON', {
+      reasons: [(err as Error).message],
+    });
   }
 }

@@ -49,7 +49,12 @@ export async function startWebServer(options: { config: WebConfig; client: Clien
   ]);
   const cors = codecCorsHeaders(config);
 
-  async function authenticate(route: Route, req: IncomingMessage, address: string, label: string): Promise<Caller | undefined> {
+  async function authenticate(
+    route: Route,
+    req: IncomingMessage,
+    address: string,
+    label: string,
+  ): Promise<Caller | undefined> {
     try {
       return await auth.authenticate(route.auth, req);
     } catch (err) {
@@ -94,7 +99,11 @@ export async function startWebServer(options: { config: WebConfig; client: Clien
     } catch (err) {
       if (err instanceof WebError) {
         status = err.status;
-        send(res, { status, json: { error: err.message, code: err.code, requestId, ...err.extra }, headers: err.headers }, headers);
+        send(
+          res,
+          { status, json: { error: err.message, code: err.code, requestId, ...err.extra }, headers: err.headers },
+          headers,
+        );
       } else {
         status = 500;
         log.error('request failed', { requestId, route: label, error: String(err) });
@@ -104,7 +113,15 @@ export async function startWebServer(options: { config: WebConfig; client: Clien
       metrics.requests.inc({ route: label, status: String(status) });
       metrics.duration.observe({ route: label }, (performance.now() - started) / 1000);
       if (label !== 'GET /metrics') {
-        const meta = { method: req.method, path: (req.url ?? '').split('?')[0]!.slice(0, 200), status, requestId, client: address, caller: caller?.id, ms: Math.round(performance.now() - started) };
+        const meta = {
+          method: req.method,
+          path: (req.url ?? '').split('?')[0]!.slice(0, 200),
+          status,
+          requestId,
+          client: address,
+          caller: caller?.id,
+          ms: Math.round(performance.now() - started),
+        };
         if (status >= 500) log.error('request', meta);
         else log.info('request', meta);
       }
@@ -135,17 +152,35 @@ function routeTable(list: Route[]): Map<string, Route[]> {
 }
 
 function tooMany(waitMs: number, headers: Record<string, string> = {}): WebError {
-  return new WebError(429, WebErrorCode.rateLimited, 'too many requests', {}, { ...headers, 'retry-after': String(Math.ceil(waitMs / 1000)) });
+  return new WebError(
+    429,
+    WebErrorCode.rateLimited,
+    'too many requests',
+    {},
+    { ...headers, 'retry-after': String(Math.ceil(waitMs / 1000)) },
+  );
 }
 
 function send(res: ServerResponse, reply: Reply, base: Record<string, string>): void {
   if (res.headersSent) return;
   const headers = { ...base, ...reply.headers };
   if (reply.body) {
-    res.writeHead(reply.status, { ...headers, 'content-type': reply.body.contentType, 'content-length': Buffer.byteLength(reply.body.text) }).end(reply.body.text);
+    res
+      .writeHead(reply.status, {
+        ...headers,
+        'content-type': reply.body.contentType,
+        'content-length': Buffer.byteLength(reply.body.text),
+      })
+      .end(reply.body.text);
   } else if (reply.json !== undefined) {
     const text = JSON.stringify(reply.json);
-    res.writeHead(reply.status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+    res
+      .writeHead(reply.status, {
+        ...headers,
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(text),
+      })
+      .end(text);
   } else {
     res.writeHead(reply.status, headers).end();
   }

@@ -8,7 +8,18 @@ import { parseTrustedProxies, type TrustedProxies } from './client-address';
 export const MIN_TOKEN_LENGTH = 16;
 
 /** Signature algorithms a codec JWT may use; symmetric ones are left out, since the key comes from a public JWKS. */
-export const JWT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+export const JWT_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+] as const;
 
 /** How JWTs from the Temporal Web UI's "pass access token" option are verified. */
 export interface CodecJwtConfig {
@@ -62,7 +73,8 @@ export function loadWebConfig(env: Record<string, string | undefined>, readFile:
     ['CODEC_AUTH_TOKEN', codecToken],
   ];
   for (const [name, value] of tokens) {
-    if (value && value.length < MIN_TOKEN_LENGTH) reader.problems.push(`${name} must be at least ${MIN_TOKEN_LENGTH} characters`);
+    if (value && value.length < MIN_TOKEN_LENGTH)
+      reader.problems.push(`${name} must be at least ${MIN_TOKEN_LENGTH} characters`);
   }
   // One token per role: a leaked webhook token (it sits in OneView's configuration) must not steer pollers or decrypt history.
   tokens.forEach(([name, value], i) => {
@@ -73,7 +85,10 @@ export function loadWebConfig(env: Record<string, string | undefined>, readFile:
   const jwt = readCodecJwt(reader);
   const corsOrigin = reader.optional('CODEC_CORS_ORIGIN') ?? 'http://localhost:8233';
   const codecCorsOrigin = originOf(corsOrigin);
-  if (!codecCorsOrigin) reader.problems.push(`CODEC_CORS_ORIGIN must be an origin like https://temporal-ui.example.com (scheme, host, optional port), got '${corsOrigin}'`);
+  if (!codecCorsOrigin)
+    reader.problems.push(
+      `CODEC_CORS_ORIGIN must be an origin like https://temporal-ui.example.com (scheme, host, optional port), got '${corsOrigin}'`,
+    );
   const trusted = parseTrustedProxies(reader.optional('WEB_TRUSTED_PROXIES') ?? '');
   if ('problems' in trusted) reader.problems.push(...trusted.problems.map((p) => `WEB_TRUSTED_PROXIES: ${p}`));
   const sessionMinutes = reader.integer('CODEC_SESSION_MINUTES', 60, 1, 720);
@@ -96,7 +111,9 @@ export function loadWebConfig(env: Record<string, string | undefined>, readFile:
     ...settings,
     webhookToken,
     ...(operatorToken ? { operatorToken } : {}),
-    ...(codecToken || jwt ? { codec: { ...(codecToken ? { token: codecToken } : {}), ...(jwt ? { jwt } : {}), sessionMinutes } } : {}),
+    ...(codecToken || jwt
+      ? { codec: { ...(codecToken ? { token: codecToken } : {}), ...(jwt ? { jwt } : {}), sessionMinutes } }
+      : {}),
     codecCorsOrigin,
     trustedProxies: trusted,
   };
@@ -107,16 +124,23 @@ function readCodecJwt(reader: EnvReader): CodecJwtConfig | undefined {
   const names = ['CODEC_JWT_JWKS_URL', 'CODEC_JWT_ISSUER', 'CODEC_JWT_AUDIENCE'] as const;
   const [jwksUrl, issuer, audience] = names.map((n) => reader.optional(n));
   const set = names.filter((_n, i) => [jwksUrl, issuer, audience][i] !== undefined);
-  const algorithms = (reader.optional('CODEC_JWT_ALGORITHMS') ?? 'RS256,ES256').split(',').map((a) => a.trim()).filter(Boolean);
+  const algorithms = (reader.optional('CODEC_JWT_ALGORITHMS') ?? 'RS256,ES256')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
   const clockToleranceSeconds = reader.integer('CODEC_JWT_CLOCK_TOLERANCE_SECONDS', 30, 0, 300);
   if (set.length === 0) return undefined;
   if (set.length < names.length) {
-    reader.problems.push(`${names.join(', ')} must be set together (missing: ${names.filter((n) => !set.includes(n)).join(', ')})`);
+    reader.problems.push(
+      `${names.join(', ')} must be set together (missing: ${names.filter((n) => !set.includes(n)).join(', ')})`,
+    );
     return undefined;
   }
   const unknown = algorithms.filter((a) => !(JWT_ALGORITHMS as readonly string[]).includes(a));
   if (algorithms.length === 0 || unknown.length > 0) {
-    reader.problems.push(`CODEC_JWT_ALGORITHMS must list some of ${JWT_ALGORITHMS.join(', ')}${unknown.length ? `, got '${unknown.join(',')}'` : ''}`);
+    reader.problems.push(
+      `CODEC_JWT_ALGORITHMS must list some of ${JWT_ALGORITHMS.join(', ')}${unknown.length ? `, got '${unknown.join(',')}'` : ''}`,
+    );
   }
   let url: URL | undefined;
   try {
@@ -133,7 +157,12 @@ function readCodecJwt(reader: EnvReader): CodecJwtConfig | undefined {
 
 /** Whether a URL host names this machine's loopback interface. */
 export function isLoopbackHost(hostname: string): boolean {
-  return hostname === 'localhost' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname) || hostname === '[::1]' || hostname === '::1';
+  return (
+    hostname === 'localhost' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname) ||
+    hostname === '[::1]' ||
+    hostname === '::1'
+  );
 }
 
 /** The origin a browser would send for this value (scheme://host[:port]), or undefined when it is not one. */

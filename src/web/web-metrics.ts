@@ -5,10 +5,30 @@ export function createWebMetrics() {
   const registry = new Registry();
   return {
     registry,
-    requests: new Counter({ name: 'web_requests_total', help: 'HTTP requests by route and status.', labelNames: ['route', 'status'], registers: [registry] }),
-    duration: new Histogram({ name: 'web_request_duration_seconds', help: 'HTTP request duration by route.', labelNames: ['route'], registers: [registry] }),
-    pushed: new Counter({ name: 'webhook_alerts_received_total', help: 'Alerts accepted by the webhook, by appliance.', labelNames: ['appliance'], registers: [registry] }),
-    authFailures: new Counter({ name: 'web_auth_failures_total', help: 'Requests refused for a missing or invalid credential, by route.', labelNames: ['route'], registers: [registry] }),
+    requests: new Counter({
+      name: 'web_requests_total',
+      help: 'HTTP requests by route and status.',
+      labelNames: ['route', 'status'],
+      registers: [registry],
+    }),
+    duration: new Histogram({
+      name: 'web_request_duration_seconds',
+      help: 'HTTP request duration by route.',
+      labelNames: ['route'],
+      registers: [registry],
+    }),
+    pushed: new Counter({
+      name: 'webhook_alerts_received_total',
+      help: 'Alerts accepted by the webhook, by appliance.',
+      labelNames: ['appliance'],
+      registers: [registry],
+    }),
+    authFailures: new Counter({
+      name: 'web_auth_failures_total',
+      help: 'Requests refused for a missing or invalid credential, by route.',
+      labelNames: ['route'],
+      registers: [registry],
+    }),
   };
 }
 

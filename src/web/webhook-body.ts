@@ -15,7 +15,8 @@ export const MAX_ALERTS_PER_CALL = 500;
 export function parseWebhookBody(body: unknown): WebhookAlerts {
   const items = Array.isArray(body) ? body : [body];
   if (items.length === 0) return { problems: ['the body is an empty array'] };
-  if (items.length > MAX_ALERTS_PER_CALL) return { problems: [`at most ${MAX_ALERTS_PER_CALL} alerts per call, got ${items.length}`] };
+  if (items.length > MAX_ALERTS_PER_CALL)
+    return { problems: [`at most ${MAX_ALERTS_PER_CALL} alerts per call, got ${items.length}`] };
   const alerts: AlertRecord[] = [];
   const problems: string[] = [];
   items.forEach((item, i) => {
@@ -33,11 +34,14 @@ export function parseWebhookBody(body: unknown): WebhookAlerts {
 }
 
 function unwrapScmb(item: unknown): { alert: unknown; path: string } | { problem: string } {
-  if (typeof item !== 'object' || item === null || Array.isArray(item)) return { problem: 'each alert must be a JSON object' };
+  if (typeof item !== 'object' || item === null || Array.isArray(item))
+    return { problem: 'each alert must be a JSON object' };
   const message = item as { resource?: unknown; changeType?: unknown; newState?: unknown; resourceUri?: unknown };
   if (!('resource' in message) && !('changeType' in message)) return { alert: item, path: '' };
-  if (typeof message.resource !== 'object' || message.resource === null) return { problem: "an SCMB message needs its 'resource' object" };
-  if (message.changeType === 'Deleted') return { problem: "SCMB 'Deleted' messages carry no alert state; reconciliation handles deleted alerts" };
+  if (typeof message.resource !== 'object' || message.resource === null)
+    return { problem: "an SCMB message needs its 'resource' object" };
+  if (message.changeType === 'Deleted')
+    return { problem: "SCMB 'Deleted' messages carry no alert state; reconciliation handles deleted alerts" };
   const resource = { ...(message.resource as Record<string, unknown>) };
   if (typeof message.newState === 'string' && message.newState !== '') resource.alertState = message.newState;
   if (resource.uri === undefined && typeof message.resourceUri === 'string') resource.uri = message.resourceUri;

@@ -19,10 +19,22 @@ export function webhookRoute(deps: { client: Client; metrics: WebMetrics; log: L
     async handle({ req, query, requestId }) {
       const appliance = await knownAppliance(client, query.get('appliance'));
       const parsed = parseWebhookBody(await readJsonBody(req));
-      if ('problems' in parsed) throw new WebError(400, WebErrorCode.invalidBody, 'the body holds no valid OneView alert', { reasons: parsed.problems });
-      const workflowId = await pushAlerts(client, appliance, parsed.alerts.map((a) => ({ ...a, requestId })));
+      if ('problems' in parsed)
+        throw new WebError(400, WebErrorCode.invalidBody, 'the body holds no valid OneView alert', {
+          reasons: parsed.problems,
+        });
+      const workflowId = await pushAlerts(
+        client,
+        appliance,
+        parsed.alerts.map((a) => ({ ...a, requestId })),
+      );
       metrics.pushed.inc({ appliance }, parsed.alerts.length);
-      log.info('alerts pushed to the poller', { appliance, workflowId, requestId, alertIds: parsed.alerts.map((a) => a.id) });
+      log.info('alerts pushed to the poller', {
+        appliance,
+        workflowId,
+        requestId,
+        alertIds: parsed.alerts.map((a) => a.id),
+      });
       return { status: 202, json: { accepted: parsed.alerts.length, workflowId, requestId } };
     },
   };

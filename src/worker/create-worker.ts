@@ -49,7 +49,12 @@ export async function createBridgeWorker(options: {
   const metrics = createBridgeMetrics();
   const { appliances, temporal } = options.config;
   for (const a of appliances) metrics.pollInterval.set({ appliance: a.id }, a.pollIntervalSeconds);
-  trackOpenDeliveries(metrics.openAlerts, options.client, temporal.taskQueue, appliances.map((a) => a.id));
+  trackOpenDeliveries(
+    metrics.openAlerts,
+    options.client,
+    temporal.taskQueue,
+    appliances.map((a) => a.id),
+  );
   const deps = createActivityDeps(options.config, options.client, metrics);
   const { sendPagerDutyEvent, ...pollerActivities } = createActivities(deps);
   const common = {
@@ -72,7 +77,11 @@ export async function createBridgeWorker(options: {
     // their short history instead.
     ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),
   });
-  const sendWorker = await Worker.create({ ...common, taskQueue: sendTaskQueueOf(temporal.taskQueue), activities: { sendPagerDutyEvent } });
+  const sendWorker = await Worker.create({
+    ...common,
+    taskQueue: sendTaskQueueOf(temporal.taskQueue),
+    activities: { sendPagerDutyEvent },
+  });
   const workers = [worker, sendWorker];
   return {
     worker,

@@ -20,7 +20,8 @@ export interface WatchdogRecord {
 
 /** Records one look at the worker's state: leaving RUNNING before any signal is a stop nobody asked for (a fatal error). */
 export function observeState(record: WatchdogRecord, state: string, now: number): WatchdogRecord {
-  if (WORKING_STATES.has(state) || record.stopRequestedAt !== undefined || record.unaskedStopAt !== undefined) return record;
+  if (WORKING_STATES.has(state) || record.stopRequestedAt !== undefined || record.unaskedStopAt !== undefined)
+    return record;
   return { ...record, unaskedStopAt: now, unaskedState: state };
 }
 
@@ -70,14 +71,21 @@ export function startFatalWatchdog(options: {
     record = observeState(record, options.workerState(), Date.now());
   };
   const die = (why: string): never => {
-    logger.error(`worker exiting: ${why}`, { exitCode: 1, workerState: options.workerState(), ...(runError ? { error: runError } : {}) });
+    logger.error(`worker exiting: ${why}`, {
+      exitCode: 1,
+      workerState: options.workerState(),
+      ...(runError ? { error: runError } : {}),
+    });
     process.exit(1);
   };
   const check = () => {
     const seenBefore = record.unaskedStopAt !== undefined;
     look();
     if (!seenBefore && record.unaskedStopAt !== undefined) {
-      logger.warn('the Temporal worker is stopping without being asked; the process exits after the shutdown grace', { workerState: record.unaskedState, graceMs });
+      logger.warn('the Temporal worker is stopping without being asked; the process exits after the shutdown grace', {
+        workerState: record.unaskedState,
+        graceMs,
+      });
     }
     const deadline = exitDeadline(record, graceMs, marginMs);
     if (deadline === undefined || Date.now() < deadline) return;

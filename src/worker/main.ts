@@ -40,7 +40,8 @@ async function run(): Promise<void> {
     },
   });
   for (const a of config.appliances) {
-    if (!a.sslVerify) logger.warn('TLS verification is off for this appliance (ONEVIEW_SSL_VERIFY=false)', { appliance: a.id });
+    if (!a.sslVerify)
+      logger.warn('TLS verification is off for this appliance (ONEVIEW_SSL_VERIFY=false)', { appliance: a.id });
   }
 
   // Started before the first await, so a signal during start-up is a requested stop with a deadline too; the worker
@@ -69,7 +70,11 @@ async function run(): Promise<void> {
     workerState,
   });
   try {
-    await applySendQueueLimit(client, { namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, perMinute: config.pagerDuty.ratePerMinute });
+    await applySendQueueLimit(client, {
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      perMinute: config.pagerDuty.ratePerMinute,
+    });
     const pollers = await ensurePollers(client, config);
     logger.info('worker started', {
       taskQueue: config.temporal.taskQueue,
@@ -91,6 +96,8 @@ async function run(): Promise<void> {
 }
 
 run().catch((err: unknown) => {
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'worker failed', error: String(err) })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'worker failed', error: String(err) })}\n`,
+  );
   process.exit(1);
 });

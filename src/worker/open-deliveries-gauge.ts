@@ -14,7 +14,12 @@ const REFRESH_EVERY_MS = 15_000;
  * task queue, grouped by appliance. Visibility is the truth here (the workflows are the open alerts), so every
  * replica reports the same numbers and nothing has to be carried between workers.
  */
-export function trackOpenDeliveries(gauge: Gauge<'appliance'>, client: Client, taskQueue: string, appliances: readonly string[]): void {
+export function trackOpenDeliveries(
+  gauge: Gauge<'appliance'>,
+  client: Client,
+  taskQueue: string,
+  appliances: readonly string[],
+): void {
   let refreshedAt = 0;
   let refreshing: Promise<void> | undefined;
   const refresh = async () => {
@@ -32,6 +37,9 @@ export function trackOpenDeliveries(gauge: Gauge<'appliance'>, client: Client, t
   (gauge as unknown as { collect?: () => Promise<void> }).collect = async () => {
     if (Date.now() - refreshedAt < REFRESH_EVERY_MS) return;
     refreshing ??= refresh().finally(() => (refreshing = undefined));
-    await Promise.race([refreshing.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, QUERY_TIMEOUT_MS).unref())]);
+    await Promise.race([
+      refreshing.catch(() => undefined),
+      new Promise((resolve) => setTimeout(resolve, QUERY_TIMEOUT_MS).unref()),
+    ]);
   };
 }

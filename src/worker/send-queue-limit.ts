@@ -16,7 +16,10 @@ export class SendQueueLimitError extends Error {
  * {@link SendQueueLimitError} when the server does not keep it: a limit that only looks configured would let a storm
  * run into PagerDuty's 429s.
  */
-export async function applySendQueueLimit(client: Client, options: { namespace: string; taskQueue: string; perMinute: number }): Promise<void> {
+export async function applySendQueueLimit(
+  client: Client,
+  options: { namespace: string; taskQueue: string; perMinute: number },
+): Promise<void> {
   const taskQueue = sendTaskQueueOf(options.taskQueue);
   const requestsPerSecond = serverRatePerMinute(options.perMinute) / 60;
   try {
@@ -27,7 +30,10 @@ export async function applySendQueueLimit(client: Client, options: { namespace: 
       taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
       updateFairnessKeyRateLimitDefault:
         options.perMinute > 0
-          ? { rateLimit: { requestsPerSecond }, reason: `PagerDuty events per routing key (PAGERDUTY_RATE_LIMIT_PER_MINUTE=${options.perMinute})` }
+          ? {
+              rateLimit: { requestsPerSecond },
+              reason: `PagerDuty events per routing key (PAGERDUTY_RATE_LIMIT_PER_MINUTE=${options.perMinute})`,
+            }
           : { reason: 'PAGERDUTY_RATE_LIMIT_PER_MINUTE=0' },
     });
   } catch (err) {

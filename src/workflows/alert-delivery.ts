@@ -14,7 +14,14 @@ import { dedupKeyFor } from '../shared/dedup-key';
 import { FailureType } from '../shared/failure-types';
 import { ALERT_STATE, DELIVERY_STATE } from '../shared/search-attributes';
 import { sendPriorityOf, sendTaskQueueOf } from '../shared/send-queue';
-import type { AlertClear, AlertDeliveryInput, DeliveryAction, DeliveryPhase, DeliveryState, PagerDutyRetry } from '../shared/types';
+import type {
+  AlertClear,
+  AlertDeliveryInput,
+  DeliveryAction,
+  DeliveryPhase,
+  DeliveryState,
+  PagerDutyRetry,
+} from '../shared/types';
 import { failureMessage } from './failure-details';
 import { alertClearedSignal, stateQuery } from './messages';
 
@@ -30,7 +37,11 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
   // before any of it reaches a search attribute, a log line or PagerDuty.
   const checked = checkAlertRecord(input.alert);
   if (!('record' in checked)) {
-    throw ApplicationFailure.create({ message: `invalid alert: ${checked.problems.join('; ')}`, type: FailureType.invalidAlert, nonRetryable: true });
+    throw ApplicationFailure.create({
+      message: `invalid alert: ${checked.problems.join('; ')}`,
+      type: FailureType.invalidAlert,
+      nonRetryable: true,
+    });
   }
   const state: DeliveryState = {
     applianceId: input.applianceId,
@@ -41,14 +52,21 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
   };
   let clear: AlertClear | undefined;
   // Carried on every log line of this delivery, so a webhook call's X-Request-ID finds the worker's lines too.
-  const logFields = { appliance: input.applianceId, alertId: input.alert.id, ...(input.alert.requestId ? { requestId: input.alert.requestId } : {}) };
+  const logFields = {
+    appliance: input.applianceId,
+    alertId: input.alert.id,
+    ...(input.alert.requestId ? { requestId: input.alert.requestId } : {}),
+  };
   /** Moves to a phase, visible in the `state` query, the Web UI's details and, where registered, search attributes. */
   const enter = (phase: DeliveryPhase) => {
     state.phase = phase;
     setCurrentDetails(deliveryDetails(input, phase, state.error));
     // `triggering` and the alert's own attributes came with the start (set by the starter: no event of our own).
     if (input.searchAttributes && phase !== 'triggering') {
-      upsertSearchAttributes([{ key: DELIVERY_STATE, value: phase }, ...(clear ? [{ key: ALERT_STATE, value: 'Cleared' }] : [])]);
+      upsertSearchAttributes([
+        { key: DELIVERY_STATE, value: phase },
+        ...(clear ? [{ key: ALERT_STATE, value: 'Cleared' }] : []),
+      ]);
     }
   };
   enter('triggering');
@@ -63,7 +81,12 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
   });
 
   const send = (action: DeliveryAction) =>
-    sendActivity(input, action).sendPagerDutyEvent({ action, applianceId: input.applianceId, applianceHost: input.applianceHost, alert: input.alert });
+    sendActivity(input, action).sendPagerDutyEvent({
+      action,
+      applianceId: input.applianceId,
+      applianceHost: input.applianceHost,
+      alert: input.alert,
+    });
   try {
     await send('trigger');
     log.info('incident triggered', logFields);
@@ -101,7 +124,10 @@ function sendActivity(input: AlertDeliveryInput, action: DeliveryAction) {
     // One POST with a 10 s client timeout; a worker that dies mid-send is detected after this and the send retried.
     startToCloseTimeout: '15s',
     retry: { initialInterval: retry.baseMs, backoffCoefficient: 2, maximumInterval: retry.maxMs },
-    priority: { priorityKey: sendPriorityOf(action, input.alert.severity), ...(input.routingKeyId ? { fairnessKey: input.routingKeyId } : {}) },
+    priority: {
+      priorityKey: sendPriorityOf(action, input.alert.severity),
+      ...(input.routingKeyId ? { fairnessKey: input.routingKeyId } : {}),
+    },
   });
 }
 
@@ -115,5 +141,11 @@ const CLEAR_REASONS: readonly string[] = ['cleared', 'gone', 'resolved-by-hand']
 
 function isAlertClear(value: unknown): value is AlertClear {
   const v = value as Partial<AlertClear> | null;
-  return typeof v === 'object' && v !== null && typeof v.reason === 'string' && CLEAR_REASONS.includes(v.reason) && (v.note === undefined || typeof v.note === 'string');
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.reason === 'string' &&
+    CLEAR_REASONS.includes(v.reason) &&
+    (v.note === undefined || typeof v.note === 'string')
+  );
 }

@@ -20,7 +20,16 @@ import { FailureType } from '../shared/failure-types';
 import { boundUtf8 } from '../shared/bounded-text';
 import { deliveryStartSearchAttributes } from '../shared/search-attributes';
 import { isOpenState, severityMatches } from '../shared/severity';
-import type { AlertClear, AlertRecord, ConnectionCheck, OneViewLogin, OneViewSession, PollerCounters, PollerInput, PollerStatus } from '../shared/types';
+import type {
+  AlertClear,
+  AlertRecord,
+  ConnectionCheck,
+  OneViewLogin,
+  OneViewSession,
+  PollerCounters,
+  PollerInput,
+  PollerStatus,
+} from '../shared/types';
 import { alertWorkflowId } from '../shared/workflow-ids';
 import { alertDeliveryWorkflow } from './alert-delivery';
 import { failureMessage, failureType } from './failure-details';
@@ -42,14 +51,21 @@ import { checkPushedAlerts, isSettingsFor } from './signal-checks';
 // poll costs one workflow task and six history events. A worker that dies mid-poll loses its workflow task, which
 // times out (10 s) and is retried elsewhere. An unreachable appliance gets a few quick attempts and then waits for the
 // next poll instead of holding the poller in an endless retry; auth and version problems are final at once.
-const { renewSession, fetchAlertChanges, listOpenDeliveries } = proxyLocalActivities<ReturnType<typeof createActivities>>({
+const { renewSession, fetchAlertChanges, listOpenDeliveries } = proxyLocalActivities<
+  ReturnType<typeof createActivities>
+>({
   startToCloseTimeout: '2m',
   retry: {
     initialInterval: '2s',
     backoffCoefficient: 2,
     maximumInterval: '30s',
     maximumAttempts: 3,
-    nonRetryableErrorTypes: [FailureType.oneViewAuth, FailureType.oneViewVersion, FailureType.oneViewCertificate, FailureType.configuration],
+    nonRetryableErrorTypes: [
+      FailureType.oneViewAuth,
+      FailureType.oneViewVersion,
+      FailureType.oneViewCertificate,
+      FailureType.configuration,
+    ],
   } satisfies RetryPolicy,
 });
 
@@ -81,7 +97,11 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
   // Started by hand with settings no worker would send, the poller would fail every task (its ids reach workflow IDs):
   // it fails once, visibly, instead.
   if (!isSettingsFor(input?.settings, input?.settings?.applianceId)) {
-    throw ApplicationFailure.create({ message: 'invalid poller settings', type: FailureType.configuration, nonRetryable: true });
+    throw ApplicationFailure.create({
+      message: 'invalid poller settings',
+      type: FailureType.configuration,
+      nonRetryable: true,
+    });
   }
   const state = new PollerState(input);
   const appliance = () => state.settings.applianceId;
@@ -101,7 +121,8 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
       else if (state.pending.length < MAX_PENDING) state.pending.push(alert);
     }
     // A pushed clear is a hint: the poll asks the appliance. So does a push beyond what is held.
-    if (alerts.some((a) => !isOpenState(a.alertState)) || state.pending.length >= MAX_PENDING) state.pollRequested = true;
+    if (alerts.some((a) => !isOpenState(a.alertState)) || state.pending.length >= MAX_PENDING)
+      state.pollRequested = true;
   });
   setHandler(updateSettingsSignal, (next) => {
     if (!isSettingsFor(next, appliance())) return;
@@ -120,16 +141,27 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
   setHandler(testConnectionUpdate, async (): Promise<ConnectionCheck> => {
     const now = Date.now();
     if (state.loginRejected) {
-      return skippedCheck(appliance(), 'the poller is backing off after a rejected login; a test could lock the account', state.nextPollAt - now);
+      return skippedCheck(
+        appliance(),
+        'the poller is backing off after a rejected login; a test could lock the account',
+        state.nextPollAt - now,
+      );
     }
     const last = state.lastConnectionTest;
     if (last && now - last.at < CONNECTION_TEST_EVERY_MS) {
       // The last test's answer again (a finished one is a real answer; one still running says so).
       if (last.check.skipped) return last.check;
-      return { ...last.check, skipped: 'tested less than a minute ago; this is that test', retryAfterSeconds: Math.ceil((last.at + CONNECTION_TEST_EVERY_MS - now) / 1000) };
+      return {
+        ...last.check,
+        skipped: 'tested less than a minute ago; this is that test',
+        retryAfterSeconds: Math.ceil((last.at + CONNECTION_TEST_EVERY_MS - now) / 1000),
+      };
     }
     // Taken before the login starts, so a second caller in the meantime is answered from this one.
-    state.lastConnectionTest = { at: now, check: skippedCheck(appliance(), 'a test is running; ask again in a few seconds', 5_000) };
+    state.lastConnectionTest = {
+      at: now,
+      check: skippedCheck(appliance(), 'a test is running; ask again in a few seconds', 5_000),
+    };
     const check = await testConnection({ applianceId: appliance() });
     state.lastConnectionTest = { at: now, check };
     return check;
@@ -159,12 +191,15 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
         ],
         staticSummary: deliverySummary(settings.applianceId, alert),
         // Set with the start rather than upserted by the delivery: no history events or visibility writes of their own.
-        ...(settings.searchAttributes ? { typedSearchAttributes: deliveryStartSearchAttributes(settings.applianceId, alert) } : {}),
+        ...(settings.searchAttributes
+          ? { typedSearchAttributes: deliveryStartSearchAttributes(settings.applianceId, alert) }
+          : {}),
         // The delivery outlives this run (continue-as-new) and even this poller: it must still resolve.
         parentClosePolicy: ParentClosePolicy.ABANDON,
         // A running delivery always rejects a second start. A first start also respects one that ended within
         // retention (resolved by hand, refused); a newer version of an alert whose delivery ended pages again.
-        workflowIdReusePolicy: decision === 'again' ? WorkflowIdReusePolicy.ALLOW_DUPLICATE : WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        workflowIdReusePolicy:
+          decision === 'again' ? WorkflowIdReusePolicy.ALLOW_DUPLICATE : WorkflowIdReusePolicy.REJECT_DUPLICATE,
       });
       state.counters.deliveriesStarted++;
       if (decision === 'again') state.counters.deliveriesRestarted++;
@@ -172,7 +207,11 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
         state.counters.deliveryErrors++;
         state.reconcileRequested = true;
-        log.warn('starting a delivery failed; reconciliation will retry it', { appliance: settings.applianceId, alertId: alert.id, error: failureMessage(err) });
+        log.warn('starting a delivery failed; reconciliation will retry it', {
+          appliance: settings.applianceId,
+          alertId: alert.id,
+          error: failureMessage(err),
+        });
         return;
       }
       // Already running (or ended within retention): this alert is already handled. This is the deduplication.
@@ -210,13 +249,24 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
   async function confirmClears(current: OneViewSession, answered: Set<string>): Promise<void> {
     const ids = [...state.clearsToConfirm].filter((id) => !answered.has(id));
     if (ids.length > 0) {
-      const read = await fetchAlertChanges({ applianceId: appliance(), session: current, severities: state.settings.severities, ids });
+      const read = await fetchAlertChanges({
+        applianceId: appliance(),
+        session: current,
+        severities: state.settings.severities,
+        ids,
+      });
       if (read.relogin) state.session = stamp(read.relogin);
       const stillOpen = read.alerts.filter((a) => isOpenState(a.alertState));
       state.counters.clearsUnconfirmed += stillOpen.length;
-      if (stillOpen.length > 0) log.warn('pushed clears not confirmed by the appliance; nothing resolved', { appliance: appliance(), alertIds: stillOpen.map((a) => a.id) });
+      if (stillOpen.length > 0)
+        log.warn('pushed clears not confirmed by the appliance; nothing resolved', {
+          appliance: appliance(),
+          alertIds: stillOpen.map((a) => a.id),
+        });
       await handleAlerts(read.alerts);
-      await Promise.all((read.gone ?? []).map((id) => signalClear(id, { reason: 'gone', note: 'no longer on the appliance' })));
+      await Promise.all(
+        (read.gone ?? []).map((id) => signalClear(id, { reason: 'gone', note: 'no longer on the appliance' })),
+      );
     }
     state.clearsToConfirm.clear();
   }
@@ -226,19 +276,31 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
    * gone (cleared or deleted while nobody watched) and starts deliveries for active alerts that have none.
    */
   async function reconcile(current: OneViewSession): Promise<void> {
-    const snapshot = await fetchAlertChanges({ applianceId: appliance(), session: current, severities: state.settings.severities, snapshot: true });
+    const snapshot = await fetchAlertChanges({
+      applianceId: appliance(),
+      session: current,
+      severities: state.settings.severities,
+      snapshot: true,
+    });
     if (snapshot.relogin) state.session = stamp(snapshot.relogin);
     const open = new Set(await listOpenDeliveries({ applianceId: appliance() }));
-    const active = snapshot.alerts.filter((a) => isOpenState(a.alertState) && severityMatches(a.severity, state.settings.severities));
+    const active = snapshot.alerts.filter(
+      (a) => isOpenState(a.alertState) && severityMatches(a.severity, state.settings.severities),
+    );
     const activeIds = new Set(active.map((a) => a.id));
     const gone = [...open].filter((id) => !activeIds.has(id));
     await Promise.all(gone.map((id) => signalClear(id, { reason: 'gone', note: 'no longer active on the appliance' })));
     // Alerts remembered as active that the appliance no longer has: over, so a later re-activation pages again.
-    for (const id of state.handled.activeIds()) if (!activeIds.has(id)) state.handled.recordCleared(id, undefined, Date.now());
+    for (const id of state.handled.activeIds())
+      if (!activeIds.has(id)) state.handled.recordCleared(id, undefined, Date.now());
     state.counters.reconciledClears += gone.length;
     await handleAlerts(active.filter((a) => !open.has(a.id)));
     state.counters.reconciliations++;
-    if (gone.length > 0) log.info('reconciliation resolved deliveries of alerts no longer active', { appliance: appliance(), alertIds: gone });
+    if (gone.length > 0)
+      log.info('reconciliation resolved deliveries of alerts no longer active', {
+        appliance: appliance(),
+        alertIds: gone,
+      });
   }
 
   async function poll(): Promise<void> {
@@ -248,18 +310,29 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
         state.session = stamp(await renewSession({ applianceId: settings.applianceId, previous: state.session }));
       }
       const reconcileEvery = settings.reconcileIntervalMs ?? DEFAULT_RECONCILE_INTERVAL_MS;
-      const due = state.reconcileRequested || state.lastReconcileAt === undefined || Date.now() - state.lastReconcileAt >= reconcileEvery;
+      const due =
+        state.reconcileRequested ||
+        state.lastReconcileAt === undefined ||
+        Date.now() - state.lastReconcileAt >= reconcileEvery;
       if (reconcileEvery > 0 && due) {
         try {
           await reconcile(state.session);
         } catch (err) {
           // Reconciliation is a safety net: when it fails (e.g. visibility unavailable), polling still goes on.
-          log.warn('reconciliation failed; polling goes on', { appliance: settings.applianceId, error: failureMessage(err) });
+          log.warn('reconciliation failed; polling goes on', {
+            appliance: settings.applianceId,
+            error: failureMessage(err),
+          });
         }
         state.lastReconcileAt = Date.now();
         state.reconcileRequested = false;
       }
-      const result = await fetchAlertChanges({ applianceId: settings.applianceId, session: state.session, watermark: state.watermark, severities: settings.severities });
+      const result = await fetchAlertChanges({
+        applianceId: settings.applianceId,
+        session: state.session,
+        watermark: state.watermark,
+        severities: settings.severities,
+      });
       if (result.relogin) state.session = stamp(result.relogin);
       await handleAlerts(result.alerts);
       state.watermark = result.watermark ?? state.watermark;
@@ -274,12 +347,16 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
       state.lastErrorType = failureType(err) ?? 'Error';
       // A rejected login means the stored session is no use either; the next poll logs in afresh.
       if (state.lastErrorType === FailureType.oneViewAuth) state.session = undefined;
-      log.warn('poll failed; retrying at the next interval', { appliance: settings.applianceId, error: state.lastError });
+      log.warn('poll failed; retrying at the next interval', {
+        appliance: settings.applianceId,
+        error: state.lastError,
+      });
     }
     state.counters.polls++;
     state.lastPollAt = Date.now();
     const forgotten = state.handled.prune(Date.now(), settings.historyRetentionMs);
-    if (forgotten > 0) log.warn('too many alerts remembered; the oldest were forgotten', { appliance: settings.applianceId, forgotten });
+    if (forgotten > 0)
+      log.warn('too many alerts remembered; the oldest were forgotten', { appliance: settings.applianceId, forgotten });
     setCurrentDetails(pollerDetails(settings.applianceHost, state.status(), state.counters));
   }
 
@@ -299,13 +376,23 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
     }
     // While paused only `resume` wakes the loop; a forcePoll sent meanwhile runs at resume.
     if (state.paused) await condition(() => !state.paused);
-    else await condition(() => state.pollRequested || state.pending.length > 0, Math.max(1, state.nextPollAt - Date.now()));
+    else
+      await condition(
+        () => state.pollRequested || state.pending.length > 0,
+        Math.max(1, state.nextPollAt - Date.now()),
+      );
   }
 }
 
 /** A connection check that did not log in, and why. */
 function skippedCheck(applianceId: string, why: string, retryAfterMs: number): ConnectionCheck {
-  return { applianceId, ok: false, steps: [], skipped: why, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
+  return {
+    applianceId,
+    ok: false,
+    steps: [],
+    skipped: why,
+    retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)),
+  };
 }
 
 /**
@@ -320,6 +407,7 @@ function deliverySummary(applianceId: string, alert: AlertRecord): string {
 
 /** The Web UI's details line of a poller: the last poll's outcome and the running totals. */
 function pollerDetails(host: string, status: PollerStatus, counters: PollerCounters): string {
-  const outcome = status.lastPollResult === 'error' ? `last poll failed: ${status.lastError ?? 'unknown error'}` : 'last poll ok';
+  const outcome =
+    status.lastPollResult === 'error' ? `last poll failed: ${status.lastError ?? 'unknown error'}` : 'last poll ok';
   return `**${host}** — ${outcome}; ${counters.polls} polls, ${counters.deliveriesStarted} deliveries started, ${counters.clearsSignalled} clears`;
 }

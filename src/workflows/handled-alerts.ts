@@ -36,7 +36,8 @@ export class HandledAlerts {
   constructor(entries: readonly HandledAlert[] = []) {
     for (const [id, modified, clearedAt] of entries) {
       const modifiedMs = Date.parse(modified);
-      if (typeof id === 'string' && !Number.isNaN(modifiedMs)) this.byId.set(id, { modified, modifiedMs, ...(clearedAt !== undefined ? { clearedAt } : {}) });
+      if (typeof id === 'string' && !Number.isNaN(modifiedMs))
+        this.byId.set(id, { modified, modifiedMs, ...(clearedAt !== undefined ? { clearedAt } : {}) });
     }
   }
 
@@ -66,7 +67,10 @@ export class HandledAlerts {
     const modifiedMs = modified === undefined ? Number.NaN : Date.parse(modified);
     const newer = !Number.isNaN(modifiedMs) && (!entry || modifiedMs > entry.modifiedMs);
     if (!entry && !newer) return;
-    this.byId.set(id, newer ? { modified: modified!, modifiedMs, clearedAt: now } : { ...entry!, clearedAt: entry!.clearedAt ?? now });
+    this.byId.set(
+      id,
+      newer ? { modified: modified!, modifiedMs, clearedAt: now } : { ...entry!, clearedAt: entry!.clearedAt ?? now },
+    );
   }
 
   /** Ids remembered as active (a delivery started for them and no clear seen since). */
@@ -91,7 +95,9 @@ export class HandledAlerts {
 
   /** The memory as continue-as-new carries it. */
   entries(): HandledAlert[] {
-    return [...this.byId].map(([id, e]) => (e.clearedAt === undefined ? [id, e.modified] : [id, e.modified, e.clearedAt]));
+    return [...this.byId].map(([id, e]) =>
+      e.clearedAt === undefined ? [id, e.modified] : [id, e.modified, e.clearedAt],
+    );
   }
 }
 

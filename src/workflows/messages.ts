@@ -1,5 +1,12 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { AlertClear, AlertRecord, ConnectionCheck, DeliveryState, PollerSettings, PollerStatus } from '../shared/types';
+import type {
+  AlertClear,
+  AlertRecord,
+  ConnectionCheck,
+  DeliveryState,
+  PollerSettings,
+  PollerStatus,
+} from '../shared/types';
 
 /** Asks a poller to poll now instead of at the end of its interval. */
 export const forcePollSignal = defineSignal('forcePoll');

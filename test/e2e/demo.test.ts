@@ -36,22 +36,42 @@ const codecSettings = (endpoint: string) =>
   `localStorage.setItem('overrideRemoteCodecConfiguration', 'true'); localStorage.setItem('passAccessToken', 'false'); true`;
 
 test('the demo pages, resolves, shows its workflows in the Web UI, and Ctrl-C stops everything', async () => {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DEMO_EXIT_AFTER: '120' };
-  const demo = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'demo.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    DEMO_EXIT_AFTER: '120',
+  };
+  const demo = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'demo.ts')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   demo.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   demo.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   try {
-    const ui = await waitFor('the Web UI URL', async () => /Temporal Web UI: (http:\/\/[\d.:]+)/.exec(output)?.[1], Boolean, 60_000);
+    const ui = await waitFor(
+      'the Web UI URL',
+      async () => /Temporal Web UI: (http:\/\/[\d.:]+)/.exec(output)?.[1],
+      Boolean,
+      60_000,
+    );
     const uiBase = ui!;
     const ids = await waitFor(
       'poller and alert workflows in the Web UI',
       () => listWorkflowIds(uiBase),
-      (list) => list.includes('oneview-poller/demo-synergy') && list.filter((id) => id.startsWith('oneview-alert/demo-synergy/')).length === 5,
+      (list) =>
+        list.includes('oneview-poller/demo-synergy') &&
+        list.filter((id) => id.startsWith('oneview-alert/demo-synergy/')).length === 5,
       60_000,
     );
     expect(ids).toContain('oneview-poller/demo-synergy');
-    await waitFor('a trigger and the resolve printed', async () => output, (o) => /PagerDuty TRIGGER/.test(o) && /PagerDuty RESOLVE/.test(o), 60_000);
+    await waitFor(
+      'a trigger and the resolve printed',
+      async () => output,
+      (o) => /PagerDuty TRIGGER/.test(o) && /PagerDuty RESOLVE/.test(o),
+      60_000,
+    );
     expect(output.match(/PagerDuty TRIGGER/g)).toHaveLength(5);
 
     // The Web UI, as a browser renders it, lists the poller and the deliveries.
@@ -77,34 +97,57 @@ test('the demo pages, resolves, shows its workflows in the Web UI, and Ctrl-C st
     const browser = await startBrowser();
     try {
       await browser.open(`${webBase}/codec/sign-in`);
-      await browser.submit(`document.querySelector('input[name=token]').value = ${JSON.stringify(codecToken)}; document.querySelector('form').submit(); true`);
+      await browser.submit(
+        `document.querySelector('input[name=token]').value = ${JSON.stringify(codecToken)}; document.querySelector('form').submit(); true`,
+      );
       expect(await browser.text()).toContain('Signed in until');
       await browser.open(listUrl);
       await browser.evaluate(codecSettings(`${webBase}/codec`));
       await browser.open(pollerPage);
-      await waitFor('the poller input decoded in the Web UI', () => browser.text(), (text) => text.includes(plaintext), 60_000, 500);
+      await waitFor(
+        'the poller input decoded in the Web UI',
+        () => browser.text(),
+        (text) => text.includes(plaintext),
+        60_000,
+        500,
+      );
 
       // The same call from the UI's page: with the session cookie it decodes, without it the codec refuses.
-      const sealed = await browser.evaluate<unknown>(`fetch(${JSON.stringify(`${webBase}/codec/encode`)}, { method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json', 'x-namespace': 'default' }, body: JSON.stringify({ payloads: [{ metadata: { encoding: btoa('json/plain') }, data: btoa('"demo secret"') }] }) }).then((r) => r.json())`);
+      const sealed = await browser.evaluate<unknown>(
+        `fetch(${JSON.stringify(`${webBase}/codec/encode`)}, { method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json', 'x-namespace': 'default' }, body: JSON.stringify({ payloads: [{ metadata: { encoding: btoa('json/plain') }, data: btoa('"demo secret"') }] }) }).then((r) => r.json())`,
+      );
       const decodeFromUi = (credentials: string) =>
-        browser.evaluate<number>(`fetch(${JSON.stringify(`${webBase}/codec/decode`)}, { method: 'POST', credentials: ${JSON.stringify(credentials)}, headers: { 'content-type': 'application/json', 'x-namespace': 'default' }, body: ${JSON.stringify(JSON.stringify(sealed))} }).then((r) => r.status)`);
+        browser.evaluate<number>(
+          `fetch(${JSON.stringify(`${webBase}/codec/decode`)}, { method: 'POST', credentials: ${JSON.stringify(credentials)}, headers: { 'content-type': 'application/json', 'x-namespace': 'default' }, body: ${JSON.stringify(JSON.stringify(sealed))} }).then((r) => r.status)`,
+        );
       expect(await decodeFromUi('include')).toBe(200);
       // 401, or 429 once this address has failed often (the unauthenticated UI pages above made failed calls too).
       const refused = [401, 429];
       expect(refused).toContain(await decodeFromUi('omit'));
-      const fromElsewhere = await request(`${webBase}/codec/decode`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(sealed) });
+      const fromElsewhere = await request(`${webBase}/codec/decode`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(sealed),
+      });
       expect(refused).toContain(fromElsewhere.statusCode);
       expect(await fromElsewhere.body.text()).not.toContain('demo secret');
 
       // The README screenshot: the open Critical alerts of the appliance, from the signed-in browser.
       await browser.open(criticalUrl);
-      await waitFor('the filtered list', () => browser.text(), (text) => text.includes('oneview-alert/demo-synergy/'), 60_000, 500);
+      await waitFor(
+        'the filtered list',
+        () => browser.text(),
+        (text) => text.includes('oneview-alert/demo-synergy/'),
+        60_000,
+        500,
+      );
       const png = join(mkdtempSync(join(tmpdir(), 'demo-ui-')), 'web-ui-workflows.png');
       await browser.screenshot(png);
       const bytes = readFileSync(png);
       expect(bytes.subarray(1, 4).toString()).toBe('PNG');
       expect(bytes.length).toBeGreaterThan(20_000);
-      if (process.env.UPDATE_SCREENSHOTS === '1') copyFileSync(png, join(ROOT, 'docs', 'images', 'web-ui-workflows.png'));
+      if (process.env.UPDATE_SCREENSHOTS === '1')
+        copyFileSync(png, join(ROOT, 'docs', 'images', 'web-ui-workflows.png'));
     } finally {
       await browser.close();
     }
@@ -115,7 +158,13 @@ test('the demo pages, resolves, shows its workflows in the Web UI, and Ctrl-C st
       await stranger.open(listUrl);
       await stranger.evaluate(codecSettings(`${webBase}/codec`));
       await stranger.open(pollerPage);
-      const text = await waitFor('the Web UI to report the codec refusing', () => stranger.text(), (t) => /Codec Server could not/i.test(t), 60_000, 500);
+      const text = await waitFor(
+        'the Web UI to report the codec refusing',
+        () => stranger.text(),
+        (t) => /Codec Server could not/i.test(t),
+        60_000,
+        500,
+      );
       expect(text).not.toContain(plaintext);
     } finally {
       await stranger.close();
@@ -128,7 +177,10 @@ test('the demo pages, resolves, shows its workflows in the Web UI, and Ctrl-C st
       .map((l) => l.replace(/^\[demo\]\s+/, '').replace(/\\$/, ''))
       .join(' ');
     expect(cliCommand).toContain('--codec-auth "Bearer $(cat .demo/codec-token)"');
-    const cli = await run('bash', ['-c', cliCommand], { cwd: ROOT, env: { ...process.env, PATH: `${dirname(temporalBinary())}:${process.env.PATH ?? ''}` } });
+    const cli = await run('bash', ['-c', cliCommand], {
+      cwd: ROOT,
+      env: { ...process.env, PATH: `${dirname(temporalBinary())}:${process.env.PATH ?? ''}` },
+    });
     expect(cli.stdout).toContain('"applianceId":"demo-synergy"');
 
     // The demo points at its token files; no token reaches its output.

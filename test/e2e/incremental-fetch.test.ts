@@ -12,8 +12,16 @@ test('with 20,000 cleared alerts in history an idle poll costs at most 2 OneView
   await h.sim.addAlerts([{ severity: 'Critical' }]);
   const bridge = await runBridge(h.client, bridgeConfig(h, ids));
   try {
-    await waitFor('the one active alert paged', () => h.sim.incidents(), (i) => i.length === 1);
-    await waitFor('first poll done', () => pollerStatus(h.client, ids.applianceId), (s) => s.counters.polls === 1);
+    await waitFor(
+      'the one active alert paged',
+      () => h.sim.incidents(),
+      (i) => i.length === 1,
+    );
+    await waitFor(
+      'first poll done',
+      () => pollerStatus(h.client, ids.applianceId),
+      (s) => s.counters.polls === 1,
+    );
     const before = (await h.sim.oneViewRequests()).length;
     await pollOnceMore(h.client, ids.applianceId);
     const idle = (await h.sim.oneViewRequests()).slice(before);
@@ -34,10 +42,18 @@ test('60 alerts sharing one modified timestamp, across a page boundary and two p
   await h.sim.bulkAlerts(40, tied);
   const bridge = await runBridge(h.client, bridgeConfig(h, ids));
   try {
-    await waitFor('40 triggers', () => h.sim.incidents(), (i) => i.length === 40);
+    await waitFor(
+      '40 triggers',
+      () => h.sim.incidents(),
+      (i) => i.length === 40,
+    );
     await h.sim.bulkAlerts(20, tied);
     await pollOnceMore(h.client, ids.applianceId);
-    const incidents = await waitFor('60 triggers', () => h.sim.incidents(), (i) => i.length === 60);
+    const incidents = await waitFor(
+      '60 triggers',
+      () => h.sim.incidents(),
+      (i) => i.length === 60,
+    );
     expect(incidents.every((i) => i.triggers === 1 && i.opened === 1)).toBe(true);
     expect(new Set(incidents.map((i) => i.dedup_key)).size).toBe(60);
     // Two more idle polls find the same 60 alerts at the watermark instant and send nothing.

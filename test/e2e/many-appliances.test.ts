@@ -19,7 +19,12 @@ function fileEnv(base: Record<string, string>, file: string, extra: Record<strin
 }
 
 async function scrape(output: () => string): Promise<string> {
-  const port = await waitFor('the worker HTTP port', async () => /"httpPort":(\d+)/.exec(output())?.[1], Boolean, 60_000);
+  const port = await waitFor(
+    'the worker HTTP port',
+    async () => /"httpPort":(\d+)/.exec(output())?.[1],
+    Boolean,
+    60_000,
+  );
   const res = await request(`http://127.0.0.1:${port}/metrics`);
   return res.body.text();
 }
@@ -31,13 +36,23 @@ test('three appliances from APPLIANCES_FILE: two deliver, the one with a wrong p
   const dir = mkdtempSync(join(tmpdir(), 'bridge-fleet-'));
   const caFile = join(dir, 'oneview-ca.pem');
   writeFileSync(caFile, h.oneView.certificatePem ?? '');
-  const entry = (id: string, passwordEnv: string) => ({ id, host: h.oneView.url, username: 'administrator', passwordEnv, caFile });
+  const entry = (id: string, passwordEnv: string) => ({
+    id,
+    host: h.oneView.url,
+    username: 'administrator',
+    passwordEnv,
+    caFile,
+  });
   const writeFile = (name: string, list: unknown[]) => {
     const path = join(dir, name);
     writeFileSync(path, JSON.stringify({ appliances: list }));
     return path;
   };
-  const allThree = writeFile('three.json', [entry(good1, 'OV_PASSWORD'), entry(good2, 'OV_PASSWORD'), entry(bad, 'OV_BAD_PASSWORD')]);
+  const allThree = writeFile('three.json', [
+    entry(good1, 'OV_PASSWORD'),
+    entry(good2, 'OV_PASSWORD'),
+    entry(bad, 'OV_BAD_PASSWORD'),
+  ]);
   const config = bridgeConfig(h, { applianceId: good1, taskQueue });
   const secrets = { OV_PASSWORD: 'admin-password', OV_BAD_PASSWORD: 'not-the-password' };
   const alerts = await h.sim.addAlerts([{ severity: 'Critical' }, { severity: 'Critical' }]);
@@ -45,13 +60,27 @@ test('three appliances from APPLIANCES_FILE: two deliver, the one with a wrong p
   const worker = spawnWorker(fileEnv(workerEnv(config), allThree, secrets));
   const connection = await Connection.connect({ address: testServer().address });
   try {
-    const incidents = await waitFor('two appliances deliver', () => h.sim.incidents(), (i) => i.length === 4, 60_000);
+    const incidents = await waitFor(
+      'two appliances deliver',
+      () => h.sim.incidents(),
+      (i) => i.length === 4,
+      60_000,
+    );
     const keys = incidents.map((i) => i.dedup_key).sort();
     const ids = alerts.map((a) => a.uri.slice(a.uri.lastIndexOf('/') + 1));
     expect(keys).toEqual([good1, good2].flatMap((app) => ids.map((id) => `oneview/${app}/alert/${id}`)).sort());
 
-    const badStatus = await waitFor('the auth error in status', () => pollerStatus(h.client, bad), (s) => s.counters.failedPolls >= 1);
-    expect(badStatus).toMatchObject({ lastPollResult: 'error', lastErrorType: 'OneViewAuthFailed', sessionValid: false, consecutiveFailures: 1 });
+    const badStatus = await waitFor(
+      'the auth error in status',
+      () => pollerStatus(h.client, bad),
+      (s) => s.counters.failedPolls >= 1,
+    );
+    expect(badStatus).toMatchObject({
+      lastPollResult: 'error',
+      lastErrorType: 'OneViewAuthFailed',
+      sessionValid: false,
+      consecutiveFailures: 1,
+    });
     expect(badStatus.lastError).toContain('login rejected (400 AUTHN_AUTH_FAIL)');
     // It backs off instead of logging in again and again: the next poll is at least one interval away.
     expect(Date.parse(badStatus.nextPollAt!) - Date.parse(badStatus.lastPollAt!)).toBeGreaterThanOrEqual(3_600_000);
@@ -64,11 +93,13 @@ test('three appliances from APPLIANCES_FILE: two deliver, the one with a wrong p
 
     // The failure is in the bad poller's history, but neither its text nor any secret is readable there.
     const raw = new Client({ connection });
-    const history = JSON.stringify(await raw.workflow.getHandle(pollerWorkflowId(bad)).fetchHistory(), (_k, v: unknown) =>
-      typeof v === 'string' ? `${v} ${Buffer.from(v, 'base64').toString('utf8')}` : v,
+    const history = JSON.stringify(
+      await raw.workflow.getHandle(pollerWorkflowId(bad)).fetchHistory(),
+      (_k, v: unknown) => (typeof v === 'string' ? `${v} ${Buffer.from(v, 'base64').toString('utf8')}` : v),
     );
     expect(history).toContain('binary/encrypted');
-    for (const secret of ['AUTHN_AUTH_FAIL', 'login rejected', 'not-the-password', 'admin-password']) expect(history).not.toContain(secret);
+    for (const secret of ['AUTHN_AUTH_FAIL', 'login rejected', 'not-the-password', 'admin-password'])
+      expect(history).not.toContain(secret);
   } finally {
     worker.child.kill('SIGTERM');
     await exited(worker.child);
@@ -80,7 +111,12 @@ test('three appliances from APPLIANCES_FILE: two deliver, the one with a wrong p
   const twoOnly = writeFile('two.json', [entry(good1, 'OV_PASSWORD'), entry(good2, 'OV_PASSWORD')]);
   const second = spawnWorker(fileEnv(workerEnv(config), twoOnly, secrets));
   try {
-    await waitFor('the removed poller stopped', () => h.client.workflow.getHandle(pollerWorkflowId(bad)).describe(), (d) => d.status.name === 'TERMINATED', 60_000);
+    await waitFor(
+      'the removed poller stopped',
+      () => h.client.workflow.getHandle(pollerWorkflowId(bad)).describe(),
+      (d) => d.status.name === 'TERMINATED',
+      60_000,
+    );
     expect((await h.client.workflow.getHandle(pollerWorkflowId(good1)).describe()).status.name).toBe('RUNNING');
     expect(second.output()).toContain(`"retired":["${pollerWorkflowId(bad)}"]`);
   } finally {

@@ -23,7 +23,8 @@ const WORKER_METRICS = {
 };
 
 /** promtool 2.42 has no switch to silence one lint; this is the only one accepted, and only for this metric. */
-const KNOWN_NAMING_LINT = /^processed_alerts_count non-histogram and non-summary metrics should not have "_count" suffix$/;
+const KNOWN_NAMING_LINT =
+  /^processed_alerts_count non-histogram and non-summary metrics should not have "_count" suffix$/;
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -51,11 +52,26 @@ test('every metrics endpoint passes promtool, with the documented names, types a
   const worker = spawnWorker(workerEnv(config, { TEMPORAL_METRICS_PORT: String(sdkPort) }));
   const web = await spawnWeb(ids.taskQueue);
   try {
-    const httpPort = await waitFor('the worker', async () => /"httpPort":(\d+)/.exec(worker.output())?.[1], Boolean, 60_000);
-    await waitFor('two triggers', () => h.sim.incidents(), (i) => i.length === 2, 60_000);
+    const httpPort = await waitFor(
+      'the worker',
+      async () => /"httpPort":(\d+)/.exec(worker.output())?.[1],
+      Boolean,
+      60_000,
+    );
+    await waitFor(
+      'two triggers',
+      () => h.sim.incidents(),
+      (i) => i.length === 2,
+      60_000,
+    );
     await h.sim.clearAlert(first!.uri.split('/').pop()!);
     await web.call('POST', `/force-poll?appliance=${ids.applianceId}`, { headers: operatorAuth });
-    await waitFor('the resolve', () => h.sim.incidents(), (i) => i.some((x) => x.status === 'resolved'), 60_000);
+    await waitFor(
+      'the resolve',
+      () => h.sim.incidents(),
+      (i) => i.some((x) => x.status === 'resolved'),
+      60_000,
+    );
 
     const label = `{appliance="${ids.applianceId}"}`;
     // processed_alerts_count comes from visibility, which trails the workflows by a moment.
@@ -70,7 +86,9 @@ test('every metrics endpoint passes promtool, with the documented names, types a
     expect(sample(bridge, `oneview_alerts_processed_total${label}`)).toBeGreaterThanOrEqual(3);
     expect(sample(bridge, `oneview_session_active${label}`)).toBe(1);
     expect(sample(bridge, `oneview_poll_interval_seconds${label}`)).toBe(config.appliances[0]!.pollIntervalSeconds);
-    expect(Date.now() / 1000 - sample(bridge, `oneview_last_successful_poll_timestamp_seconds${label}`)!).toBeLessThan(120);
+    expect(Date.now() / 1000 - sample(bridge, `oneview_last_successful_poll_timestamp_seconds${label}`)!).toBeLessThan(
+      120,
+    );
     expect(sample(bridge, `pagerduty_alerts_sent_total{appliance="${ids.applianceId}",action="trigger"}`)).toBe(2);
     expect(second).toBeDefined();
     // Every series of the bridge's own metrics names its appliance.
@@ -83,12 +101,20 @@ test('every metrics endpoint passes promtool, with the documented names, types a
     const webText = await scrape(`${web.base}/metrics`);
     expect(webText).toContain('web_requests_total');
 
-    for (const [endpoint, text] of [['worker', bridge], ['temporal sdk', sdk], ['web', webText]] as const) {
+    for (const [endpoint, text] of [
+      ['worker', bridge],
+      ['temporal sdk', sdk],
+      ['web', webText],
+    ] as const) {
       const result = await promtoolCheckMetrics(text);
       // promtool's one objection is the name the issue fixes for the seed's dashboards: a gauge ending in `_count`.
       // It is a naming lint (exit 3), not a format error (exit 1); everything else must be clean.
       const problems = result.output.split('\n').filter((l) => l.trim() !== '' && !KNOWN_NAMING_LINT.test(l));
-      expect({ endpoint, problems, formatOk: result.code === 0 || (result.code === 3 && problems.length === 0) }).toEqual({ endpoint, problems: [], formatOk: true });
+      expect({
+        endpoint,
+        problems,
+        formatOk: result.code === 0 || (result.code === 3 && problems.length === 0),
+      }).toEqual({ endpoint, problems: [], formatOk: true });
     }
   } finally {
     worker.child.kill('SIGTERM');

@@ -46,18 +46,24 @@ test('a 412 for the API version is a typed error naming both versions', async ()
   const token = await c.login({ userName: 'administrator', password: 'admin-password' }, 6600);
   const err = await failure(c.getPage('/rest/alerts', token, 8600));
   expect(err.code).toBe(ErrorCode.oneViewVersion);
-  expect(err.message).toMatch(/refused X-API-Version 8600 \(this client speaks 300-8600\).*Only values 120 through 6600/);
+  expect(err.message).toMatch(
+    /refused X-API-Version 8600 \(this client speaks 300-8600\).*Only values 120 through 6600/,
+  );
 });
 
 test('login acknowledges a banner, honours the login domain, and rejects bad credentials with a typed error', async () => {
   await control.oneViewFault({ loginBanner: true });
   const c = client();
-  expect(await c.login({ userName: 'administrator', password: 'admin-password', authLoginDomain: 'Local' }, 6600)).toMatch(/\S{20,}/);
+  expect(
+    await c.login({ userName: 'administrator', password: 'admin-password', authLoginDomain: 'Local' }, 6600),
+  ).toMatch(/\S{20,}/);
   const bad = await failure(c.login({ userName: 'administrator', password: 'wrong' }, 6600));
   expect(bad).toMatchObject({ code: ErrorCode.oneViewAuth, details: { status: 400 } });
   expect(bad.message).toBe('login rejected (400 AUTHN_AUTH_FAIL): Invalid user name or password.');
   expect(bad.message).not.toContain('wrong');
-  const domain = await failure(c.login({ userName: 'administrator', password: 'admin-password', authLoginDomain: 'corp.example' }, 6600));
+  const domain = await failure(
+    c.login({ userName: 'administrator', password: 'admin-password', authLoginDomain: 'corp.example' }, 6600),
+  );
   expect(domain).toMatchObject({ code: ErrorCode.oneViewAuth, details: { status: 404 } });
 });
 
@@ -76,7 +82,9 @@ test('an HTML page from a proxy, a timeout and a refused connection are typed er
   expect(html.message).toContain('an HTML page (a proxy in the way?)');
   await control.oneViewFault({ delayMs: 1500, count: 1 });
   expect((await failure(c.negotiateVersion())).code).toBe(ErrorCode.oneViewTimeout);
-  const refused = await failure(new OneViewClient({ baseUrl: 'https://127.0.0.1:9', sslVerify: true }).negotiateVersion());
+  const refused = await failure(
+    new OneViewClient({ baseUrl: 'https://127.0.0.1:9', sslVerify: true }).negotiateVersion(),
+  );
   expect(refused.code).toBe(ErrorCode.oneViewNetwork);
   expect(refused.message).toContain('ECONNREFUSED');
 });
@@ -107,12 +115,20 @@ test('fetch follows every page, stops on a nextPageUri that repeats, and re-logs
 
     // A 401 right after a fresh login is a privilege problem: typed, and no second re-login.
     await control.oneViewFault({ status: 401, count: 2, pathPrefix: '/rest/alerts' });
-    const before = (await control.oneViewRequests()).filter((r) => r.method === 'POST' && r.path === '/rest/login-sessions').length;
-    const denied = await failure(fetch({ applianceId: 'ov1', session: { ...session, ...relogged.relogin! }, severities: ['Critical'] }));
+    const before = (await control.oneViewRequests()).filter(
+      (r) => r.method === 'POST' && r.path === '/rest/login-sessions',
+    ).length;
+    const denied = await failure(
+      fetch({ applianceId: 'ov1', session: { ...session, ...relogged.relogin! }, severities: ['Critical'] }),
+    );
     expect(denied).toMatchObject({ code: ErrorCode.oneViewAuth, details: { status: 401 } });
-    const after = (await control.oneViewRequests()).filter((r) => r.method === 'POST' && r.path === '/rest/login-sessions').length;
+    const after = (await control.oneViewRequests()).filter(
+      (r) => r.method === 'POST' && r.path === '/rest/login-sessions',
+    ).length;
     expect(after - before).toBe(1);
-    expect(await metrics.registry.getSingleMetricAsString('oneview_session_active')).toContain('oneview_session_active{appliance="ov1"} 0');
+    expect(await metrics.registry.getSingleMetricAsString('oneview_session_active')).toContain(
+      'oneview_session_active{appliance="ov1"} 0',
+    );
   } finally {
     await registry.close();
   }

@@ -8,14 +8,30 @@ import type { WorkerConfig } from '../../src/config/types';
 import { alertWorkflowId, pollerWorkflowId } from '../../src/shared/workflow-ids';
 import { stateQuery } from '../../src/workflows/messages';
 import { findTemporalExecutable } from '../../scripts/temporal-binaries';
-import { TEST_PAYLOAD_KEY, bridgeConfig, runBridge, testServer, uniqueAppliance, useHarness } from '../support/bridge-harness';
+import {
+  TEST_PAYLOAD_KEY,
+  bridgeConfig,
+  runBridge,
+  testServer,
+  uniqueAppliance,
+  useHarness,
+} from '../support/bridge-harness';
 import { waitFor } from '../support/wait-for';
 import { CODEC_AUTH_TOKEN, spawnWeb } from '../support/web-process';
 import { workerEnv } from '../support/worker-process';
 
 const harness = useHarness();
 const ROOT = join(__dirname, '..', '..');
-const SCRIPTS = ['force-poll', 'status', 'start-pollers', 'stop-poller', 'list-alerts', 'resend', 'resolve', 'register-search-attributes'];
+const SCRIPTS = [
+  'force-poll',
+  'status',
+  'start-pollers',
+  'stop-poller',
+  'list-alerts',
+  'resend',
+  'resolve',
+  'register-search-attributes',
+];
 
 let ids: { applianceId: string; taskQueue: string };
 let config: WorkerConfig;
@@ -56,7 +72,10 @@ function script(name: string, args: string[] = [], env: Record<string, string> =
 function temporalCli(args: string[]): Promise<Run> {
   const found = findTemporalExecutable('temporal');
   const binary = found.type === 'existing-path' ? found.path : join(ROOT, '.temporal', 'bin', 'temporal');
-  return run(binary, [...args, '--address', testServer().address], { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' });
+  return run(binary, [...args, '--address', testServer().address], {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+  });
 }
 
 const idOf = (uri: string) => uri.slice(uri.lastIndexOf('/') + 1);
@@ -67,7 +86,11 @@ const alertIds = (out: string) => (JSON.parse(out) as AlertDeliveryRow[]).map((r
 async function visible(what: string, query: string, count: number): Promise<void> {
   const client = harness().client;
   const full = `WorkflowType = 'alertDeliveryWorkflow' AND ApplianceId = '${ids.applianceId}' AND ${query}`;
-  await waitFor(what, async () => (await client.workflow.count(full)).count, (n) => n === count);
+  await waitFor(
+    what,
+    async () => (await client.workflow.count(full)).count,
+    (n) => n === count,
+  );
 }
 
 beforeAll(async () => {
@@ -75,9 +98,17 @@ beforeAll(async () => {
   ids = uniqueAppliance('ops');
   config = bridgeConfig(h, ids, { severities: ['Critical', 'Warning'] });
   [bridge, web] = await Promise.all([runBridge(h.client, config), spawnWeb(ids.taskQueue)]);
-  await waitFor('the first poll', () => pollerStatus(h.client, ids.applianceId), (s) => s.counters.polls >= 1);
+  await waitFor(
+    'the first poll',
+    () => pollerStatus(h.client, ids.applianceId),
+    (s) => s.counters.polls >= 1,
+  );
   const poller = `WorkflowId = '${pollerWorkflowId(ids.applianceId)}' AND ExecutionStatus = 'Running'`;
-  await waitFor('the poller visible', async () => (await h.client.workflow.count(poller)).count, (n) => n === 1);
+  await waitFor(
+    'the poller visible',
+    async () => (await h.client.workflow.count(poller)).count,
+    (n) => n === 1,
+  );
 });
 
 afterAll(async () => {
@@ -86,12 +117,31 @@ afterAll(async () => {
 });
 
 test('the visibility query of list-alerts canonicalises values and lets no quote through', () => {
-  expect(deliveryVisibilityQuery({ taskQueue: 'q1', applianceId: 'synergy-a', severity: 'critical', alertState: 'ACTIVE', deliveryState: 'Failed', includeClosed: true })).toBe(
+  expect(
+    deliveryVisibilityQuery({
+      taskQueue: 'q1',
+      applianceId: 'synergy-a',
+      severity: 'critical',
+      alertState: 'ACTIVE',
+      deliveryState: 'Failed',
+      includeClosed: true,
+    }),
+  ).toBe(
     "WorkflowType = 'alertDeliveryWorkflow' AND TaskQueue = 'q1' AND ApplianceId = 'synergy-a' AND AlertSeverity = 'Critical' AND AlertState = 'Active' AND DeliveryState = 'failed'",
   );
-  expect(deliveryVisibilityQuery({ taskQueue: 'q1' })).toBe("WorkflowType = 'alertDeliveryWorkflow' AND TaskQueue = 'q1' AND ExecutionStatus = 'Running'");
-  for (const bad of [{ severity: "x' OR 'a'='a" }, { applianceId: 'A"b' }, { alertState: 'Gone' }, { deliveryState: 'done' }, { severity: 'Crit\\' }]) {
-    expect(() => deliveryVisibilityQuery({ taskQueue: 'q1', ...bad })).toThrow(expect.objectContaining({ code: 'INVALID_FILTER' }));
+  expect(deliveryVisibilityQuery({ taskQueue: 'q1' })).toBe(
+    "WorkflowType = 'alertDeliveryWorkflow' AND TaskQueue = 'q1' AND ExecutionStatus = 'Running'",
+  );
+  for (const bad of [
+    { severity: "x' OR 'a'='a" },
+    { applianceId: 'A"b' },
+    { alertState: 'Gone' },
+    { deliveryState: 'done' },
+    { severity: 'Crit\\' },
+  ]) {
+    expect(() => deliveryVisibilityQuery({ taskQueue: 'q1', ...bad })).toThrow(
+      expect.objectContaining({ code: 'INVALID_FILTER' }),
+    );
   }
   expect(() => deliveryVisibilityQuery({ taskQueue: "q' OR '1'='1" })).toThrow(/task queue must be/);
 });
@@ -128,7 +178,9 @@ test('every script prints --help (exit 0); bad arguments exit 2 and an unreachab
 
   const down = await unreachable;
   expect(down.code).toBe(1);
-  expect(down.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^status: failed to connect to Temporal at 127\.0\.0\.1:1 \(TEMPORAL_ADDRESS/)]);
+  expect(down.stderr.trim().split('\n')).toEqual([
+    expect.stringMatching(/^status: failed to connect to Temporal at 127\.0\.0\.1:1 \(TEMPORAL_ADDRESS/),
+  ]);
 });
 
 test('force-poll signals every running poller; a new alert reaches PagerDuty', async () => {
@@ -138,20 +190,45 @@ test('force-poll signals every running poller; a new alert reaches PagerDuty', a
   warning = idOf(w!.uri);
   const res = await script('force-poll');
   expect(res).toMatchObject({ code: 0, stdout: `${pollerWorkflowId(ids.applianceId)}\n` });
-  const incidents = await waitFor('both paged', () => h.sim.incidents(), (i) => i.length === 2);
+  const incidents = await waitFor(
+    'both paged',
+    () => h.sim.incidents(),
+    (i) => i.length === 2,
+  );
   expect(incidents.map((i) => i.dedup_key).sort()).toEqual([keyOf(critical), keyOf(warning)].sort());
 });
 
 test('status prints a row per poller, and the full status with --json', async () => {
-  await waitFor('two deliveries started', () => pollerStatus(harness().client, ids.applianceId), (s) => s.counters.deliveriesStarted === 2);
+  await waitFor(
+    'two deliveries started',
+    () => pollerStatus(harness().client, ids.applianceId),
+    (s) => s.counters.deliveriesStarted === 2,
+  );
   const [table, json] = await Promise.all([script('status'), script('status', ['--json'])]);
   expect(table.code).toBe(0);
   const [header, row, ...rest] = table.stdout.trimEnd().split('\n');
-  expect(header).toMatch(/^APPLIANCE +HOST +PAUSED +SESSION +LAST POLL +RESULT +FAILURES +NEXT POLL +DELIVERIES +CLEARS +LAST ERROR$/);
+  expect(header).toMatch(
+    /^APPLIANCE +HOST +PAUSED +SESSION +LAST POLL +RESULT +FAILURES +NEXT POLL +DELIVERIES +CLEARS +LAST ERROR$/,
+  );
   expect(rest).toEqual([]);
-  expect(row?.split(/ {2,}/)).toEqual([ids.applianceId, config.appliances[0]!.host, 'no', 'valid', expect.stringMatching(/ago$/), 'ok', '0', expect.stringMatching(/^in /), '2', '0', '-']);
+  expect(row?.split(/ {2,}/)).toEqual([
+    ids.applianceId,
+    config.appliances[0]!.host,
+    'no',
+    'valid',
+    expect.stringMatching(/ago$/),
+    'ok',
+    '0',
+    expect.stringMatching(/^in /),
+    '2',
+    '0',
+    '-',
+  ]);
   const [entry] = JSON.parse(json.stdout) as PollerStatusEntry[];
-  expect(entry).toMatchObject({ applianceId: ids.applianceId, status: { paused: false, sessionValid: true, counters: { deliveriesStarted: 2 } } });
+  expect(entry).toMatchObject({
+    applianceId: ids.applianceId,
+    status: { paused: false, sessionValid: true, counters: { deliveriesStarted: 2 } },
+  });
 });
 
 test('list-alerts filters by severity and by state through the search attributes', async () => {
@@ -164,21 +241,50 @@ test('list-alerts filters by severity and by state through the search attributes
   ]);
   expect(alertIds(crit.stdout)).toEqual([critical]);
   expect(alertIds(warn.stdout)).toEqual([warning]);
-  expect(JSON.parse(crit.stdout)).toEqual([expect.objectContaining({ severity: 'Critical', alertState: 'Active', deliveryState: 'triggered', status: 'RUNNING' })]);
+  expect(JSON.parse(crit.stdout)).toEqual([
+    expect.objectContaining({
+      severity: 'Critical',
+      alertState: 'Active',
+      deliveryState: 'triggered',
+      status: 'RUNNING',
+    }),
+  ]);
   const lines = triggered.stdout.trimEnd().split('\n');
   expect(lines[0]).toMatch(/^APPLIANCE +ALERT +SEVERITY +ALERT STATE +DELIVERY +STARTED +STATUS$/);
-  expect(lines.slice(1).map((l) => l.split(/ {2,}/).slice(0, 5).join(' ')).sort()).toEqual(
-    [`${ids.applianceId} ${critical} Critical Active triggered`, `${ids.applianceId} ${warning} Warning Active triggered`].sort(),
+  expect(
+    lines
+      .slice(1)
+      .map((l) => l.split(/ {2,}/).slice(0, 5).join(' '))
+      .sort(),
+  ).toEqual(
+    [
+      `${ids.applianceId} ${critical} Critical Active triggered`,
+      `${ids.applianceId} ${warning} Warning Active triggered`,
+    ].sort(),
   );
   expect(none).toMatchObject({ code: 0, stdout: '', stderr: 'list-alerts: no running delivery matches\n' });
 });
 
 test('resolve resolves a running delivery in PagerDuty by hand; closed deliveries are listed with --all only', async () => {
   const h = harness();
-  const res = await script('resolve', ['--appliance', ids.applianceId, '--alert', critical, '--note', 'enclosure replaced']);
-  expect(res).toMatchObject({ code: 0, stdout: `resolved ${alertWorkflowId(ids.applianceId, critical)} (dedup key ${keyOf(critical)}): phase resolved\n` });
+  const res = await script('resolve', [
+    '--appliance',
+    ids.applianceId,
+    '--alert',
+    critical,
+    '--note',
+    'enclosure replaced',
+  ]);
+  expect(res).toMatchObject({
+    code: 0,
+    stdout: `resolved ${alertWorkflowId(ids.applianceId, critical)} (dedup key ${keyOf(critical)}): phase resolved\n`,
+  });
   const incidents = await h.sim.incidents();
-  expect(incidents.find((i) => i.dedup_key === keyOf(critical))).toMatchObject({ status: 'resolved', resolves: 1, triggers: 1 });
+  expect(incidents.find((i) => i.dedup_key === keyOf(critical))).toMatchObject({
+    status: 'resolved',
+    resolves: 1,
+    triggers: 1,
+  });
   expect(incidents.find((i) => i.dedup_key === keyOf(warning))).toMatchObject({ status: 'triggered' });
   const handle = h.client.workflow.getHandle(alertWorkflowId(ids.applianceId, critical));
   expect((await handle.query(stateQuery)).phase).toBe('resolved');
@@ -192,31 +298,55 @@ test('resolve resolves a running delivery in PagerDuty by hand; closed deliverie
   expect(alertIds(running.stdout)).toEqual([warning]);
   expect(alertIds(cleared.stdout)).toEqual([critical]);
   expect(again.code).toBe(1);
-  expect(again.stderr).toBe(`resolve: the delivery of alert ${critical} of ${ids.applianceId} is not running: it completed: its incident is already resolved\n`);
+  expect(again.stderr).toBe(
+    `resolve: the delivery of alert ${critical} of ${ids.applianceId} is not running: it completed: its incident is already resolved\n`,
+  );
 });
 
 test('resend refuses a running delivery and re-delivers a failed one to the same incident', async () => {
   const h = harness();
   const busy = await script('resend', ['--appliance', ids.applianceId, '--alert', warning]);
   expect(busy.code).toBe(1);
-  expect(busy.stderr).toBe(`resend: the delivery of alert ${warning} of ${ids.applianceId} is running (phase triggered): nothing to resend\n`);
+  expect(busy.stderr).toBe(
+    `resend: the delivery of alert ${warning} of ${ids.applianceId} is running (phase triggered): nothing to resend\n`,
+  );
 
   // PagerDuty rejects the next trigger for good (400): the delivery fails after one attempt.
-  await h.sim.pagerDutyFault({ status: 400, count: 1, body: '{"status":"invalid event","message":"Event object is invalid","errors":["payload.summary is invalid"]}' });
+  await h.sim.pagerDutyFault({
+    status: 400,
+    count: 1,
+    body: '{"status":"invalid event","message":"Event object is invalid","errors":["payload.summary is invalid"]}',
+  });
   const [rejected] = await h.sim.addAlerts([{ severity: 'Critical' }]);
   const alertId = idOf(rejected!.uri);
   await forcePoll(h.client, ids.applianceId);
   const handle = h.client.workflow.getHandle(alertWorkflowId(ids.applianceId, alertId));
-  await waitFor('the delivery failed', () => handle.describe(), (d) => d.status.name === 'FAILED');
+  await waitFor(
+    'the delivery failed',
+    () => handle.describe(),
+    (d) => d.status.name === 'FAILED',
+  );
   expect((await h.sim.incidents()).some((i) => i.dedup_key === keyOf(alertId))).toBe(false);
 
   const res = await script('resend', ['--appliance', ids.applianceId, '--alert', alertId]);
   expect(res.code).toBe(0);
   const runId = /new run (\S+) on /.exec(res.stdout)?.[1];
   expect(res.stdout).toContain(`resent ${alertWorkflowId(ids.applianceId, alertId)} (previous run failed)`);
-  const incidents = await waitFor('the resent trigger', () => h.sim.incidents(), (i) => i.some((x) => x.dedup_key === keyOf(alertId)));
-  expect(incidents.find((i) => i.dedup_key === keyOf(alertId))).toMatchObject({ status: 'triggered', triggers: 1, opened: 1 });
-  const now = await waitFor('the new run triggered', () => handle.query(stateQuery), (s) => s.phase === 'triggered');
+  const incidents = await waitFor(
+    'the resent trigger',
+    () => h.sim.incidents(),
+    (i) => i.some((x) => x.dedup_key === keyOf(alertId)),
+  );
+  expect(incidents.find((i) => i.dedup_key === keyOf(alertId))).toMatchObject({
+    status: 'triggered',
+    triggers: 1,
+    opened: 1,
+  });
+  const now = await waitFor(
+    'the new run triggered',
+    () => handle.query(stateQuery),
+    (s) => s.phase === 'triggered',
+  );
   expect(now.dedupKey).toBe(keyOf(alertId));
   expect((await handle.describe()).runId).toBe(runId);
 });
@@ -227,12 +357,19 @@ test('the temporal CLI signals forcePoll, and reads the status query only throug
   const workflowId = pollerWorkflowId(ids.applianceId);
   const signal = await temporalCli(['workflow', 'signal', '--workflow-id', workflowId, '--name', 'forcePoll']);
   expect(signal).toMatchObject({ code: 0, stderr: '' });
-  await waitFor('the CLI-signalled poll', () => pollerStatus(h.client, ids.applianceId), (s) => s.counters.polls > before);
+  await waitFor(
+    'the CLI-signalled poll',
+    () => pollerStatus(h.client, ids.applianceId),
+    (s) => s.counters.polls > before,
+  );
 
   // The query has no input: the CLI then posts `{}` to <codec>/encode (protojson leaves out an empty payload list),
   // which the codec endpoint must answer like `{"payloads": []}`.
   const query = ['workflow', 'query', '--workflow-id', workflowId, '--type', 'status', '--output', 'json'];
-  const [decoded, sealed] = await Promise.all([temporalCli([...query, '--codec-endpoint', `${web.base}/codec`, '--codec-auth', `Bearer ${CODEC_AUTH_TOKEN}`]), temporalCli(query)]);
+  const [decoded, sealed] = await Promise.all([
+    temporalCli([...query, '--codec-endpoint', `${web.base}/codec`, '--codec-auth', `Bearer ${CODEC_AUTH_TOKEN}`]),
+    temporalCli(query),
+  ]);
   expect(decoded).toMatchObject({ code: 0, stderr: '' });
   expect(decoded.stdout).toContain(`"applianceId": "${ids.applianceId}"`);
   expect(decoded.stdout).toContain('"sessionValid": true');
@@ -247,7 +384,10 @@ test('stop-poller pauses, resumes and terminates; start-pollers starts it again;
     script('stop-poller', ['--appliance', ids.applianceId, '--pause']),
     script('register-search-attributes'),
   ]);
-  expect(paused).toMatchObject({ code: 0, stdout: expect.stringContaining(`paused ${pollerWorkflowId(ids.applianceId)}`) });
+  expect(paused).toMatchObject({
+    code: 0,
+    stdout: expect.stringContaining(`paused ${pollerWorkflowId(ids.applianceId)}`),
+  });
   expect(registered.code).toBe(0);
   expect(registered.stdout).toMatch(/^ApplianceId +registered \(Keyword\)$/m);
   expect(registered.stdout).toMatch(/^DeliveryState +registered \(Keyword\)$/m);
@@ -270,7 +410,11 @@ test('stop-poller pauses, resumes and terminates; start-pollers starts it again;
   const started = await script('start-pollers', [], workerEnv(config));
   expect(started).toMatchObject({ code: 0, stdout: `running  ${pollerWorkflowId(ids.applianceId)}\n` });
   expect((await handle.describe()).status.name).toBe('RUNNING');
-  await waitFor('a poll of the new run', () => pollerStatus(h.client, ids.applianceId), (s) => s.counters.polls >= 1 && s.lastPollResult === 'ok');
+  await waitFor(
+    'a poll of the new run',
+    () => pollerStatus(h.client, ids.applianceId),
+    (s) => s.counters.polls >= 1 && s.lastPollResult === 'ok',
+  );
   // The new run reconciled: no alert paged twice.
   expect((await h.sim.incidents()).every((i) => i.opened === 1)).toBe(true);
 });

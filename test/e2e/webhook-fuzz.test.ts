@@ -25,12 +25,28 @@ test(`${BODIES} random, malformed and hostile webhook bodies: no 5xx, the worker
   const h = harness();
   const ids = uniqueAppliance('fuzz');
   const config = bridgeConfig(h, ids, { severities: ['Critical'] });
-  const real = (await h.sim.addAlerts(Array.from({ length: REAL_ALERTS }, () => ({ severity: 'Critical' })))).map((a) => a.uri.slice(a.uri.lastIndexOf('/') + 1));
+  const real = (await h.sim.addAlerts(Array.from({ length: REAL_ALERTS }, () => ({ severity: 'Critical' })))).map((a) =>
+    a.uri.slice(a.uri.lastIndexOf('/') + 1),
+  );
   const bridge = await runBridge(h.client, { ...config, pagerDuty: { ...config.pagerDuty, ratePerMinute: 0 } });
   const web = await spawnWeb(ids.taskQueue, { WEB_RATE_LIMIT_PER_MINUTE: '100000', WEB_RATE_LIMIT_BURST: '100000' });
   const random = prng(20261129);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
-  const junk = (): unknown => pick([null, 0, -1, 1e308, '', 'x'.repeat(Math.floor(random() * 300)), '🔥\u0301\u0000', [], {}, true, { uri: 5 }, [null]]);
+  const junk = (): unknown =>
+    pick([
+      null,
+      0,
+      -1,
+      1e308,
+      '',
+      'x'.repeat(Math.floor(random() * 300)),
+      '🔥\u0301\u0000',
+      [],
+      {},
+      true,
+      { uri: 5 },
+      [null],
+    ]);
   // The classes that once stopped a worker, wedged or terminated a poller, resolved a live incident, or were accepted
   // but undeliverable: each must be a 400 now.
   const hostile = (): Record<string, unknown> =>
@@ -39,8 +55,21 @@ test(`${BODIES} random, malformed and hostile webhook bodies: no 5xx, the worker
       { uri: `/rest/alerts/${'9'.repeat(65 + Math.floor(random() * 1000))}` },
       { uri: `/rest/alerts/a${pick(['\u0000', '\n', '\r', '\u001b', '\u007f', '\u2028', ' ', '/', '?x=1', '#f'])}b` },
       { associatedResource: { resourceCategory: 'c'.repeat(65 + Math.floor(random() * 3000)) } },
-      { associatedResource: { resourceUri: pick(['https://evil.example/rest/x', 'javascript:alert(1)', '/rest/x?a=b', '//evil/rest']) } },
-      { created: pick(['yesterday', '2026-11-29', '2026-11-29T12:00:00', 'Sun, 29 Nov 2026 12:00:00 GMT', '2026-13-45T99:00:00Z', '🔥']) },
+      {
+        associatedResource: {
+          resourceUri: pick(['https://evil.example/rest/x', 'javascript:alert(1)', '/rest/x?a=b', '//evil/rest']),
+        },
+      },
+      {
+        created: pick([
+          'yesterday',
+          '2026-11-29',
+          '2026-11-29T12:00:00',
+          'Sun, 29 Nov 2026 12:00:00 GMT',
+          '2026-13-45T99:00:00Z',
+          '🔥',
+        ]),
+      },
       { modified: pick(['1732881600', '2026-11-29 12:00:00Z', '']) },
       { alertState: pick(['Resolved', 'cleared ', 'ACTIVE\u0000', 'Pending', 'Closed', '']) },
       { severity: pick(['Catastrophic', 'critical\n', 'Info']) },
@@ -51,10 +80,22 @@ test(`${BODIES} random, malformed and hostile webhook bodies: no 5xx, the worker
   let accepted = 0;
   let forgedClears = 0;
   try {
-    await waitFor('the real alerts paged', () => h.sim.incidents(), (i) => i.length === REAL_ALERTS, 60_000);
+    await waitFor(
+      'the real alerts paged',
+      () => h.sim.incidents(),
+      (i) => i.length === REAL_ALERTS,
+      60_000,
+    );
     for (let i = 0; i < BODIES; i++) {
       const now = new Date().toISOString();
-      const alert: Record<string, unknown> = { uri: `/rest/alerts/f${i}`, severity: 'Critical', alertState: 'Active', description: `fuzz ${i}`, created: now, modified: now };
+      const alert: Record<string, unknown> = {
+        uri: `/rest/alerts/f${i}`,
+        severity: 'Critical',
+        alertState: 'Active',
+        description: `fuzz ${i}`,
+        created: now,
+        modified: now,
+      };
       // About one body in ten is a valid alert, one in ten a forged clear of a real alert, two in ten hostile; the rest
       // junk of four kinds.
       const roll = random();
@@ -67,15 +108,27 @@ test(`${BODIES} random, malformed and hostile webhook bodies: no 5xx, the worker
         valid = true;
       } else if (kind === 1) {
         // A valid alert with one field replaced by junk.
-        sent = { ...alert, [pick(['uri', 'severity', 'alertState', 'created', 'modified', 'description', 'associatedResource'])]: junk() };
+        sent = {
+          ...alert,
+          [pick(['uri', 'severity', 'alertState', 'created', 'modified', 'description', 'associatedResource'])]: junk(),
+        };
         raw = JSON.stringify(sent);
       } else if (kind === 2) {
         const text = JSON.stringify(alert);
         raw = text.slice(0, Math.floor(random() * text.length));
       } else if (kind === 3) {
-        raw = JSON.stringify(pick([junk(), [junk(), alert], { resource: junk(), changeType: 'Updated' }, { changeType: 'Deleted', resource: alert }]));
+        raw = JSON.stringify(
+          pick([
+            junk(),
+            [junk(), alert],
+            { resource: junk(), changeType: 'Updated' },
+            { changeType: 'Deleted', resource: alert },
+          ]),
+        );
       } else if (kind === 4) {
-        raw = Array.from({ length: Math.floor(random() * 40) }, () => String.fromCharCode(Math.floor(random() * 0x2fff))).join('');
+        raw = Array.from({ length: Math.floor(random() * 40) }, () =>
+          String.fromCharCode(Math.floor(random() * 0x2fff)),
+        ).join('');
       } else if (kind === 5) {
         raw = JSON.stringify({ resource: alert, changeType: 'Created', newState: 'Active', resourceUri: alert.uri });
         valid = true;
@@ -104,20 +157,38 @@ test(`${BODIES} random, malformed and hostile webhook bodies: no 5xx, the worker
       expect(res.status).toBeLessThan(500);
       if (i % 500 === 0) expect(bridge.state()).toBe('RUNNING');
     }
-    process.stdout.write(`fuzz: ${JSON.stringify(Object.fromEntries(statuses))}, ${accepted} accepted, ${validIds.size} of them paging, ${forgedClears} forged clears, in ${Date.now() - started} ms\n`);
+    process.stdout.write(
+      `fuzz: ${JSON.stringify(Object.fromEntries(statuses))}, ${accepted} accepted, ${validIds.size} of them paging, ${forgedClears} forged clears, in ${Date.now() - started} ms\n`,
+    );
     expect(validIds.size).toBeGreaterThan(BODIES / 20);
     expect(forgedClears).toBeGreaterThan(BODIES / 20);
     expect(statuses.get(400)).toBeGreaterThan(BODIES / 5);
     const expected = [...validIds].map((id) => `oneview/${ids.applianceId}/alert/${id}`).sort();
-    const pushed = <T extends { dedup_key: string }>(list: T[]) => list.filter((i) => /\/alert\/f\d+$/.test(i.dedup_key));
-    const incidents = await waitFor('every accepted alert delivered', () => h.sim.incidents(), (i) => pushed(i).length >= expected.length, 240_000);
-    expect(pushed(incidents).map((i) => i.dedup_key).sort()).toEqual(expected);
+    const pushed = <T extends { dedup_key: string }>(list: T[]) =>
+      list.filter((i) => /\/alert\/f\d+$/.test(i.dedup_key));
+    const incidents = await waitFor(
+      'every accepted alert delivered',
+      () => h.sim.incidents(),
+      (i) => pushed(i).length >= expected.length,
+      240_000,
+    );
+    expect(
+      pushed(incidents)
+        .map((i) => i.dedup_key)
+        .sort(),
+    ).toEqual(expected);
     expect(pushed(incidents).every((i) => i.triggers === 1 && i.opened === 1)).toBe(true);
     // Every forged clear was checked with the appliance and none resolved a real, still active alert.
     await pollOnceMore(h.client, ids.applianceId);
-    const status = await waitFor('the forged clears checked', () => pollerStatus(h.client, ids.applianceId), (s) => s.counters.clearsUnconfirmed > 0);
+    const status = await waitFor(
+      'the forged clears checked',
+      () => pollerStatus(h.client, ids.applianceId),
+      (s) => s.counters.clearsUnconfirmed > 0,
+    );
     expect(status.lastPollResult).toBe('ok');
-    const realIncidents = (await h.sim.incidents()).filter((i) => real.some((id) => i.dedup_key.endsWith(`/alert/${id}`)));
+    const realIncidents = (await h.sim.incidents()).filter((i) =>
+      real.some((id) => i.dedup_key.endsWith(`/alert/${id}`)),
+    );
     expect(realIncidents).toHaveLength(REAL_ALERTS);
     expect(realIncidents.every((i) => i.status === 'triggered' && i.resolves === 0)).toBe(true);
     expect(bridge.state()).toBe('RUNNING');

@@ -15,7 +15,12 @@ test('a worker killed with SIGKILL mid-delivery leaves exactly one incident per 
 
   const first = spawnWorker(workerEnv(config));
   try {
-    await waitFor('five deliveries started', () => pollerStatus(h.client, ids.applianceId), (s) => s.counters.deliveriesStarted === 5, 60_000);
+    await waitFor(
+      'five deliveries started',
+      () => pollerStatus(h.client, ids.applianceId),
+      (s) => s.counters.deliveriesStarted === 5,
+      60_000,
+    );
     expect(await h.sim.incidents()).toHaveLength(0);
     first.child.kill('SIGKILL');
     await exited(first.child);
@@ -26,7 +31,12 @@ test('a worker killed with SIGKILL mid-delivery leaves exactly one incident per 
 
   const second = spawnWorker(workerEnv(config));
   try {
-    const incidents = await waitFor('five incidents', () => h.sim.incidents(), (i) => i.length === 5, 90_000);
+    const incidents = await waitFor(
+      'five incidents',
+      () => h.sim.incidents(),
+      (i) => i.length === 5,
+      90_000,
+    );
     const expected = alerts.map((a) => `oneview/${ids.applianceId}/alert/${a.uri.slice(a.uri.lastIndexOf('/') + 1)}`);
     expect(incidents.map((i) => i.dedup_key).sort()).toEqual(expected.sort());
     // PagerDuty deduplicates by dedup_key: a trigger re-sent after the crash updates the open alert, never opens another.
@@ -37,7 +47,8 @@ test('a worker killed with SIGKILL mid-delivery leaves exactly one incident per 
     const [session] = await h.sim.oneViewSessions();
     for (const output of [first.output(), second.output()]) {
       expect(output).toContain('"level":"info"');
-      for (const secret of [config.appliances[0]!.password, TEST_ROUTING_KEY, session!.token]) expect(output).not.toContain(secret);
+      for (const secret of [config.appliances[0]!.password, TEST_ROUTING_KEY, session!.token])
+        expect(output).not.toContain(secret);
     }
   } finally {
     second.child.kill('SIGTERM');

@@ -50,14 +50,20 @@ function logLines(output: string): Record<string, unknown>[] {
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
-const exitLines = (output: string) => logLines(output).filter((l) => typeof l.msg === 'string' && l.msg.startsWith('worker exiting'));
+const exitLines = (output: string) =>
+  logLines(output).filter((l) => typeof l.msg === 'string' && l.msg.startsWith('worker exiting'));
 
 /** Starts a worker process and resolves with it and the port of its /healthz once it logged "worker started". */
 async function startWorker(env: Record<string, string>) {
   const worker = spawnWorker(env);
   let exitAt: number | undefined;
   worker.child.once('exit', () => (exitAt = Date.now()));
-  const port = (await waitFor('the worker', async () => /"httpPort":(\d+)/.exec(worker.output())?.[1], Boolean, 60_000)) as string;
+  const port = (await waitFor(
+    'the worker',
+    async () => /"httpPort":(\d+)/.exec(worker.output())?.[1],
+    Boolean,
+    60_000,
+  )) as string;
   return { ...worker, port, exitAt: () => exitAt };
 }
 
@@ -73,7 +79,9 @@ test('a worker whose Temporal namespace is deleted turns unhealthy and exits 1 w
   const h = harness();
   const scratch = mkdtempSync(join(tmpdir(), 'bridge-fatal-'));
   // A 5 s long poll lets the worker's polls meet the deleted namespace sooner (the core gives up 60 s after that).
-  const server = new TemporalDevServer(await freePort(), join(scratch, 'temporal.db'), { 'matching.longPollExpirationInterval': '"5s"' });
+  const server = new TemporalDevServer(await freePort(), join(scratch, 'temporal.db'), {
+    'matching.longPollExpirationInterval': '"5s"',
+  });
   const graceMs = 3_000;
   const config = bridgeConfig(h, uniqueAppliance('fatal'), { caCertPem: undefined, sslVerify: false });
   let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
@@ -82,10 +90,22 @@ test('a worker whose Temporal namespace is deleted turns unhealthy and exits 1 w
     const namespace = `fatal-${randomBytes(4).toString('hex')}`;
     const connection = await Connection.connect({ address: server.address });
     try {
-      await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
-      await waitFor('the new namespace', () => connection.workflowService.describeNamespace({ namespace }), Boolean, 30_000);
+      await connection.workflowService.registerNamespace({
+        namespace,
+        workflowExecutionRetentionPeriod: msToTs('1 day'),
+      });
+      await waitFor(
+        'the new namespace',
+        () => connection.workflowService.describeNamespace({ namespace }),
+        Boolean,
+        30_000,
+      );
       worker = await startWorker(
-        workerEnv(config, { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: namespace, WORKER_SHUTDOWN_GRACE_SECONDS: String(graceMs / 1000) }),
+        workerEnv(config, {
+          TEMPORAL_ADDRESS: server.address,
+          TEMPORAL_NAMESPACE: namespace,
+          WORKER_SHUTDOWN_GRACE_SECONDS: String(graceMs / 1000),
+        }),
       );
       expect(await health(worker.port)).toMatchObject({ status: 200, workerState: 'RUNNING' });
 
@@ -111,7 +131,9 @@ test('a worker whose Temporal namespace is deleted turns unhealthy and exits 1 w
 
     expect({ code: running.child.exitCode, signal: running.child.signalCode }).toEqual({ code: 1, signal: null });
     // When the SDK worker left RUNNING, by its own log line.
-    const stateChange = logLines(output).find((l) => l.msg === 'Worker state changed' && !['RUNNING', 'INITIALIZED'].includes(String(l.state)));
+    const stateChange = logLines(output).find(
+      (l) => l.msg === 'Worker state changed' && !['RUNNING', 'INITIALIZED'].includes(String(l.state)),
+    );
     expect(stateChange).toBeDefined();
     const leftRunningAt = Date.parse(String(stateChange!.time));
     // Out within the grace of that moment (plus one state check and scheduling slack).
@@ -126,7 +148,9 @@ test('a worker whose Temporal namespace is deleted turns unhealthy and exits 1 w
     expect(lines[0]).toMatchObject({
       level: 'error',
       exitCode: 1,
-      msg: expect.stringMatching(/^worker exiting: the Temporal worker (failed|stopped by itself \(\w+\) and did not finish within the shutdown grace)$/),
+      msg: expect.stringMatching(
+        /^worker exiting: the Temporal worker (failed|stopped by itself \(\w+\) and did not finish within the shutdown grace)$/,
+      ),
     });
     for (const secret of [config.appliances[0]!.password, TEST_ROUTING_KEY]) expect(output).not.toContain(secret);
   } finally {
@@ -148,10 +172,18 @@ describe('stopping on a signal', () => {
     await h.sim.pagerDutyFault({ delayMs: 15_000, count: 1 });
     await h.sim.addAlerts([{ severity: 'Critical' }]);
     const worker = await startWorker(
-      workerEnv(config, { WORKER_SHUTDOWN_GRACE_SECONDS: String(graceMs / 1000), PAGERDUTY_RATE_LIMIT_PER_MINUTE: '0' }),
+      workerEnv(config, {
+        WORKER_SHUTDOWN_GRACE_SECONDS: String(graceMs / 1000),
+        PAGERDUTY_RATE_LIMIT_PER_MINUTE: '0',
+      }),
     );
     // The request has reached PagerDuty and is unanswered: the sendPagerDutyEvent activity is in flight.
-    await waitFor('a PagerDuty request in flight', () => h.sim.pagerDutyRequests(), (r) => r.some((x) => x.status === 0), 60_000);
+    await waitFor(
+      'a PagerDuty request in flight',
+      () => h.sim.pagerDutyRequests(),
+      (r) => r.some((x) => x.status === 0),
+      60_000,
+    );
     return worker;
   }
 
@@ -161,9 +193,16 @@ describe('stopping on a signal', () => {
 
   test('a SIGTERM with nothing stuck stops the worker cleanly and exits 0', async () => {
     const h = harness();
-    const worker = await startWorker(workerEnv(bridgeConfig(h, uniqueAppliance('clean-stop'), { caCertPem: undefined, sslVerify: false })));
+    const worker = await startWorker(
+      workerEnv(bridgeConfig(h, uniqueAppliance('clean-stop'), { caCertPem: undefined, sslVerify: false })),
+    );
     try {
-      await waitFor('the poller to log in', () => h.sim.oneViewSessions(), (s) => s.length > 0, 30_000);
+      await waitFor(
+        'the poller to log in',
+        () => h.sim.oneViewSessions(),
+        (s) => s.length > 0,
+        30_000,
+      );
       worker.child.kill('SIGTERM');
       await exited(worker.child);
       expect({ code: worker.child.exitCode, signal: worker.child.signalCode }).toEqual({ code: 0, signal: null });
@@ -182,7 +221,12 @@ describe('stopping on a signal', () => {
       const signalledAt = Date.now();
       worker.child.kill('SIGTERM');
       // Unready at once, while it drains.
-      const draining = await waitFor('/healthz to turn 503', () => health(worker.port), (s) => s.status === 503, 5_000);
+      const draining = await waitFor(
+        '/healthz to turn 503',
+        () => health(worker.port),
+        (s) => s.status === 503,
+        5_000,
+      );
       expect(draining.workerState).toMatch(/^(STOPPING|DRAINING|DRAINED|STOPPED)$/);
       await exited(worker.child);
       const tookMs = worker.exitAt()! - signalledAt;
@@ -193,7 +237,11 @@ describe('stopping on a signal', () => {
       expect(tookMs).toBeLessThanOrEqual(graceMs + MARGIN_MS + CHECK_EVERY_MS + SLACK_MS);
       const lines = exitLines(worker.output());
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatchObject({ level: 'error', exitCode: 1, msg: 'worker exiting: the worker did not stop within the shutdown grace after the signal' });
+      expect(lines[0]).toMatchObject({
+        level: 'error',
+        exitCode: 1,
+        msg: 'worker exiting: the worker did not stop within the shutdown grace after the signal',
+      });
     } finally {
       worker.child.kill('SIGKILL');
     }
@@ -203,13 +251,20 @@ describe('stopping on a signal', () => {
     const worker = await workerWithSendInFlight('second-signal');
     try {
       worker.child.kill('SIGINT');
-      await waitFor('/healthz to turn 503', () => health(worker.port), (s) => s.status === 503, 5_000);
+      await waitFor(
+        '/healthz to turn 503',
+        () => health(worker.port),
+        (s) => s.status === 503,
+        5_000,
+      );
       const secondAt = Date.now();
       worker.child.kill('SIGINT');
       await exited(worker.child);
       expect({ code: worker.child.exitCode, signal: worker.child.signalCode }).toEqual({ code: 1, signal: null });
       expect(worker.exitAt()! - secondAt).toBeLessThan(SLACK_MS);
-      expect(exitLines(worker.output())).toMatchObject([{ level: 'error', exitCode: 1, msg: 'worker exiting: second SIGINT: not waiting for the worker to stop' }]);
+      expect(exitLines(worker.output())).toMatchObject([
+        { level: 'error', exitCode: 1, msg: 'worker exiting: second SIGINT: not waiting for the worker to stop' },
+      ]);
     } finally {
       worker.child.kill('SIGKILL');
     }

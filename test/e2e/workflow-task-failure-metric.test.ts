@@ -18,17 +18,31 @@ test('a failing workflow task shows on the SDK metrics port under the name and l
   const h = harness();
   const ids = uniqueAppliance('wft-failed');
   const sdkPort = await freePort();
-  const worker = spawnWorker(workerEnv(bridgeConfig(h, ids, { caCertPem: undefined, sslVerify: false }), { TEMPORAL_METRICS_PORT: String(sdkPort) }));
+  const worker = spawnWorker(
+    workerEnv(bridgeConfig(h, ids, { caCertPem: undefined, sslVerify: false }), {
+      TEMPORAL_METRICS_PORT: String(sdkPort),
+    }),
+  );
   const workflowId = `poisoned-${ids.applianceId}`;
   try {
     await waitFor('the worker', async () => worker.output().includes('"msg":"worker started"'), Boolean, 60_000);
-    await h.client.workflow.start('noSuchWorkflowType', { taskQueue: ids.taskQueue, workflowId, workflowExecutionTimeout: '10 minutes' });
+    await h.client.workflow.start('noSuchWorkflowType', {
+      taskQueue: ids.taskQueue,
+      workflowId,
+      workflowExecutionTimeout: '10 minutes',
+    });
     const series = `${METRIC}{failure_reason="WorkflowError",namespace="default",service_name="temporal-core-sdk",task_queue="${ids.taskQueue}",workflow_type="noSuchWorkflowType"}`;
     // The server retries the task: the counter keeps climbing, which is what the alert's "repeated" means.
     const text = await waitFor(
       'two failed workflow tasks counted',
       async () => (await request(`http://127.0.0.1:${sdkPort}/metrics`)).body.text(),
-      (t) => Number(t.split('\n').find((l) => l.startsWith(`${series} `))?.split(' ')[1] ?? 0) >= 2,
+      (t) =>
+        Number(
+          t
+            .split('\n')
+            .find((l) => l.startsWith(`${series} `))
+            ?.split(' ')[1] ?? 0,
+        ) >= 2,
       60_000,
     );
     expect(metricTypes(text).get(METRIC)).toBe('counter');
@@ -37,7 +51,10 @@ test('a failing workflow task shows on the SDK metrics port under the name and l
     expect(rules).toContain(`${METRIC}{job=~".*bridge.*worker.*"}`);
     expect(rules).toContain('sum by (namespace, task_queue, workflow_type)');
   } finally {
-    await h.client.workflow.getHandle(workflowId).terminate('test done').catch(() => undefined);
+    await h.client.workflow
+      .getHandle(workflowId)
+      .terminate('test done')
+      .catch(() => undefined);
     worker.child.kill('SIGTERM');
     await exited(worker.child);
   }

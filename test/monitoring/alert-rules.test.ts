@@ -117,9 +117,34 @@ function promtool(args: string[]): { status: number; output: string } {
 }
 
 const PROMQL_KEYWORDS = new Set([
-  'sum', 'min', 'max', 'avg', 'group', 'stddev', 'stdvar', 'count', 'count_values', 'bottomk', 'topk', 'quantile',
-  'limitk', 'limit_ratio', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'and', 'or', 'unless',
-  'bool', 'offset', 'atan2', 'inf', 'nan',
+  'sum',
+  'min',
+  'max',
+  'avg',
+  'group',
+  'stddev',
+  'stdvar',
+  'count',
+  'count_values',
+  'bottomk',
+  'topk',
+  'quantile',
+  'limitk',
+  'limit_ratio',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'and',
+  'or',
+  'unless',
+  'bool',
+  'offset',
+  'atan2',
+  'inf',
+  'nan',
 ]);
 
 /** The metric names a PromQL expression selects (strings, label matchers, ranges and grouping labels removed). */
@@ -250,7 +275,8 @@ describe('alert rules', () => {
     const anchors = new Set([...runbook.matchAll(/^#{1,6}\s+(.+)$/gm)].map((m) => slug(m[1] as string)));
     const problems: string[] = [];
     for (const a of alerts) {
-      if (!/^\s+severity:\s*(critical|warning)\s*$/m.test(a.block)) problems.push(`${a.name}: severity critical|warning`);
+      if (!/^\s+severity:\s*(critical|warning)\s*$/m.test(a.block))
+        problems.push(`${a.name}: severity critical|warning`);
       if (!/^\s+summary:\s*\S/m.test(a.block)) problems.push(`${a.name}: summary`);
       const description = /^\s+description:\s*(.+)$/m.exec(a.block)?.[1] ?? '';
       if (!description) problems.push(`${a.name}: description`);
@@ -260,7 +286,9 @@ describe('alert rules', () => {
       const runbookUrl = /^\s+runbook_url:\s*"?([^"\s]+)"?/m.exec(a.block)?.[1] ?? '';
       const [path, anchor] = runbookUrl.split('#');
       if (path !== 'deploy/monitoring/README.md' || anchor !== a.name.toLowerCase()) {
-        problems.push(`${a.name}: runbook_url ${runbookUrl} should be deploy/monitoring/README.md#${a.name.toLowerCase()}`);
+        problems.push(
+          `${a.name}: runbook_url ${runbookUrl} should be deploy/monitoring/README.md#${a.name.toLowerCase()}`,
+        );
       }
       if (!anchors.has(a.name.toLowerCase())) problems.push(`${a.name}: no "## ${a.name}" section in ${RUNBOOK}`);
     }
@@ -301,7 +329,16 @@ describe('grafana dashboard', () => {
     uid: string;
     title: string;
     panels: Panel[];
-    templating: { list: Array<{ name: string; type: string; query?: unknown; definition?: string; multi?: boolean; datasource?: { uid?: string } }> };
+    templating: {
+      list: Array<{
+        name: string;
+        type: string;
+        query?: unknown;
+        definition?: string;
+        multi?: boolean;
+        datasource?: { uid?: string };
+      }>;
+    };
   };
   const allPanels = (dashboard.panels ?? []).flatMap((p) => [p, ...(p.panels ?? [])]);
   const queryPanels = allPanels.filter((p) => p.type !== 'row');
@@ -327,7 +364,9 @@ describe('grafana dashboard', () => {
   test('every panel queries the ${datasource} variable', () => {
     const wrong = [
       ...queryPanels.filter((p) => p.datasource?.uid !== '${datasource}' || p.datasource?.type !== 'prometheus'),
-      ...targets.filter(({ target }) => target.datasource && target.datasource.uid !== '${datasource}').map((t) => t.panel),
+      ...targets
+        .filter(({ target }) => target.datasource && target.datasource.uid !== '${datasource}')
+        .map((t) => t.panel),
       ...queryPanels.filter((p) => (p.targets ?? []).length === 0),
       ...allPanels.filter((p) => p.type === 'row' && (p.targets ?? []).length > 0),
     ].map((p) => `${p.id} ${p.title}`);
@@ -383,7 +422,10 @@ describe('grafana dashboard', () => {
       const file = join(dir, 'dashboard-queries.rules.yaml');
       writeFileSync(file, `groups:\n  - name: dashboard\n    rules:\n${rules.join('\n')}\n`);
       const { status, output } = promtool(['check', 'rules', file]);
-      expect({ status, output }).toEqual({ status: 0, output: expect.stringContaining(`SUCCESS: ${rules.length} rules found`) });
+      expect({ status, output }).toEqual({
+        status: 0,
+        output: expect.stringContaining(`SUCCESS: ${rules.length} rules found`),
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

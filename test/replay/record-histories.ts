@@ -36,7 +36,13 @@ const idOf = (uri: string) => uri.slice(uri.lastIndexOf('/') + 1);
 async function main(): Promise<void> {
   Runtime.install({ logger: createJsonLogger('WARN') });
   const env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: findTemporalExecutable('temporal'), ip: '127.0.0.1', searchAttributes: BRIDGE_SEARCH_ATTRIBUTES, extraArgs: devServerDynamicConfigArgs(), log: { format: 'pretty', level: 'error' } },
+    server: {
+      executable: findTemporalExecutable('temporal'),
+      ip: '127.0.0.1',
+      searchAttributes: BRIDGE_SEARCH_ATTRIBUTES,
+      extraArgs: devServerDynamicConfigArgs(),
+      log: { format: 'pretty', level: 'error' },
+    },
   });
   const oneView = await startOneViewSimulator({ tls: true });
   const pagerDuty = await startPagerDutySimulator({ rateLimitPerMinute: 0 });
@@ -44,7 +50,12 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: env.address });
   const client = new Client({ connection, dataConverter: bridgeDataConverter({ key: FIXTURE_PAYLOAD_KEY }) });
   const config: WorkerConfig = {
-    temporal: { address: env.address, namespace: 'default', taskQueue: TASK_QUEUE, encryption: { key: FIXTURE_PAYLOAD_KEY } },
+    temporal: {
+      address: env.address,
+      namespace: 'default',
+      taskQueue: TASK_QUEUE,
+      encryption: { key: FIXTURE_PAYLOAD_KEY },
+    },
     appliances: [
       {
         id: APPLIANCE,
@@ -59,7 +70,11 @@ async function main(): Promise<void> {
         routingKey: ROUTING_KEY,
       },
     ],
-    pagerDuty: { eventsUrl: pagerDuty.eventsUrl, retry: { baseMs: 100, maxMs: 1000, rateLimitMinMs: 1000 }, ratePerMinute: 100 },
+    pagerDuty: {
+      eventsUrl: pagerDuty.eventsUrl,
+      retry: { baseMs: 100, maxMs: 1000, rateLimitMinMs: 1000 },
+      ratePerMinute: 100,
+    },
     session: { lifetimeMs: 22 * 3_600_000, renewBeforeMs: 3_600_000 },
     http: { host: '127.0.0.1', port: 0 },
     sdkMetricsPort: 0,
@@ -69,7 +84,11 @@ async function main(): Promise<void> {
   };
   const workerConnection = await NativeConnection.connect({ address: env.address });
   const bridge = await createBridgeWorker({ config, connection: workerConnection, client });
-  await applySendQueueLimit(client, { namespace: 'default', taskQueue: TASK_QUEUE, perMinute: config.pagerDuty.ratePerMinute });
+  await applySendQueueLimit(client, {
+    namespace: 'default',
+    taskQueue: TASK_QUEUE,
+    perMinute: config.pagerDuty.ratePerMinute,
+  });
   const running = bridge.run();
   try {
     // Two Critical alerts page; one clears and resolves, then OneView re-activates it and it pages again; one is
@@ -77,33 +96,81 @@ async function main(): Promise<void> {
     // its connection and continues-as-new after 3 polls.
     const [first] = await sim.addAlerts([{ severity: 'Critical' }, { severity: 'Critical' }, { severity: 'Warning' }]);
     await ensurePollers(client, config, { maxPollsPerRun: 3 });
-    await waitFor('two incidents', () => sim.incidents(), (i) => i.length === 2, 60_000);
+    await waitFor(
+      'two incidents',
+      () => sim.incidents(),
+      (i) => i.length === 2,
+      60_000,
+    );
     await sim.clearAlert(idOf(first!.uri));
     await forcePoll(client, APPLIANCE);
-    await waitFor('the resolve', () => sim.incidents(), (i) => i.some((x) => x.status === 'resolved'), 60_000);
+    await waitFor(
+      'the resolve',
+      () => sim.incidents(),
+      (i) => i.some((x) => x.status === 'resolved'),
+      60_000,
+    );
     const firstHandle = client.workflow.getHandle(alertWorkflowId(APPLIANCE, idOf(first!.uri)));
     const firstRun = (await firstHandle.describe()).runId;
     const user = oneViewUser(oneView.url, oneView.certificatePem);
     await user.reactivate(idOf(first!.uri));
     await user.close();
     await forcePoll(client, APPLIANCE);
-    await waitFor('the re-activation paged', () => sim.incidents(), (i) => i.some((x) => x.dedup_key.endsWith(`/${idOf(first!.uri)}`) && x.status === 'triggered'), 60_000);
+    await waitFor(
+      'the re-activation paged',
+      () => sim.incidents(),
+      (i) => i.some((x) => x.dedup_key.endsWith(`/${idOf(first!.uri)}`) && x.status === 'triggered'),
+      60_000,
+    );
     const now = new Date().toISOString();
-    const pushed = { id: '90001', uri: '/rest/alerts/90001', severity: 'Critical', alertState: 'Active', description: 'pushed', created: now, modified: now, requestId: 'req-replay' };
+    const pushed = {
+      id: '90001',
+      uri: '/rest/alerts/90001',
+      severity: 'Critical',
+      alertState: 'Active',
+      description: 'pushed',
+      created: now,
+      modified: now,
+      requestId: 'req-replay',
+    };
     await pushAlerts(client, APPLIANCE, [pushed]);
-    await waitFor('the pushed incident', () => sim.incidents(), (i) => i.length === 3, 60_000);
+    await waitFor(
+      'the pushed incident',
+      () => sim.incidents(),
+      (i) => i.length === 3,
+      60_000,
+    );
     await pushAlerts(client, APPLIANCE, [{ ...pushed, alertState: 'Cleared', modified: new Date().toISOString() }]);
-    await waitFor('the confirmed clear', () => sim.incidents(), (i) => i.some((x) => x.dedup_key.endsWith('/90001') && x.status === 'resolved'), 60_000);
+    await waitFor(
+      'the confirmed clear',
+      () => sim.incidents(),
+      (i) => i.some((x) => x.dedup_key.endsWith('/90001') && x.status === 'resolved'),
+      60_000,
+    );
     // A trigger PagerDuty rejects for good: the delivery fails visibly.
-    await sim.pagerDutyFault({ status: 400, count: 1, body: '{"status":"invalid event","message":"Event object is invalid","errors":["payload.summary is invalid"]}' });
+    await sim.pagerDutyFault({
+      status: 400,
+      count: 1,
+      body: '{"status":"invalid event","message":"Event object is invalid","errors":["payload.summary is invalid"]}',
+    });
     const [rejected] = await sim.addAlerts([{ severity: 'Critical' }]);
     await forcePoll(client, APPLIANCE);
     const failed = client.workflow.getHandle(alertWorkflowId(APPLIANCE, idOf(rejected!.uri)));
-    await waitFor('the rejected delivery to fail', () => failed.describe(), (d) => d.status.name === 'FAILED', 60_000);
+    await waitFor(
+      'the rejected delivery to fail',
+      () => failed.describe(),
+      (d) => d.status.name === 'FAILED',
+      60_000,
+    );
     const [check] = await testApplianceConnections(client, [APPLIANCE]);
     if (!check?.ok) throw new Error(`test connection failed: ${JSON.stringify(check)}`);
     await forcePoll(client, APPLIANCE);
-    await waitFor('a continue-as-new', () => pollerStatus(client, APPLIANCE), (s) => s.counters.continuedAsNew >= 1, 60_000);
+    await waitFor(
+      'a continue-as-new',
+      () => pollerStatus(client, APPLIANCE),
+      (s) => s.counters.continuedAsNew >= 1,
+      60_000,
+    );
 
     mkdirSync(OUT, { recursive: true });
     const save = async (name: string, handle: WorkflowHandle, runId?: string) => {
@@ -115,10 +182,17 @@ async function main(): Promise<void> {
     const poller = client.workflow.getHandle(pollerWorkflowId(APPLIANCE));
     // Every finished run of the poller (each ended by continue-as-new), and the current one once it has worked.
     const runs: string[] = [];
-    for await (const e of client.workflow.list({ query: `WorkflowId = '${poller.workflowId}' AND ExecutionStatus = 'ContinuedAsNew'` })) runs.push(e.runId);
+    for await (const e of client.workflow.list({
+      query: `WorkflowId = '${poller.workflowId}' AND ExecutionStatus = 'ContinuedAsNew'`,
+    }))
+      runs.push(e.runId);
     runs.sort((a, b) => a.localeCompare(b));
     for (const [i, runId] of runs.entries()) await save(`poller-run-${i + 1}-continued-as-new`, poller, runId);
-    await waitFor('the current poller run to finish its first task', () => poller.fetchHistory(), (h) => (h.events?.length ?? 0) >= 3);
+    await waitFor(
+      'the current poller run to finish its first task',
+      () => poller.fetchHistory(),
+      (h) => (h.events?.length ?? 0) >= 3,
+    );
     await save('poller-current-run', poller);
     await save('delivery-triggered-resolved', firstHandle, firstRun);
     await save('delivery-reactivated-open', firstHandle);

@@ -24,36 +24,60 @@ const replayOptions = () => ({
 });
 
 test('recorded histories of every workflow are on file (npm run histories:record)', () => {
-  const types = new Set(histories.map(({ history }) => history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name));
+  const types = new Set(
+    histories.map(({ history }) => history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name),
+  );
   expect([...types].sort()).toEqual(['alertDeliveryWorkflow', 'appliancePollerWorkflow']);
 });
 
 /** The events of a recorded history, and the messages they carry, for the tests that check which paths are on file. */
 const events = (file: string) => histories.find((h) => h.file === file)!.history.events!;
-const signalsIn = (file: string) => events(file).flatMap((e) => (e.workflowExecutionSignaledEventAttributes ? [e.workflowExecutionSignaledEventAttributes.signalName] : []));
+const signalsIn = (file: string) =>
+  events(file).flatMap((e) =>
+    e.workflowExecutionSignaledEventAttributes ? [e.workflowExecutionSignaledEventAttributes.signalName] : [],
+  );
 const signalsOut = (file: string) =>
-  events(file).flatMap((e) => (e.signalExternalWorkflowExecutionInitiatedEventAttributes ? [e.signalExternalWorkflowExecutionInitiatedEventAttributes.signalName] : []));
-const updates = (file: string) => events(file).flatMap((e) => (e.workflowExecutionUpdateAcceptedEventAttributes ? [e.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest?.input?.name] : []));
+  events(file).flatMap((e) =>
+    e.signalExternalWorkflowExecutionInitiatedEventAttributes
+      ? [e.signalExternalWorkflowExecutionInitiatedEventAttributes.signalName]
+      : [],
+  );
+const updates = (file: string) =>
+  events(file).flatMap((e) =>
+    e.workflowExecutionUpdateAcceptedEventAttributes
+      ? [e.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest?.input?.name]
+      : [],
+  );
 
 test('the poller histories hold its main paths: local-activity polls, pushes, a confirmed clear, a connection test', () => {
   const pollerFiles = histories.filter((h) => h.file.startsWith('poller-')).map((h) => h.file);
   const all = pollerFiles.flatMap(events);
-  const markers = all.flatMap((e) => (e.markerRecordedEventAttributes ? [e.markerRecordedEventAttributes.markerName] : []));
+  const markers = all.flatMap((e) =>
+    e.markerRecordedEventAttributes ? [e.markerRecordedEventAttributes.markerName] : [],
+  );
   expect(markers).toContain('core_local_activity');
   expect(markers).not.toContain('core_patch');
   expect(pollerFiles.filter((f) => f.includes('continued-as-new')).length).toBeGreaterThanOrEqual(2);
   expect(pollerFiles.flatMap(signalsIn)).toContain('alertsPushed');
   expect(pollerFiles.flatMap(updates)).toContain('testConnection');
   // The connection test runs as a normal activity: as a local one it held the update's task and callers' updates aborted.
-  const scheduled = all.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name] : []));
+  const scheduled = all.flatMap((e) =>
+    e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name] : [],
+  );
   expect(scheduled).toEqual(['testConnection']);
   // The re-activated alert's delivery was started a second time by the poller (a second child start of one ID).
-  const starts = all.flatMap((e) => (e.startChildWorkflowExecutionInitiatedEventAttributes ? [e.startChildWorkflowExecutionInitiatedEventAttributes.workflowId] : []));
+  const starts = all.flatMap((e) =>
+    e.startChildWorkflowExecutionInitiatedEventAttributes
+      ? [e.startChildWorkflowExecutionInitiatedEventAttributes.workflowId]
+      : [],
+  );
   expect(starts.length).toBeGreaterThan(new Set(starts).size);
 });
 
 test('a delivery sends on the send queue, with its routing key as fairness key and its priority, and signals nobody', () => {
-  const scheduled = events('delivery-triggered-resolved.binpb').flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes] : []));
+  const scheduled = events('delivery-triggered-resolved.binpb').flatMap((e) =>
+    e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes] : [],
+  );
   expect(scheduled.map((a) => a.activityType?.name)).toEqual(['sendPagerDutyEvent', 'sendPagerDutyEvent']);
   expect(scheduled.every((a) => a.taskQueue?.name === 'replay-fixtures-pagerduty-sends')).toBe(true);
   expect(scheduled.map((a) => a.priority?.priorityKey)).toEqual([2, 1]);

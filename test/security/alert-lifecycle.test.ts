@@ -26,13 +26,20 @@ afterAll(async () => {
 const idOf = (uri: string) => uri.slice(uri.lastIndexOf('/') + 1);
 const keyOf = (id: string) => `oneview/${stack.ids.a}/alert/${id}`;
 const incidentOf = async (id: string) => (await harness().sim.incidents()).find((i) => i.dedup_key === keyOf(id));
-const triggersOf = async (id: string) => (await harness().sim.events()).filter((e) => e.event.dedup_key === keyOf(id) && e.event.event_action === 'trigger').length;
+const triggersOf = async (id: string) =>
+  (await harness().sim.events()).filter((e) => e.event.dedup_key === keyOf(id) && e.event.event_action === 'trigger')
+    .length;
 
 /** Restarts the worker and waits until the poller has reconciled with the appliance at its first poll. */
 async function restartAndReconcile(): Promise<void> {
   const before = (await pollerStatus(harness().client, stack.ids.a)).counters.reconciliations;
   await stack.restartWorker();
-  await waitFor('the reconciliation after the restart', () => pollerStatus(harness().client, stack.ids.a), (s) => s.counters.reconciliations > before, 60_000);
+  await waitFor(
+    'the reconciliation after the restart',
+    () => pollerStatus(harness().client, stack.ids.a),
+    (s) => s.counters.reconciliations > before,
+    60_000,
+  );
 }
 
 /** Ends a closed delivery's history, as the namespace's retention eventually does. */
@@ -40,9 +47,22 @@ async function endRetention(alertId: string): Promise<void> {
   const h = harness();
   const handle = h.client.workflow.getHandle(alertWorkflowId(stack.ids.a, alertId));
   const { runId } = await handle.describe();
-  await h.client.workflowService.deleteWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: handle.workflowId, runId } });
+  await h.client.workflowService.deleteWorkflowExecution({
+    namespace: 'default',
+    workflowExecution: { workflowId: handle.workflowId, runId },
+  });
   // The dev server deletes asynchronously, about half a minute later.
-  await waitFor('the delivery history gone', () => handle.describe().then(() => 'still there', () => 'gone'), (s) => s === 'gone', 90_000, 1000);
+  await waitFor(
+    'the delivery history gone',
+    () =>
+      handle.describe().then(
+        () => 'still there',
+        () => 'gone',
+      ),
+    (s) => s === 'gone',
+    90_000,
+    1000,
+  );
 }
 
 /** Raises a new Critical alert on appliance a and waits until it paged; answers its id. */
@@ -51,7 +71,11 @@ async function raiseAndPage(): Promise<string> {
   const [raised] = await h.sim.addAlerts([{ severity: 'Critical' }]);
   const id = idOf(raised!.uri);
   await pollOnceMore(h.client, stack.ids.a);
-  await waitFor('the page', () => incidentOf(id), (i) => i?.status === 'triggered');
+  await waitFor(
+    'the page',
+    () => incidentOf(id),
+    (i) => i?.status === 'triggered',
+  );
   return id;
 }
 
@@ -60,13 +84,21 @@ test('an alert OneView re-activates after its resolve pages again; duplicates of
   const id = await raiseAndPage();
   await h.sim.clearAlert(id);
   await pollOnceMore(h.client, stack.ids.a);
-  await waitFor('the resolve', () => incidentOf(id), (i) => i?.status === 'resolved');
+  await waitFor(
+    'the resolve',
+    () => incidentOf(id),
+    (i) => i?.status === 'resolved',
+  );
 
   const user = oneViewUser(h.oneView.url, h.oneView.certificatePem);
   const { modified } = await user.reactivate(id);
   await user.close();
   await pollOnceMore(h.client, stack.ids.a);
-  const reopened = await waitFor('the re-activation to page', () => incidentOf(id), (i) => i?.status === 'triggered' && i.opened === 2);
+  const reopened = await waitFor(
+    'the re-activation to page',
+    () => incidentOf(id),
+    (i) => i?.status === 'triggered' && i.opened === 2,
+  );
   expect(reopened).toMatchObject({ triggers: 2, resolves: 1 });
 
   // The same version again, by push, by poll and by reconciliation: still one open incident, no new trigger.
@@ -81,7 +113,11 @@ test('an alert OneView re-activates after its resolve pages again; duplicates of
 test('an alert resolved by hand stays quiet through polls, reconciliation and the end of retention, until OneView changes it', async () => {
   const h = harness();
   const id = await raiseAndPage();
-  const resolved = await resolveAlertByHand(h.client, { applianceId: stack.ids.a, alertId: id, note: 'fixed it, OneView lags' });
+  const resolved = await resolveAlertByHand(h.client, {
+    applianceId: stack.ids.a,
+    alertId: id,
+    note: 'fixed it, OneView lags',
+  });
   expect(resolved.resolved).toBe(true);
 
   await pollOnceMore(h.client, stack.ids.a);
@@ -97,19 +133,31 @@ test('an alert resolved by hand stays quiet through polls, reconciliation and th
   await user.reactivate(id, 'still broken after all');
   await user.close();
   await pollOnceMore(h.client, stack.ids.a);
-  await waitFor('the changed alert to page', () => incidentOf(id), (i) => i?.status === 'triggered' && i.opened === 2);
+  await waitFor(
+    'the changed alert to page',
+    () => incidentOf(id),
+    (i) => i?.status === 'triggered' && i.opened === 2,
+  );
 });
 
 test('an alert PagerDuty refused stays quiet (one attempt) until OneView changes it', async () => {
   const h = harness();
   const faulted = async () => (await h.sim.pagerDutyStats()).faulted;
   const before = await faulted();
-  await h.sim.pagerDutyFault({ status: 400, count: 1, body: '{"status":"invalid event","message":"Event object is invalid","errors":["payload.summary is invalid"]}' });
+  await h.sim.pagerDutyFault({
+    status: 400,
+    count: 1,
+    body: '{"status":"invalid event","message":"Event object is invalid","errors":["payload.summary is invalid"]}',
+  });
   const [raised] = await h.sim.addAlerts([{ severity: 'Critical' }]);
   const id = idOf(raised!.uri);
   await pollOnceMore(h.client, stack.ids.a);
   const delivery = h.client.workflow.getHandle(alertWorkflowId(stack.ids.a, id));
-  await waitFor('the refused delivery to fail', () => delivery.describe(), (d) => d.status.name === 'FAILED');
+  await waitFor(
+    'the refused delivery to fail',
+    () => delivery.describe(),
+    (d) => d.status.name === 'FAILED',
+  );
   expect(await faulted()).toBe(before + 1);
 
   // Neither a poll nor reconciliation sends it again: no accepted trigger, no second refusal.
@@ -123,12 +171,18 @@ test('an alert PagerDuty refused stays quiet (one attempt) until OneView changes
   await user.reactivate(id, 'urgency raised');
   await user.close();
   await pollOnceMore(h.client, stack.ids.a);
-  await waitFor('the changed alert to page', () => incidentOf(id), (i) => i?.status === 'triggered');
+  await waitFor(
+    'the changed alert to page',
+    () => incidentOf(id),
+    (i) => i?.status === 'triggered',
+  );
 });
 
 test('after all of the above, a new Critical alert on each of two appliances pages within one poll interval, and again after a worker restart', async () => {
   const first = await bothAppliancesPage(harness(), stack);
   await stack.restartWorker();
   const second = await bothAppliancesPage(harness(), stack);
-  process.stdout.write(`security: paged in ${first.a}/${first.b} ms, after a worker restart in ${second.a}/${second.b} ms\n`);
+  process.stdout.write(
+    `security: paged in ${first.a}/${first.b} ms, after a worker restart in ${second.a}/${second.b} ms\n`,
+  );
 });

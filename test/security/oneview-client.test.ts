@@ -79,7 +79,10 @@ async function recordConnections(): Promise<ConnectionRecorder> {
   };
 }
 
-async function withSimulator<T>(options: Parameters<typeof startOneViewSimulator>[0], run: (s: OneViewSimulator) => Promise<T>): Promise<T> {
+async function withSimulator<T>(
+  options: Parameters<typeof startOneViewSimulator>[0],
+  run: (s: OneViewSimulator) => Promise<T>,
+): Promise<T> {
   const other = await startOneViewSimulator(options);
   try {
     return await run(other);
@@ -91,18 +94,40 @@ async function withSimulator<T>(options: Parameters<typeof startOneViewSimulator
 describe('a nextPageUri is followed only on the appliance itself, under /rest/', () => {
   test('the foreign listener does notice a client that connects to it', async () => {
     // Without this, "no connection" below could mean a listener that never counts.
-    await failure(new OneViewClient({ baseUrl: `https://127.0.0.1:${foreign.port}`, sslVerify: true }).negotiateVersion());
+    await failure(
+      new OneViewClient({ baseUrl: `https://127.0.0.1:${foreign.port}`, sslVerify: true }).negotiateVersion(),
+    );
     expect(foreign.connections()).toBe(1);
   });
 
   test.each([
-    ['another port of the same host', () => `https://127.0.0.1:${foreign.port}/rest/alerts?start=25&count=25`, () => `on another origin: https://127.0.0.1:${foreign.port}/rest/alerts`],
-    ['a protocol-relative URI', () => `//127.0.0.1:${foreign.port}/rest/alerts`, () => `on another origin: https://127.0.0.1:${foreign.port}/rest/alerts`],
-    ['plain http to the appliance', () => `http://127.0.0.1:${sim.port}/rest/alerts`, () => `on another origin: http://127.0.0.1:${sim.port}/rest/alerts`],
-    ['another name of the appliance', () => `https://localhost:${sim.port}/rest/alerts`, () => `on another origin: https://localhost:${sim.port}/rest/alerts`],
+    [
+      'another port of the same host',
+      () => `https://127.0.0.1:${foreign.port}/rest/alerts?start=25&count=25`,
+      () => `on another origin: https://127.0.0.1:${foreign.port}/rest/alerts`,
+    ],
+    [
+      'a protocol-relative URI',
+      () => `//127.0.0.1:${foreign.port}/rest/alerts`,
+      () => `on another origin: https://127.0.0.1:${foreign.port}/rest/alerts`,
+    ],
+    [
+      'plain http to the appliance',
+      () => `http://127.0.0.1:${sim.port}/rest/alerts`,
+      () => `on another origin: http://127.0.0.1:${sim.port}/rest/alerts`,
+    ],
+    [
+      'another name of the appliance',
+      () => `https://localhost:${sim.port}/rest/alerts`,
+      () => `on another origin: https://localhost:${sim.port}/rest/alerts`,
+    ],
     ['a path outside /rest/', () => '/evil', () => `outside /rest/: ${sim.url}/evil`],
     ['a path that climbs out of /rest/', () => '/rest/%2e%2e/evil?start=25', () => `outside /rest/: ${sim.url}/evil`],
-    ['a URI with credentials in it', () => `https://administrator:admin-password@127.0.0.1:${sim.port}/rest/alerts`, () => `that carries a user name or password: ${sim.url}/rest/alerts`],
+    [
+      'a URI with credentials in it',
+      () => `https://administrator:admin-password@127.0.0.1:${sim.port}/rest/alerts`,
+      () => `that carries a user name or password: ${sim.url}/rest/alerts`,
+    ],
   ])('%s is refused before any request, without repeating the token', async (_what, uri, refusal) => {
     const c = client();
     try {
@@ -149,7 +174,9 @@ describe('a nextPageUri is followed only on the appliance itself, under /rest/',
       await control.addAlerts(Array.from({ length: 3 }, () => ({ severity: 'Critical' })));
       await control.oneViewFault({ nextPageUri: `https://127.0.0.1:${foreign.port}/rest/alerts?start=25&count=25` });
       const session = { ...login, createdAt: 0, expiresAt: Number.MAX_SAFE_INTEGER };
-      const refused = await failure(env.run(() => fetchAlertChanges(registry, metrics, { applianceId: 'ov1', session, severities: ['Critical'] })));
+      const refused = await failure(
+        env.run(() => fetchAlertChanges(registry, metrics, { applianceId: 'ov1', session, severities: ['Critical'] })),
+      );
       expect(refused.code).toBe(ErrorCode.oneViewInvalidBody);
       expect(foreign.connections()).toBe(0);
       expect(await metrics.registry.getSingleMetricAsString('oneview_poll_failures_total')).toContain(
@@ -186,28 +213,38 @@ describe('a refused certificate is ONEVIEW_CERTIFICATE, naming the certificate p
 
   test('an expired certificate is refused although its CA is trusted, with its validity in the message', async () => {
     const notAfter = new Date(Date.now() - 86_400_000);
-    await withSimulator({ certificate: { notBefore: new Date(notAfter.getTime() - 86_400_000), notAfter } }, async (expired) => {
-      const refused = await failure(client({}, expired).negotiateVersion());
-      expect(refused.code).toBe(ErrorCode.oneViewCertificate);
-      expect(refused.message).toContain('(CERT_HAS_EXPIRED: certificate has expired)');
-      expect(refused.message).toContain(`to ${notAfter.toISOString().slice(0, 10)}`);
-    });
+    await withSimulator(
+      { certificate: { notBefore: new Date(notAfter.getTime() - 86_400_000), notAfter } },
+      async (expired) => {
+        const refused = await failure(client({}, expired).negotiateVersion());
+        expect(refused.code).toBe(ErrorCode.oneViewCertificate);
+        expect(refused.message).toContain('(CERT_HAS_EXPIRED: certificate has expired)');
+        expect(refused.message).toContain(`to ${notAfter.toISOString().slice(0, 10)}`);
+      },
+    );
   });
 
   test('a certificate for another host name is refused although its CA is trusted', async () => {
-    await withSimulator({ certificate: { commonName: 'oneview.example.com', dnsNames: ['oneview.example.com'], ipAddresses: [] } }, async (elsewhere) => {
-      const refused = await failure(client({}, elsewhere).negotiateVersion());
-      expect(refused.code).toBe(ErrorCode.oneViewCertificate);
-      expect(refused.message).toMatch(/\(ERR_TLS_CERT_ALTNAME_INVALID: Hostname\/IP does not match certificate's altnames: IP: 127\.0\.0\.1/);
-      expect(refused.message).toContain('subject CN=oneview.example.com');
-    });
+    await withSimulator(
+      { certificate: { commonName: 'oneview.example.com', dnsNames: ['oneview.example.com'], ipAddresses: [] } },
+      async (elsewhere) => {
+        const refused = await failure(client({}, elsewhere).negotiateVersion());
+        expect(refused.code).toBe(ErrorCode.oneViewCertificate);
+        expect(refused.message).toMatch(
+          /\(ERR_TLS_CERT_ALTNAME_INVALID: Hostname\/IP does not match certificate's altnames: IP: 127\.0\.0\.1/,
+        );
+        expect(refused.message).toContain('subject CN=oneview.example.com');
+      },
+    );
   });
 
   test('it is a non-retryable OneViewCertificateInvalid, counted by its own reason, and nothing was sent to that server', async () => {
     const registry = new ApplianceRegistry([appliance({ caCertPem: undefined })]);
     const metrics = createBridgeMetrics();
     try {
-      const refused = await failure(new MockActivityEnvironment().run(() => renewSession(registry, metrics, { applianceId: 'ov1' })));
+      const refused = await failure(
+        new MockActivityEnvironment().run(() => renewSession(registry, metrics, { applianceId: 'ov1' })),
+      );
       expect(refused.code).toBe(ErrorCode.oneViewCertificate);
       expect(refused.message).not.toContain('admin-password');
       const failureOf = toApplicationFailure(refused) as ApplicationFailure;

@@ -13,7 +13,15 @@ import { TEST_PAYLOAD_KEY, bridgeConfig, uniqueAppliance, useHarness } from '../
 import { startJwtIssuer } from '../support/jwt-issuer-process';
 import { registerSecret } from '../support/log-capture';
 import { waitFor } from '../support/wait-for';
-import { CODEC_AUTH_TOKEN, OPERATOR_TOKEN, WEBHOOK_TOKEN, codecAuth, operatorAuth, spawnWeb, type WebAnswer } from '../support/web-process';
+import {
+  CODEC_AUTH_TOKEN,
+  OPERATOR_TOKEN,
+  WEBHOOK_TOKEN,
+  codecAuth,
+  operatorAuth,
+  spawnWeb,
+  type WebAnswer,
+} from '../support/web-process';
 import { exited, spawnWorker, workerEnv } from '../support/worker-process';
 
 const harness = useHarness();
@@ -34,7 +42,12 @@ let bare: Web;
 let direct: Web;
 /** Tight limits, loopback trusted as a proxy (X-Forwarded-For believed from it). */
 let proxied: Web;
-const tight = { WEB_RATE_LIMIT_PER_MINUTE: '1', WEB_RATE_LIMIT_BURST: '5', WEB_AUTH_FAILURE_LIMIT_PER_MINUTE: '1', WEB_AUTH_FAILURE_BURST: '3' };
+const tight = {
+  WEB_RATE_LIMIT_PER_MINUTE: '1',
+  WEB_RATE_LIMIT_BURST: '5',
+  WEB_AUTH_FAILURE_LIMIT_PER_MINUTE: '1',
+  WEB_AUTH_FAILURE_BURST: '3',
+};
 
 beforeAll(async () => {
   const h = harness();
@@ -56,7 +69,12 @@ beforeAll(async () => {
     spawnWeb(ids.taskQueue, tight),
     spawnWeb(ids.taskQueue, { ...tight, WEB_TRUSTED_PROXIES: '127.0.0.1, ::1' }),
   ]);
-  await waitFor('the boot poll', () => pollerStatus(h.client, ids.applianceId), (s) => s.counters.polls >= 1, 60_000);
+  await waitFor(
+    'the boot poll',
+    () => pollerStatus(h.client, ids.applianceId),
+    (s) => s.counters.polls >= 1,
+    60_000,
+  );
 });
 
 afterAll(async () => {
@@ -67,22 +85,37 @@ afterAll(async () => {
 });
 
 /** A request whose path is sent exactly as written (no URL normalization on the way). */
-function rawCall(base: string, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<WebAnswer & { text: string }> {
+function rawCall(
+  base: string,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<WebAnswer & { text: string }> {
   const { hostname, port } = new URL(base);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: hostname, port, method, path, headers: { ...(body ? { 'content-length': String(Buffer.byteLength(body)) } : {}), ...headers } }, (res) => {
-      let text = '';
-      res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => {
-        let parsed: Record<string, unknown> = {};
-        try {
-          parsed = JSON.parse(text) as Record<string, unknown>;
-        } catch {
-          parsed = { text };
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed, text });
-      });
-    });
+    const req = httpRequest(
+      {
+        host: hostname,
+        port,
+        method,
+        path,
+        headers: { ...(body ? { 'content-length': String(Buffer.byteLength(body)) } : {}), ...headers },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => {
+          let parsed: Record<string, unknown> = {};
+          try {
+            parsed = JSON.parse(text) as Record<string, unknown>;
+          } catch {
+            parsed = { text };
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed, text });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -94,35 +127,49 @@ function rawCall(base: string, method: string, path: string, headers: Record<str
  */
 async function forcePollSignals(): Promise<number> {
   const history = await harness().client.workflow.getHandle(pollerWorkflowId(ids.applianceId)).fetchHistory();
-  return (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'forcePoll').length;
+  return (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'forcePoll')
+    .length;
 }
 
 /** Every encrypted payload of the poller's history as the Web UI sends it to a codec (base64 metadata and data). */
 async function sealedHistoryPayloads(): Promise<{ metadata: Record<string, string>; data: string }[]> {
-  const { history } = await harness().client.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId: pollerWorkflowId(ids.applianceId) } });
+  const { history } = await harness().client.workflowService.getWorkflowExecutionHistory({
+    namespace: 'default',
+    execution: { workflowId: pollerWorkflowId(ids.applianceId) },
+  });
   const found: temporal.api.common.v1.IPayload[] = [];
   const walk = (node: unknown): void => {
     if (node === null || typeof node !== 'object' || node instanceof Uint8Array) return;
     const p = node as temporal.api.common.v1.IPayload;
-    if (p.metadata && p.data instanceof Uint8Array && Buffer.from(p.metadata.encoding ?? []).toString() === 'binary/encrypted') found.push(p);
+    if (
+      p.metadata &&
+      p.data instanceof Uint8Array &&
+      Buffer.from(p.metadata.encoding ?? []).toString() === 'binary/encrypted'
+    )
+      found.push(p);
     else for (const value of Object.values(node)) walk(value);
   };
   walk(history);
   return found.map((p) => ({
-    metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+    metadata: Object.fromEntries(
+      Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+    ),
     data: Buffer.from(p.data!).toString('base64'),
   }));
 }
 
 /** The plaintext of decoded payloads, for searching. */
 function plaintextOf(answer: WebAnswer): string {
-  return ((answer.body.payloads ?? []) as { data: string }[]).map((p) => Buffer.from(p.data, 'base64').toString()).join('\n');
+  return ((answer.body.payloads ?? []) as { data: string }[])
+    .map((p) => Buffer.from(p.data, 'base64').toString())
+    .join('\n');
 }
 
 const now = () => Math.floor(Date.now() / 1000);
 const validClaims = () => ({ iss: ISSUER, aud: AUDIENCE, sub: 'alice@example.test', iat: now(), exp: now() + 300 });
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-const decode = (w: Web, payloads: unknown[], headers: Record<string, string> = {}) => w.call('POST', '/codec/decode', { body: { payloads }, headers: { 'x-namespace': 'default', ...headers } });
+const decode = (w: Web, payloads: unknown[], headers: Record<string, string> = {}) =>
+  w.call('POST', '/codec/decode', { body: { payloads }, headers: { 'x-namespace': 'default', ...headers } });
 const refused = { status: 401, body: { error: 'missing or invalid token', code: 'UNAUTHENTICATED' } };
 
 describe('the codec endpoint', () => {
@@ -140,7 +187,13 @@ describe('the codec endpoint', () => {
     // The poller's history holds the live OneView session sealed: this is what an open codec would hand anyone.
     expect(sessionTokens.some((t) => plaintextOf(opened).includes(t))).toBe(true);
 
-    const wrong: Record<string, string>[] = [{}, { authorization: `Bearer ${WRONG_TOKEN}` }, { authorization: `Bearer ${WEBHOOK_TOKEN}` }, { authorization: `Bearer ${OPERATOR_TOKEN}` }, { authorization: CODEC_AUTH_TOKEN }];
+    const wrong: Record<string, string>[] = [
+      {},
+      { authorization: `Bearer ${WRONG_TOKEN}` },
+      { authorization: `Bearer ${WEBHOOK_TOKEN}` },
+      { authorization: `Bearer ${OPERATOR_TOKEN}` },
+      { authorization: CODEC_AUTH_TOKEN },
+    ];
     for (const headers of wrong) {
       const res = await decode(web, payloads, headers);
       expect(res).toMatchObject(refused);
@@ -152,8 +205,16 @@ describe('the codec endpoint', () => {
   });
 
   test('does not exist (404, no CORS) while no codec credential is configured', async () => {
-    for (const [method, path] of [['POST', '/codec/decode'], ['POST', '/codec/encode'], ['OPTIONS', '/codec/decode'], ['GET', '/codec/sign-in']] as const) {
-      const res = await bare.call(method, path, { body: method === 'POST' ? { payloads } : undefined, headers: { ...codecAuth, origin: UI_ORIGIN } });
+    for (const [method, path] of [
+      ['POST', '/codec/decode'],
+      ['POST', '/codec/encode'],
+      ['OPTIONS', '/codec/decode'],
+      ['GET', '/codec/sign-in'],
+    ] as const) {
+      const res = await bare.call(method, path, {
+        body: method === 'POST' ? { payloads } : undefined,
+        headers: { ...codecAuth, origin: UI_ORIGIN },
+      });
       expect([method, path, res.status, res.body.code]).toEqual([method, path, 404, 'NOT_FOUND']);
       expect(res.headers['access-control-allow-origin']).toBeUndefined();
     }
@@ -190,7 +251,12 @@ describe('the codec endpoint', () => {
     for (const [what, token] of Object.entries(forged)) {
       const res = await decode(web, payloads, { authorization: `Bearer ${token}` });
       // Every refusal is the same sentence: nothing tells the caller which check failed.
-      expect({ what, status: res.status, body: res.body.error, challenge: res.headers['www-authenticate'] }).toEqual({ what, status: 401, body: 'missing or invalid token', challenge: 'Bearer' });
+      expect({ what, status: res.status, body: res.body.error, challenge: res.headers['www-authenticate'] }).toEqual({
+        what,
+        status: 401,
+        body: 'missing or invalid token',
+        challenge: 'Bearer',
+      });
       expect(res.body.payloads).toBeUndefined();
     }
     // The key set was fetched once and cached: forged tokens, however many, make the web process fetch nothing.
@@ -205,7 +271,13 @@ describe('the codec endpoint', () => {
     expect(String(page.body.text)).toContain('name="token"');
 
     const form = (token: string, site = 'same-origin') =>
-      rawCall(web.base, 'POST', '/codec/sign-in', { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': site }, `token=${encodeURIComponent(token)}`);
+      rawCall(
+        web.base,
+        'POST',
+        '/codec/sign-in',
+        { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': site },
+        `token=${encodeURIComponent(token)}`,
+      );
     const wrong = await form(WRONG_TOKEN);
     expect(wrong.status).toBe(401);
     expect(wrong.headers['set-cookie']).toBeUndefined();
@@ -218,20 +290,39 @@ describe('the codec endpoint', () => {
     expect(signedIn.status).toBe(200);
     expect(signedIn.text).toContain('Signed in until');
     const setCookie = String(signedIn.headers['set-cookie']);
-    expect(setCookie).toMatch(/^codec_session=[\w-]+\.[\w-]+\.[\w-]+; Path=\/codec; Max-Age=3600; HttpOnly; SameSite=Strict$/);
+    expect(setCookie).toMatch(
+      /^codec_session=[\w-]+\.[\w-]+\.[\w-]+; Path=\/codec; Max-Age=3600; HttpOnly; SameSite=Strict$/,
+    );
     const cookie = setCookie.split(';')[0]!;
     registerSecret('a codec session cookie', cookie.slice('codec_session='.length));
 
-    const preflight = await web.call('OPTIONS', '/codec/decode', { headers: { origin: UI_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace' } });
+    const preflight = await web.call('OPTIONS', '/codec/decode', {
+      headers: {
+        origin: UI_ORIGIN,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,x-namespace',
+      },
+    });
     expect(preflight.status).toBe(204);
-    expect(preflight.headers).toMatchObject({ 'access-control-allow-origin': UI_ORIGIN, 'access-control-allow-credentials': 'true' });
+    expect(preflight.headers).toMatchObject({
+      'access-control-allow-origin': UI_ORIGIN,
+      'access-control-allow-credentials': 'true',
+    });
 
     const opened = await decode(web, payloads, { cookie, origin: UI_ORIGIN });
     expect(opened.status).toBe(200);
-    expect(opened.headers).toMatchObject({ 'access-control-allow-origin': UI_ORIGIN, 'access-control-allow-credentials': 'true' });
+    expect(opened.headers).toMatchObject({
+      'access-control-allow-origin': UI_ORIGIN,
+      'access-control-allow-credentials': 'true',
+    });
     expect(sessionTokens.some((t) => plaintextOf(opened).includes(t))).toBe(true);
     const tampered = `${cookie.slice(0, -3)}${cookie.endsWith('AAA') ? 'BBB' : 'AAA'}`;
-    const misused: Record<string, string>[] = [{ cookie }, { cookie, origin: 'http://127.0.0.1:9999' }, { cookie, origin: 'https://evil.example.test' }, { cookie: tampered, origin: UI_ORIGIN }];
+    const misused: Record<string, string>[] = [
+      { cookie },
+      { cookie, origin: 'http://127.0.0.1:9999' },
+      { cookie, origin: 'https://evil.example.test' },
+      { cookie: tampered, origin: UI_ORIGIN },
+    ];
     for (const headers of misused) {
       expect(await decode(web, payloads, headers)).toMatchObject(refused);
     }
@@ -253,9 +344,35 @@ describe('the operator endpoints', () => {
       ['the webhook token', web.call('POST', path, { headers: { authorization: `Bearer ${WEBHOOK_TOKEN}` } }), 401],
       ['the codec token', web.call('POST', path, { headers: codecAuth }), 401],
       // What an HTML form on any site can send: urlencoded (or text/plain), no custom header, the victim's cookies.
-      ['a cross-site form', web.call('POST', '/force-poll', { raw: `appliance=${ids.applianceId}`, headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example.test', 'sec-fetch-site': 'cross-site', cookie: 'codec_session=x' } }), 401],
-      ['a text/plain form', web.call('POST', '/force-poll', { raw: 'a=b', headers: { 'content-type': 'text/plain', origin: 'https://evil.example.test' } }), 401],
-      ['the operator token with a form body', web.call('POST', path, { raw: 'a=b', headers: { ...operatorAuth, 'content-type': 'application/x-www-form-urlencoded' } }), 415],
+      [
+        'a cross-site form',
+        web.call('POST', '/force-poll', {
+          raw: `appliance=${ids.applianceId}`,
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            origin: 'https://evil.example.test',
+            'sec-fetch-site': 'cross-site',
+            cookie: 'codec_session=x',
+          },
+        }),
+        401,
+      ],
+      [
+        'a text/plain form',
+        web.call('POST', '/force-poll', {
+          raw: 'a=b',
+          headers: { 'content-type': 'text/plain', origin: 'https://evil.example.test' },
+        }),
+        401,
+      ],
+      [
+        'the operator token with a form body',
+        web.call('POST', path, {
+          raw: 'a=b',
+          headers: { ...operatorAuth, 'content-type': 'application/x-www-form-urlencoded' },
+        }),
+        415,
+      ],
       ['as GET', web.call('GET', path, { headers: operatorAuth }), 405],
       ['with the operator endpoints off', bare.call('POST', path, { headers: operatorAuth }), 403],
     ];
@@ -268,24 +385,38 @@ describe('the operator endpoints', () => {
 
     // The same call with the operator token (no body, or an empty JSON object) gets through, once each; the history
     // then holds exactly those signals, none from the refused calls before them.
-    expect(await web.call('POST', path, { headers: operatorAuth })).toMatchObject({ status: 202, body: { workflowIds: [pollerWorkflowId(ids.applianceId)] } });
+    expect(await web.call('POST', path, { headers: operatorAuth })).toMatchObject({
+      status: 202,
+      body: { workflowIds: [pollerWorkflowId(ids.applianceId)] },
+    });
     expect(await waitFor('the accepted forcePoll', forcePollSignals, (n) => n >= 1)).toBe(1);
     expect(await web.call('POST', path, { body: {}, headers: operatorAuth })).toMatchObject({ status: 202 });
     expect(await waitFor('the second accepted forcePoll', forcePollSignals, (n) => n >= 2)).toBe(2);
-    await waitFor('the forced poll', () => pollerStatus(h.client, ids.applianceId), (s) => s.counters.polls > before);
+    await waitFor(
+      'the forced poll',
+      () => pollerStatus(h.client, ids.applianceId),
+      (s) => s.counters.polls > before,
+    );
   });
 
   test('test-connection is a POST with the operator token', async () => {
     const path = `/test-connection?appliance=${ids.applianceId}`;
     expect(await web.call('POST', path)).toMatchObject(refused);
-    expect(await web.call('POST', path, { headers: { authorization: `Bearer ${WEBHOOK_TOKEN}` } })).toMatchObject(refused);
+    expect(await web.call('POST', path, { headers: { authorization: `Bearer ${WEBHOOK_TOKEN}` } })).toMatchObject(
+      refused,
+    );
     const asGet = await web.call('GET', path, { headers: operatorAuth });
     expect(asGet).toMatchObject({ status: 405, body: { code: 'METHOD_NOT_ALLOWED' } });
     expect(asGet.headers.allow).toBe('POST');
-    expect(await bare.call('POST', path, { headers: operatorAuth })).toMatchObject({ status: 403, body: { code: 'DISABLED' } });
+    expect(await bare.call('POST', path, { headers: operatorAuth })).toMatchObject({
+      status: 403,
+      body: { code: 'DISABLED' },
+    });
     const check = await web.call('POST', path, { headers: operatorAuth });
     expect(check.status).toBe(200);
-    expect((check.body.results as { applianceId: string; ok: boolean }[]).map((r) => [r.applianceId, r.ok])).toEqual([[ids.applianceId, true]]);
+    expect((check.body.results as { applianceId: string; ok: boolean }[]).map((r) => [r.applianceId, r.ok])).toEqual([
+      [ids.applianceId, true],
+    ]);
   });
 
   test('/health tells anyone healthy or not, and only the operator which appliance and why', async () => {
@@ -296,9 +427,15 @@ describe('the operator endpoints', () => {
     const operator = await web.call('GET', '/health', { headers: operatorAuth });
     expect(Object.keys(operator.body.poller_status as object)).toEqual([ids.applianceId]);
     // A credential that is presented must be right: a wrong one is refused, not quietly treated as anonymous.
-    expect(await web.call('GET', '/health', { headers: { authorization: `Bearer ${WEBHOOK_TOKEN}` } })).toMatchObject(refused);
+    expect(await web.call('GET', '/health', { headers: { authorization: `Bearer ${WEBHOOK_TOKEN}` } })).toMatchObject(
+      refused,
+    );
     expect(await bare.call('GET', '/health', { headers: operatorAuth })).toMatchObject({ status: 403 });
-    expect(Object.keys((await bare.call('GET', '/health')).body).sort()).toEqual(['oneview_configured', 'pagerduty_configured', 'status']);
+    expect(Object.keys((await bare.call('GET', '/health')).body).sort()).toEqual([
+      'oneview_configured',
+      'pagerduty_configured',
+      'status',
+    ]);
     // Probes and Prometheus need no credential.
     expect((await bare.call('GET', '/ready')).status).toBe(200);
     expect((await bare.call('GET', '/metrics')).status).toBe(200);
@@ -334,7 +471,9 @@ describe('routes', () => {
       expect([path, (await rawCall(web.base, 'GET', path)).status]).toEqual([path, 404]);
     }
     // One accepted force-poll after them: the history holds it alone.
-    expect((await web.call('POST', `/force-poll?appliance=${ids.applianceId}`, { headers: operatorAuth })).status).toBe(202);
+    expect((await web.call('POST', `/force-poll?appliance=${ids.applianceId}`, { headers: operatorAuth })).status).toBe(
+      202,
+    );
     expect(await waitFor('the accepted forcePoll', forcePollSignals, (n) => n > before)).toBe(before + 1);
   });
 
@@ -351,18 +490,31 @@ describe('routes', () => {
     ]);
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 204, 401, 401, 405, 404]);
     for (const a of answers) {
-      expect(a.headers).toMatchObject({ 'x-xss-protection': '0', 'strict-transport-security': 'max-age=31536000; includeSubDomains', 'x-content-type-options': 'nosniff' });
+      expect(a.headers).toMatchObject({
+        'x-xss-protection': '0',
+        'strict-transport-security': 'max-age=31536000; includeSubDomains',
+        'x-content-type-options': 'nosniff',
+      });
     }
   });
 });
 
 describe('rate limits', () => {
-  const alert = (id: string) => ({ uri: `/rest/alerts/${id}`, severity: 'Critical', alertState: 'Active', description: `pushed ${id}`, created: new Date().toISOString(), modified: new Date().toISOString() });
-  const webhook = (w: Web, headers: Record<string, string> = {}, appliance = ids.applianceId) => w.call('POST', `/oneview-webhook?appliance=${appliance}`, { body: alert('7001'), headers });
+  const alert = (id: string) => ({
+    uri: `/rest/alerts/${id}`,
+    severity: 'Critical',
+    alertState: 'Active',
+    description: `pushed ${id}`,
+    created: new Date().toISOString(),
+    modified: new Date().toISOString(),
+  });
+  const webhook = (w: Web, headers: Record<string, string> = {}, appliance = ids.applianceId) =>
+    w.call('POST', `/oneview-webhook?appliance=${appliance}`, { body: alert('7001'), headers });
 
   test('come after authentication: an anonymous flood never throttles OneView, the operator or anyone authenticated', async () => {
     const flood: number[] = [];
-    for (let i = 0; i < 10; i++) flood.push((await webhook(direct, i % 2 ? { authorization: `Bearer ${WRONG_TOKEN}` } : {})).status);
+    for (let i = 0; i < 10; i++)
+      flood.push((await webhook(direct, i % 2 ? { authorization: `Bearer ${WRONG_TOKEN}` } : {})).status);
     // Three failures per address, then 429 before the credential is even answered.
     expect(flood).toEqual([401, 401, 401, 429, 429, 429, 429, 429, 429, 429]);
     const limited = await webhook(direct, { authorization: `Bearer ${WRONG_TOKEN}` });
@@ -370,7 +522,10 @@ describe('rate limits', () => {
     expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
 
     // From the same address, right after: the webhook's own bucket is untouched.
-    expect(await webhook(direct, { authorization: `Bearer ${WEBHOOK_TOKEN}` })).toMatchObject({ status: 202, body: { accepted: 1 } });
+    expect(await webhook(direct, { authorization: `Bearer ${WEBHOOK_TOKEN}` })).toMatchObject({
+      status: 202,
+      body: { accepted: 1 },
+    });
     // Anonymous /health calls have their own bucket per address, apart from the operator's.
     const anonymous: number[] = [];
     for (let i = 0; i < 6; i++) anonymous.push((await direct.call('GET', '/health')).status);
@@ -378,14 +533,18 @@ describe('rate limits', () => {
     expect((await direct.call('GET', '/health', { headers: operatorAuth })).status).toBe(200);
     // Authenticated callers are limited too, each by its identity: the webhook's burst of five is spent after four more.
     const pushes: number[] = [];
-    for (let i = 0; i < 5; i++) pushes.push((await webhook(direct, { authorization: `Bearer ${WEBHOOK_TOKEN}` }, 'no-such-appliance')).status);
+    for (let i = 0; i < 5; i++)
+      pushes.push((await webhook(direct, { authorization: `Bearer ${WEBHOOK_TOKEN}` }, 'no-such-appliance')).status);
     expect(pushes).toEqual([404, 404, 404, 404, 429]);
     // X-Forwarded-For from a peer that is not a trusted proxy is ignored: the flood's address is still limited.
     expect((await webhook(direct, { 'x-forwarded-for': '198.51.100.7' })).status).toBe(429);
   });
 
   test('failed authentications are limited per client address; X-Forwarded-For counts only from a trusted proxy', async () => {
-    const fail = (xff?: string) => webhook(proxied, { authorization: `Bearer ${WRONG_TOKEN}`, ...(xff ? { 'x-forwarded-for': xff } : {}) }).then((r) => r.status);
+    const fail = (xff?: string) =>
+      webhook(proxied, { authorization: `Bearer ${WRONG_TOKEN}`, ...(xff ? { 'x-forwarded-for': xff } : {}) }).then(
+        (r) => r.status,
+      );
     const first: number[] = [];
     for (let i = 0; i < 4; i++) first.push(await fail('203.0.113.9'));
     expect(first).toEqual([401, 401, 401, 429]);
@@ -398,11 +557,20 @@ describe('rate limits', () => {
     expect(await fail()).toBe(401);
     // IPv6 clients are limited per /64.
     const v6: number[] = [];
-    for (const address of ['2001:db8::1', '2001:db8::2', '2001:db8:0:0:ffff::3', '2001:db8::4']) v6.push(await fail(address));
+    for (const address of ['2001:db8::1', '2001:db8::2', '2001:db8:0:0:ffff::3', '2001:db8::4'])
+      v6.push(await fail(address));
     expect(v6).toEqual([401, 401, 401, 429]);
     expect(await fail('2001:db8:0:1::1')).toBe(401);
     // The limited address with the right token is served: its failures never count against the webhook.
-    expect((await webhook(proxied, { authorization: `Bearer ${WEBHOOK_TOKEN}`, 'x-forwarded-for': '203.0.113.9' }, 'no-such-appliance')).status).toBe(404);
+    expect(
+      (
+        await webhook(
+          proxied,
+          { authorization: `Bearer ${WEBHOOK_TOKEN}`, 'x-forwarded-for': '203.0.113.9' },
+          'no-such-appliance',
+        )
+      ).status,
+    ).toBe(404);
     expect(proxied.output()).toContain('"msg":"authentication failed"');
     expect(proxied.output()).toContain('"client":"203.0.113.9"');
     expect(proxied.output()).toContain('"client":"2001:db8::1"');
@@ -415,7 +583,12 @@ describe('logs', () => {
     for (const w of [web, bare, direct, proxied]) {
       const lines = w.output().split('\n').filter(Boolean);
       expect(lines.length).toBeGreaterThan(3);
-      for (const line of lines) expect(JSON.parse(line)).toMatchObject({ time: expect.any(String), level: expect.any(String), msg: expect.any(String) });
+      for (const line of lines)
+        expect(JSON.parse(line)).toMatchObject({
+          time: expect.any(String),
+          level: expect.any(String),
+          msg: expect.any(String),
+        });
       for (const secret of secrets) expect(w.output()).not.toContain(secret);
       // No bearer value and no cookie value of any kind (the test's JWTs and sessions are registered for the suite check).
       expect(w.output()).not.toMatch(/eyJ[\w-]+\.eyJ/);

@@ -57,7 +57,9 @@ export async function startHarness() {
     sim: controls(oneView.url, pagerDuty.url),
     async close() {
       // Session tokens the appliance handed out are secrets too: teardown proves no log line carried one.
-      for (const session of await controls(oneView.url, pagerDuty.url).oneViewSessions().catch(() => [])) {
+      for (const session of await controls(oneView.url, pagerDuty.url)
+        .oneViewSessions()
+        .catch(() => [])) {
         registerSecret('OneView session token', session.token);
       }
       await connection.close();
@@ -97,7 +99,12 @@ export function bridgeConfig(
   overrides: Partial<ApplianceConfig> = {},
 ): WorkerConfig {
   return {
-    temporal: { address: testServer().address, namespace: 'default', taskQueue: ids.taskQueue, encryption: { key: TEST_PAYLOAD_KEY } },
+    temporal: {
+      address: testServer().address,
+      namespace: 'default',
+      taskQueue: ids.taskQueue,
+      encryption: { key: TEST_PAYLOAD_KEY },
+    },
     appliances: [
       {
         id: ids.applianceId,
@@ -113,7 +120,11 @@ export function bridgeConfig(
         ...overrides,
       },
     ],
-    pagerDuty: { eventsUrl: harness.pagerDuty.eventsUrl, retry: { baseMs: 1000, maxMs: 300_000, rateLimitMinMs: 30_000 }, ratePerMinute: 100 },
+    pagerDuty: {
+      eventsUrl: harness.pagerDuty.eventsUrl,
+      retry: { baseMs: 1000, maxMs: 300_000, rateLimitMinMs: 30_000 },
+      ratePerMinute: 100,
+    },
     session: { lifetimeMs: 22 * 3_600_000, renewBeforeMs: 3_600_000 },
     http: { host: '127.0.0.1', port: 0 },
     sdkMetricsPort: 0,
@@ -127,9 +138,17 @@ export function bridgeConfig(
 export async function runBridge(client: Client, config: WorkerConfig, options: { maxPollsPerRun?: number } = {}) {
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const bridge = await createBridgeWorker({ config, connection, client, workflowBundlePath: testServer().bundlePath });
-  await applySendQueueLimit(client, { namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, perMinute: config.pagerDuty.ratePerMinute });
+  await applySendQueueLimit(client, {
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    perMinute: config.pagerDuty.ratePerMinute,
+  });
   const running = bridge.run();
-  const http = await startWorkerHttpServer({ ...config.http, registry: bridge.metrics.registry, workerState: () => bridge.state() });
+  const http = await startWorkerHttpServer({
+    ...config.http,
+    registry: bridge.metrics.registry,
+    workerState: () => bridge.state(),
+  });
   await ensurePollers(client, config, options);
   return {
     /** Both SDK workers' state as one (RUNNING while both run). */

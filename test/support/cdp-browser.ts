@@ -16,13 +16,32 @@ export async function startBrowser() {
   const profile = mkdtempSync(join(tmpdir(), 'bridge-chromium-'));
   const child = spawn(
     chromiumPath(),
-    ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--hide-scrollbars', '--window-size=1600,900', '--no-first-run', `--user-data-dir=${profile}`, '--remote-debugging-port=0', 'about:blank'],
+    [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--hide-scrollbars',
+      '--window-size=1600,900',
+      '--no-first-run',
+      `--user-data-dir=${profile}`,
+      '--remote-debugging-port=0',
+      'about:blank',
+    ],
     // Its own process group: Chromium's helper processes go down with it.
     { stdio: 'ignore', detached: true },
   );
   const portFile = join(profile, 'DevToolsActivePort');
-  const port = await waitFor('Chromium to listen', async () => (existsSync(portFile) ? readFileSync(portFile, 'utf8').split('\n')[0] : undefined), Boolean, 60_000);
-  const targets = (await (await request(`http://127.0.0.1:${port}/json/list`)).body.json()) as { type: string; webSocketDebuggerUrl: string }[];
+  const port = await waitFor(
+    'Chromium to listen',
+    async () => (existsSync(portFile) ? readFileSync(portFile, 'utf8').split('\n')[0] : undefined),
+    Boolean,
+    60_000,
+  );
+  const targets = (await (await request(`http://127.0.0.1:${port}/json/list`)).body.json()) as {
+    type: string;
+    webSocketDebuggerUrl: string;
+  }[];
   const socket = new WebSocket(targets.find((t) => t.type === 'page')!.webSocketDebuggerUrl);
   await new Promise((resolve, reject) => {
     socket.addEventListener('open', resolve, { once: true });
@@ -32,7 +51,12 @@ export async function startBrowser() {
   const pending = new Map<number, { resolve: (v: Record<string, unknown>) => void; reject: (e: Error) => void }>();
   const listeners = new Set<(method: string) => void>();
   socket.addEventListener('message', (event) => {
-    const message = JSON.parse(String(event.data)) as { id?: number; method?: string; result?: Record<string, unknown>; error?: { message: string } };
+    const message = JSON.parse(String(event.data)) as {
+      id?: number;
+      method?: string;
+      result?: Record<string, unknown>;
+      error?: { message: string };
+    };
     if (message.id !== undefined) {
       const call = pending.get(message.id);
       pending.delete(message.id);
@@ -46,14 +70,15 @@ export async function startBrowser() {
       pending.set(id, { resolve, reject });
       socket.send(JSON.stringify({ id, method, params }));
     });
-  const nextEvent = (method: string) => new Promise<void>((resolve) => {
-    const listener = (m: string) => {
-      if (m !== method) return;
-      listeners.delete(listener);
-      resolve();
-    };
-    listeners.add(listener);
-  });
+  const nextEvent = (method: string) =>
+    new Promise<void>((resolve) => {
+      const listener = (m: string) => {
+        if (m !== method) return;
+        listeners.delete(listener);
+        resolve();
+      };
+      listeners.add(listener);
+    });
   await send('Page.enable');
 
   const browser = {
@@ -65,7 +90,11 @@ export async function startBrowser() {
     },
     /** Runs a script in the page (promises awaited) and answers its JSON value. */
     async evaluate<T>(expression: string): Promise<T> {
-      const { result, exceptionDetails } = (await send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true })) as { result: { value: T }; exceptionDetails?: { text: string } };
+      const { result, exceptionDetails } = (await send('Runtime.evaluate', {
+        expression,
+        awaitPromise: true,
+        returnByValue: true,
+      })) as { result: { value: T }; exceptionDetails?: { text: string } };
       if (exceptionDetails) throw new Error(`the page script failed: ${exceptionDetails.text}`);
       return result.value;
     },

@@ -6,7 +6,11 @@ const ROOT = join(__dirname, '..', '..');
 
 /** Compiles src/ into lib/ with tsconfig.build.json, as the image's build stage does (`npm run compile`). */
 export function compileSources(): void {
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')],
+    { stdio: 'inherit' },
+  );
 }
 
 /**

@@ -19,7 +19,13 @@ export default async function globalSetup(): Promise<void> {
   process.env.BRIDGE_TEST_LOG_DIR = mkdtempSync(join(tmpdir(), 'bridge-test-logs-'));
   const env = await TestWorkflowEnvironment.createLocal({
     // The search attributes as dev server flags, as in the demo; workers still check and register them at boot.
-    server: { executable: findTemporalExecutable('temporal'), ip: '127.0.0.1', searchAttributes: BRIDGE_SEARCH_ATTRIBUTES, extraArgs: devServerDynamicConfigArgs(), log: { format: 'pretty', level: 'error' } },
+    server: {
+      executable: findTemporalExecutable('temporal'),
+      ip: '127.0.0.1',
+      searchAttributes: BRIDGE_SEARCH_ATTRIBUTES,
+      extraArgs: devServerDynamicConfigArgs(),
+      log: { format: 'pretty', level: 'error' },
+    },
   });
   (globalThis as Record<string, unknown>).__TEMPORAL_TEST_ENV__ = env;
   process.env.TEMPORAL_TEST_ADDRESS = env.address;

@@ -9,7 +9,9 @@ export default async function globalTeardown(): Promise<void> {
   const dir = process.env.BRIDGE_TEST_LOG_DIR;
   if (!dir) return;
   const result = checkLogs(dir);
-  process.stdout.write(`\nlog check: ${result.files} log files, ${result.jsonLines} JSON lines, ${result.problems.length} problems\n`);
+  process.stdout.write(
+    `\nlog check: ${result.files} log files, ${result.jsonLines} JSON lines, ${result.problems.length} problems\n`,
+  );
   if (result.problems.length > 0) {
     // The logs are kept for a look; the failure lists files and secret names only.
     throw new Error(`log check failed (logs kept in ${dir}):\n${result.problems.slice(0, 50).join('\n')}`);

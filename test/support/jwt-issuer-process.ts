@@ -11,11 +11,19 @@ export type IssuerKey = 'es-1' | 'rs-1' | 'impostor';
 
 /** Starts test/support/jwt-issuer.ts as its own process: a loopback JWKS and a signer of test tokens. */
 export async function startJwtIssuer() {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'support', 'jwt-issuer.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'support', 'jwt-issuer.ts')], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const port = await waitFor('the JWT issuer', async () => /"msg":"jwt issuer started","port":(\d+)/.exec(output)?.[1], Boolean, 60_000);
+  const port = await waitFor(
+    'the JWT issuer',
+    async () => /"msg":"jwt issuer started","port":(\d+)/.exec(output)?.[1],
+    Boolean,
+    60_000,
+  );
   const base = `http://127.0.0.1:${port}`;
   return {
     jwksUrl: `${base}/jwks.json`,

@@ -13,14 +13,28 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 
 async function run(): Promise<void> {
   const keys: Record<string, { privateKey: CryptoKey; publicKey: CryptoKey; kid: string; alg: string }> = {};
-  for (const [name, alg] of [['es-1', 'ES256'], ['rs-1', 'RS256'], ['impostor', 'ES256']] as const) {
+  for (const [name, alg] of [
+    ['es-1', 'ES256'],
+    ['rs-1', 'RS256'],
+    ['impostor', 'ES256'],
+  ] as const) {
     const pair = await generateKeyPair(alg, { extractable: true });
     keys[name] = { ...pair, kid: name === 'impostor' ? 'es-1' : name, alg };
   }
-  const jwks = { keys: await Promise.all(['es-1', 'rs-1'].map(async (n) => ({ ...(await exportJWK(keys[n]!.publicKey)), kid: keys[n]!.kid, alg: keys[n]!.alg, use: 'sig' }))) };
+  const jwks = {
+    keys: await Promise.all(
+      ['es-1', 'rs-1'].map(async (n) => ({
+        ...(await exportJWK(keys[n]!.publicKey)),
+        kid: keys[n]!.kid,
+        alg: keys[n]!.alg,
+        use: 'sig',
+      })),
+    ),
+  };
   let fetches = 0;
   const server = createServer((req, res) => {
-    const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const json = (status: number, body: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (req.method === 'GET' && req.url === '/jwks.json') {
       fetches++;
       return json(200, jwks);
@@ -36,14 +50,19 @@ async function run(): Promise<void> {
         void new SignJWT(claims)
           .setProtectedHeader({ alg: k.alg, kid: k.kid, typ: 'JWT' })
           .sign(k.privateKey)
-          .then((token) => json(200, { token }), (err: unknown) => json(500, { error: String(err) }));
+          .then(
+            (token) => json(200, { token }),
+            (err: unknown) => json(500, { error: String(err) }),
+          );
       });
       return;
     }
     json(404, { error: 'no such endpoint' });
   });
   server.listen(0, '127.0.0.1', () => {
-    process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'jwt issuer started', port: (server.address() as AddressInfo).port })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'jwt issuer started', port: (server.address() as AddressInfo).port })}\n`,
+    );
   });
   process.on('SIGTERM', () => server.close(() => process.exit(0)));
 }

@@ -7,7 +7,10 @@ export const SIM_CREDENTIALS = { userName: 'administrator', password: 'admin-pas
 
 /** Awaits a promise that must reject with a BridgeError, and returns that error. */
 export async function bridgeFailure(promise: Promise<unknown>): Promise<BridgeError> {
-  const err = await promise.then(() => undefined, (e: unknown) => e);
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(BridgeError);
   return err as BridgeError;
 }

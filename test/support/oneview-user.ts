@@ -5,8 +5,15 @@ import { Agent, request } from 'undici';
  * log in as a user and change an alert with PUT, as HPE's SDKs do.
  */
 export function oneViewUser(baseUrl: string, certificatePem?: string) {
-  const dispatcher = new Agent({ connect: { ca: certificatePem ? [certificatePem] : undefined, rejectUnauthorized: Boolean(certificatePem) } });
-  const call = async (method: 'POST' | 'PUT' | 'DELETE', path: string, headers: Record<string, string>, body?: unknown) => {
+  const dispatcher = new Agent({
+    connect: { ca: certificatePem ? [certificatePem] : undefined, rejectUnauthorized: Boolean(certificatePem) },
+  });
+  const call = async (
+    method: 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    headers: Record<string, string>,
+    body?: unknown,
+  ) => {
     const res = await request(`${baseUrl}${path}`, {
       method,
       dispatcher,
@@ -20,9 +27,16 @@ export function oneViewUser(baseUrl: string, certificatePem?: string) {
   return {
     /** Re-activates a Cleared alert in place with a note, as the `alert_put_request_body_reactivate_with_note` sample does. */
     async reactivate(alertId: string, notes = 'Re-activated: the fault is back'): Promise<{ modified: string }> {
-      const { sessionID } = (await call('POST', '/rest/login-sessions', {}, { userName: 'administrator', password: 'admin-password', loginMsgAck: true })) as { sessionID: string };
+      const { sessionID } = (await call(
+        'POST',
+        '/rest/login-sessions',
+        {},
+        { userName: 'administrator', password: 'admin-password', loginMsgAck: true },
+      )) as { sessionID: string };
       try {
-        return (await call('PUT', `/rest/alerts/${alertId}`, { auth: sessionID }, { alertState: 'Active', notes })) as { modified: string };
+        return (await call('PUT', `/rest/alerts/${alertId}`, { auth: sessionID }, { alertState: 'Active', notes })) as {
+          modified: string;
+        };
       } finally {
         await call('DELETE', '/rest/login-sessions', { auth: sessionID });
       }

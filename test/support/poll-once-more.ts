@@ -6,5 +6,9 @@ import { waitFor } from './wait-for';
 export async function pollOnceMore(client: Client, applianceId: string): Promise<void> {
   const before = (await pollerStatus(client, applianceId)).counters.polls;
   await forcePoll(client, applianceId);
-  await waitFor(`poll ${before + 1} of ${applianceId}`, () => pollerStatus(client, applianceId), (s) => s.counters.polls === before + 1);
+  await waitFor(
+    `poll ${before + 1} of ${applianceId}`,
+    () => pollerStatus(client, applianceId),
+    (s) => s.counters.polls === before + 1,
+  );
 }

@@ -9,11 +9,15 @@ export interface PromtoolResult {
 /** Runs `promtool check metrics` (Debian package prometheus, installed by scripts/install-system-deps.sh) on a text. */
 export function promtoolCheckMetrics(exposition: string): Promise<PromtoolResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.env.PROMTOOL_PATH ?? 'promtool', ['check', 'metrics'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.env.PROMTOOL_PATH ?? 'promtool', ['check', 'metrics'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.once('error', (err) => reject(new Error(`promtool could not run (bash scripts/install-system-deps.sh installs it): ${err.message}`)));
+    child.once('error', (err) =>
+      reject(new Error(`promtool could not run (bash scripts/install-system-deps.sh installs it): ${err.message}`)),
+    );
     child.once('close', (code) => resolve({ code, output }));
     child.stdin.end(exposition);
   });

@@ -51,18 +51,32 @@ export async function spawnWeb(taskQueue: string, extraEnv: Record<string, strin
     WEB_PORT: '0',
     ...extraEnv,
   };
-  const child = spawn(process.execPath, [compiledEntry('src/web/main.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env });
+  const child = spawn(process.execPath, [compiledEntry('src/web/main.ts')], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env,
+  });
   captureOutput('web', child, env);
-  for (const name of WEB_SECRET_ENV) if (env[name as keyof typeof env]) registerSecret(name, env[name as keyof typeof env]!);
+  for (const name of WEB_SECRET_ENV)
+    if (env[name as keyof typeof env]) registerSecret(name, env[name as keyof typeof env]!);
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const port = await waitFor('the web process', async () => /"msg":"web started","port":(\d+)/.exec(output)?.[1], Boolean, 60_000);
+  const port = await waitFor(
+    'the web process',
+    async () => /"msg":"web started","port":(\d+)/.exec(output)?.[1],
+    Boolean,
+    60_000,
+  );
   const base = `http://127.0.0.1:${port}`;
   return {
     base,
     output: () => output,
-    async call(method: string, path: string, options: { body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<WebAnswer> {
+    async call(
+      method: string,
+      path: string,
+      options: { body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+    ): Promise<WebAnswer> {
       const res = await request(`${base}${path}`, {
         method: method as 'GET',
         headers: { ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers },

@@ -8,7 +8,15 @@ import type { AlertRecord } from '../../src/shared/types';
 const SAMPLES = join(__dirname, '..', '..', '..', 'shared', 'reference', 'oneview-samples');
 const sample = (name: string) => JSON.parse(readFileSync(join(SAMPLES, name), 'utf8')) as Record<string, unknown>;
 const NOW = '2026-11-29T12:00:00.000Z';
-const valid = (extra: Record<string, unknown> = {}) => ({ uri: '/rest/alerts/42', severity: 'Critical', alertState: 'Active', description: 'PSU failed', created: NOW, modified: NOW, ...extra });
+const valid = (extra: Record<string, unknown> = {}) => ({
+  uri: '/rest/alerts/42',
+  severity: 'Critical',
+  alertState: 'Active',
+  description: 'PSU failed',
+  created: NOW,
+  modified: NOW,
+  ...extra,
+});
 const recordOf = (raw: unknown): AlertRecord => {
   const parsed = toAlertRecord(raw);
   if (!('record' in parsed)) throw new Error(`refused: ${parsed.problems.join('; ')}`);
@@ -37,13 +45,24 @@ test('a real OneView alert resource maps to a record keyed by its URI id', () =>
   });
   // The Locked sample carries no timestamps (a shortened copy); with them it is read like any other.
   const locked = { ...sample('alert_v3_locked_warning_appliance-backups.json'), created: NOW, modified: NOW };
-  expect(recordOf(locked)).toMatchObject({ id: '476', alertState: 'Locked', resourceUri: '/rest/backups', resourceCategory: 'backups' });
+  expect(recordOf(locked)).toMatchObject({
+    id: '476',
+    alertState: 'Locked',
+    resourceUri: '/rest/backups',
+    resourceCategory: 'backups',
+  });
 });
 
 test('a malformed alert is refused with every reason, the first as the label', () => {
   const parsed = toAlertRecord({ uri: '/rest/enclosures/1', severity: 3 });
   expect(parsed).toMatchObject({ reason: 'invalid_uri' });
-  expect('problems' in parsed && parsed.problems.map((p) => p.slice(0, p.indexOf("'", 1) + 1))).toEqual(["'uri'", "'severity'", "'alertState'", "'created'", "'modified'"]);
+  expect('problems' in parsed && parsed.problems.map((p) => p.slice(0, p.indexOf("'", 1) + 1))).toEqual([
+    "'uri'",
+    "'severity'",
+    "'alertState'",
+    "'created'",
+    "'modified'",
+  ]);
   expect(toAlertRecord([])).toEqual({ problems: ['alert must be a JSON object'], reason: 'not_an_object' });
 });
 
@@ -64,10 +83,22 @@ test.each([
   ['a date that is only a date', valid({ modified: '2026-11-29' }), 'invalid_timestamp'],
   ['an RFC 2822 date', valid({ created: 'Sun, 29 Nov 2026 12:00:00 GMT' }), 'invalid_timestamp'],
   ['an impossible date', valid({ created: '2026-13-45T99:00:00Z' }), 'invalid_timestamp'],
-  ['a resource URI on another host', valid({ associatedResource: { resourceUri: 'https://evil.example/rest/x' } }), 'invalid_resource'],
+  [
+    'a resource URI on another host',
+    valid({ associatedResource: { resourceUri: 'https://evil.example/rest/x' } }),
+    'invalid_resource',
+  ],
   ['a resource URI with a query', valid({ resourceUri: '/rest/server-hardware/1?x=<script>' }), 'invalid_resource'],
-  ['a 2 KB resource category', valid({ associatedResource: { resourceCategory: 'x'.repeat(2100) } }), 'invalid_resource'],
-  ['a resource category with a slash', valid({ associatedResource: { resourceCategory: 'server-hardware/../x' } }), 'invalid_resource'],
+  [
+    'a 2 KB resource category',
+    valid({ associatedResource: { resourceCategory: 'x'.repeat(2100) } }),
+    'invalid_resource',
+  ],
+  [
+    'a resource category with a slash',
+    valid({ associatedResource: { resourceCategory: 'server-hardware/../x' } }),
+    'invalid_resource',
+  ],
 ])('refused: %s', (_name, raw, reason) => {
   expect(reasonOf(raw)).toBe(reason);
 });
@@ -81,7 +112,9 @@ test('ids as OneView issues them pass, and the dedup key stays far below 255 cha
 });
 
 test('states and severities are accepted in any case and stored in OneView spelling; timestamps canonical', () => {
-  const record = recordOf(valid({ alertState: 'cleared', severity: 'CRITICAL', created: '2026-11-29T13:00:00.5+01:00' }));
+  const record = recordOf(
+    valid({ alertState: 'cleared', severity: 'CRITICAL', created: '2026-11-29T13:00:00.5+01:00' }),
+  );
   expect(record).toMatchObject({ alertState: 'Cleared', severity: 'Critical', created: '2026-11-29T12:00:00.500Z' });
 });
 
@@ -123,8 +156,12 @@ test('a record re-checked (a signal payload) passes unchanged; a forged one is r
   const record = recordOf(valid({ requestId: 'req-1' }));
   expect(checkAlertRecord(record)).toEqual({ record });
   expect(checkAlertRecord({ ...record, id: '43' })).toMatchObject({ reason: 'invalid_uri' });
-  expect(checkAlertRecord({ ...record, id: 'x\ud800', uri: '/rest/alerts/x\ud800' })).toMatchObject({ reason: 'invalid_uri' });
-  expect(checkAlertRecord({ ...record, resourceCategory: 'c'.repeat(3000) })).toMatchObject({ reason: 'invalid_resource' });
+  expect(checkAlertRecord({ ...record, id: 'x\ud800', uri: '/rest/alerts/x\ud800' })).toMatchObject({
+    reason: 'invalid_uri',
+  });
+  expect(checkAlertRecord({ ...record, resourceCategory: 'c'.repeat(3000) })).toMatchObject({
+    reason: 'invalid_resource',
+  });
   expect(checkAlertRecord({ ...record, requestId: 'a b' })).toMatchObject({ reason: 'invalid_request_id' });
   expect(checkAlertRecord('alert')).toMatchObject({ reason: 'not_an_object' });
 });

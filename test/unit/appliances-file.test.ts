@@ -19,7 +19,13 @@ function load(file: unknown, env: Record<string, string> = {}) {
     '/etc/bridge/broken-ca.pem': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
   };
   return loadConfig(
-    { APPLIANCES_FILE: '/etc/bridge/appliances.json', PAYLOAD_ENCRYPTION_KEY: KEY, OV_A_PASSWORD: 'a-password', PD_A: ROUTING_A, ...env },
+    {
+      APPLIANCES_FILE: '/etc/bridge/appliances.json',
+      PAYLOAD_ENCRYPTION_KEY: KEY,
+      OV_A_PASSWORD: 'a-password',
+      PD_A: ROUTING_A,
+      ...env,
+    },
     (path) => {
       const text = files[path];
       if (text === undefined) throw Object.assign(new Error('missing'), { code: 'ENOENT' });
@@ -41,20 +47,48 @@ function problems(file: unknown, env: Record<string, string> = {}): string[] {
 test('every appliance of the file is configured, with secrets from env vars or files and defaults from the environment', () => {
   const config = load(
     [
-      { id: 'synergy-a', host: 'ov-a.example.com', username: 'monitor', passwordEnv: 'OV_A_PASSWORD', routingKeyEnv: 'PD_A', severities: ['critical', 'Warning'] },
-      { host: '10.1.2.3:8443', username: 'monitor', passwordFile: '/run/secrets/ov-b', caFile: '/etc/bridge/ov-b-ca.pem', pollIntervalSeconds: 60, loginDomain: 'corp' },
+      {
+        id: 'synergy-a',
+        host: 'ov-a.example.com',
+        username: 'monitor',
+        passwordEnv: 'OV_A_PASSWORD',
+        routingKeyEnv: 'PD_A',
+        severities: ['critical', 'Warning'],
+      },
+      {
+        host: '10.1.2.3:8443',
+        username: 'monitor',
+        passwordFile: '/run/secrets/ov-b',
+        caFile: '/etc/bridge/ov-b-ca.pem',
+        pollIntervalSeconds: 60,
+        loginDomain: 'corp',
+      },
     ],
     { PAGERDUTY_ROUTING_KEY: ROUTING_DEFAULT, POLL_INTERVAL: '120' },
   );
   expect(config.appliances).toEqual([
-    expect.objectContaining({ id: 'synergy-a', baseUrl: 'https://ov-a.example.com', password: 'a-password', routingKey: ROUTING_A, severities: ['Critical', 'Warning'], pollIntervalSeconds: 120 }),
-    expect.objectContaining({ id: '10.1.2.3-8443', password: 'b-password', routingKey: ROUTING_DEFAULT, severities: ['Critical'], pollIntervalSeconds: 60, loginDomain: 'corp' }),
+    expect.objectContaining({
+      id: 'synergy-a',
+      baseUrl: 'https://ov-a.example.com',
+      password: 'a-password',
+      routingKey: ROUTING_A,
+      severities: ['Critical', 'Warning'],
+      pollIntervalSeconds: 120,
+    }),
+    expect.objectContaining({
+      id: '10.1.2.3-8443',
+      password: 'b-password',
+      routingKey: ROUTING_DEFAULT,
+      severities: ['Critical'],
+      pollIntervalSeconds: 60,
+      loginDomain: 'corp',
+    }),
   ]);
   expect(config.appliances[1]?.caCertPem).toBe(CA_PEM);
   expect(config.appliances.map((a) => a.caOnly)).toEqual([false, false]);
 });
 
-test('caOnly trusts only the appliance\'s caFile, needs one, and every caFile must hold parsable certificates', () => {
+test("caOnly trusts only the appliance's caFile, needs one, and every caFile must hold parsable certificates", () => {
   const entry = { host: 'ov.example.com', username: 'u', passwordEnv: 'OV_A_PASSWORD', routingKeyEnv: 'PD_A' };
   const only = load([{ ...entry, caFile: '/etc/bridge/ov-b-ca.pem', caOnly: true }]);
   expect(only.appliances[0]).toMatchObject({ caCertPem: CA_PEM, caOnly: true });
@@ -81,8 +115,22 @@ test('problems in the file are all listed with their path', () => {
   expect(
     problems([
       { id: 'Bad_ID', host: 'ftp://x', passwordEnv: 'NOT_SET', severities: ['Loud'], colour: 'red' },
-      { id: 'dup', host: 'ov.example.com', username: 'u', passwordEnv: 'OV_A_PASSWORD', passwordFile: '/run/secrets/ov-b', routingKeyEnv: 'PD_A' },
-      { id: 'dup', host: 'ov2.example.com', username: 'u', passwordEnv: 'OV_A_PASSWORD', routingKeyEnv: 'PD_A', pollIntervalSeconds: 0 },
+      {
+        id: 'dup',
+        host: 'ov.example.com',
+        username: 'u',
+        passwordEnv: 'OV_A_PASSWORD',
+        passwordFile: '/run/secrets/ov-b',
+        routingKeyEnv: 'PD_A',
+      },
+      {
+        id: 'dup',
+        host: 'ov2.example.com',
+        username: 'u',
+        passwordEnv: 'OV_A_PASSWORD',
+        routingKeyEnv: 'PD_A',
+        pollIntervalSeconds: 0,
+      },
     ]),
   ).toEqual([
     'appliances[0].colour is not a known field',
@@ -99,11 +147,15 @@ test('problems in the file are all listed with their path', () => {
 });
 
 test('the file and the single-appliance variables cannot both be set, and the file must be JSON', () => {
-  expect(problems([{ host: 'a', username: 'u', passwordEnv: 'OV_A_PASSWORD', routingKeyEnv: 'PD_A' }], { ONEVIEW_HOST: 'b' })).toEqual([
-    'set either APPLIANCES_FILE or ONEVIEW_HOST, not both',
-  ]);
+  expect(
+    problems([{ host: 'a', username: 'u', passwordEnv: 'OV_A_PASSWORD', routingKeyEnv: 'PD_A' }], {
+      ONEVIEW_HOST: 'b',
+    }),
+  ).toEqual(['set either APPLIANCES_FILE or ONEVIEW_HOST, not both']);
   expect(problems('{ not json')[0]).toMatch(/^APPLIANCES_FILE \(\/etc\/bridge\/appliances.json\) is not valid JSON/);
-  expect(problems([])).toEqual(['APPLIANCES_FILE (/etc/bridge/appliances.json) must hold a non-empty array of appliances (or {"appliances": [...]})']);
+  expect(problems([])).toEqual([
+    'APPLIANCES_FILE (/etc/bridge/appliances.json) must hold a non-empty array of appliances (or {"appliances": [...]})',
+  ]);
 });
 
 test('no problem about the file repeats a credential: in a host, in a reference, or in broken JSON', () => {
@@ -119,7 +171,13 @@ test('no problem about the file repeats a credential: in a host, in a reference,
       { ...entry, id: 'a', host: `https://monitor:${secret}@ov.example.com`, passwordEnv: 'OV_A_PASSWORD' },
       { ...entry, id: 'b', passwordEnv: secret },
       { ...entry, id: 'c', passwordFile: secret },
-      { ...entry, id: 'd', passwordFile: '/etc/bridge/empty', routingKeyEnv: undefined, routingKeyFile: `/run/${secret}` },
+      {
+        ...entry,
+        id: 'd',
+        passwordFile: '/etc/bridge/empty',
+        routingKeyEnv: undefined,
+        routingKeyFile: `/run/${secret}`,
+      },
     ]),
   ).toEqual([
     'appliances[0].host must not contain a user name or password; use username and passwordEnv or passwordFile',

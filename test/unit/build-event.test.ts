@@ -33,7 +33,8 @@ const BASE: Omit<BuildEventInput, 'action' | 'alert'> = {
   applianceUrl: 'https://ov1.example.com',
   routingKey: 'k'.repeat(32),
 };
-const trigger = (alert: AlertRecord, extra: Partial<BuildEventInput> = {}) => buildEvent({ ...BASE, action: 'trigger', alert, ...extra });
+const trigger = (alert: AlertRecord, extra: Partial<BuildEventInput> = {}) =>
+  buildEvent({ ...BASE, action: 'trigger', alert, ...extra });
 
 /** Both our own check and the PagerDuty simulator's (written from PagerDuty's documentation) accept it. */
 function expectValid(event: ReturnType<typeof buildEvent>) {
@@ -72,7 +73,10 @@ test('a trigger says what broke and where, links back to OneView, and passes Pag
     },
     links: [
       { href: 'https://ov1.example.com/#/activity/r/rest/alerts/42', text: 'Alert in HPE OneView' },
-      { href: `https://ov1.example.com/#/server-hardware/show/overview/r${ALERT.resourceUri}`, text: 'Encl1, bay 3 in HPE OneView' },
+      {
+        href: `https://ov1.example.com/#/server-hardware/show/overview/r${ALERT.resourceUri}`,
+        text: 'Encl1, bay 3 in HPE OneView',
+      },
     ],
     client: 'HPE OneView → PagerDuty bridge',
     client_url: 'https://ov1.example.com',
@@ -94,14 +98,21 @@ test.each([
 
 test('the minimal real sample lacks timestamps and is refused with its reasons instead of paging half-built', () => {
   expect(toAlertRecord(sample('alert_v3_active_warning_utilization_minimal.json'))).toMatchObject({
-    problems: [expect.stringMatching(/^'created' must be an ISO-8601/), expect.stringMatching(/^'modified' must be an ISO-8601/)],
+    problems: [
+      expect.stringMatching(/^'created' must be an ISO-8601/),
+      expect.stringMatching(/^'modified' must be an ISO-8601/),
+    ],
     reason: 'invalid_timestamp',
   });
 });
 
 test('a resolve matches the trigger by routing key and dedup key only, whatever text changed', () => {
   const first = trigger(ALERT);
-  const resolve = buildEvent({ ...BASE, action: 'resolve', alert: { ...ALERT, alertState: 'Cleared', description: 'changed text' } });
+  const resolve = buildEvent({
+    ...BASE,
+    action: 'resolve',
+    alert: { ...ALERT, alertState: 'Cleared', description: 'changed text' },
+  });
   expect(resolve).toEqual({ routing_key: first.routing_key, event_action: 'resolve', dedup_key: first.dedup_key });
   expectValid(resolve);
 });
@@ -126,9 +137,22 @@ test('emoji and combining characters at the cut are never split', () => {
 });
 
 test('missing optional fields fall back to the appliance, and blank text never reaches PagerDuty', () => {
-  const bare: AlertRecord = { id: '7', uri: '/rest/alerts/7', severity: 'Weird', alertState: 'Active', description: ' ', created: ALERT.created, modified: ALERT.modified };
+  const bare: AlertRecord = {
+    id: '7',
+    uri: '/rest/alerts/7',
+    severity: 'Weird',
+    alertState: 'Active',
+    description: ' ',
+    created: ALERT.created,
+    modified: ALERT.modified,
+  };
   const event = trigger(bare);
-  expect(event.payload).toMatchObject({ summary: 'ov1.example.com: OneView alert', source: 'ov1.example.com', severity: 'error', group: 'ov1.example.com' });
+  expect(event.payload).toMatchObject({
+    summary: 'ov1.example.com: OneView alert',
+    source: 'ov1.example.com',
+    severity: 'error',
+    group: 'ov1.example.com',
+  });
   expect(event.payload?.component).toBeUndefined();
   expect(event.links).toHaveLength(1);
   expectValid(event);
@@ -157,12 +181,20 @@ test.each([
   ['Disabled', 'error'],
 ])('OneView %s pages as PagerDuty %s unless the appliance maps it otherwise', (oneView, pagerDuty) => {
   expect(trigger({ ...ALERT, severity: oneView }).payload?.severity).toBe(pagerDuty);
-  expect(trigger({ ...ALERT, severity: oneView }, { severityMap: { [oneView]: 'info' } }).payload?.severity).toBe('info');
+  expect(trigger({ ...ALERT, severity: oneView }, { severityMap: { [oneView]: 'info' } }).payload?.severity).toBe(
+    'info',
+  );
 });
 
 test('our own check catches what PagerDuty would refuse', () => {
   const event = trigger(ALERT);
-  expect(validateEvent({ ...event, routing_key: 'short', payload: { ...event.payload!, source: ' ', severity: 'loud' as 'info' } })).toEqual([
+  expect(
+    validateEvent({
+      ...event,
+      routing_key: 'short',
+      payload: { ...event.payload!, source: ' ', severity: 'loud' as 'info' },
+    }),
+  ).toEqual([
     'routing_key must be 32 letters or digits',
     'payload.source must not be blank',
     "payload.severity 'loud' is not one of critical, error, warning, info",

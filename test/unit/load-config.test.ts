@@ -45,7 +45,11 @@ function problemsOf(env: Record<string, string>): string[] {
 
 test('a minimal environment gives the documented defaults', () => {
   const config = loadConfig(VALID);
-  expect(config.temporal).toMatchObject({ address: 'localhost:7233', namespace: 'default', taskQueue: 'oneview-pagerduty-bridge' });
+  expect(config.temporal).toMatchObject({
+    address: 'localhost:7233',
+    namespace: 'default',
+    taskQueue: 'oneview-pagerduty-bridge',
+  });
   expect(config.temporal.encryption.key).toEqual(Buffer.alloc(32, 7));
   expect(config.appliances).toHaveLength(1);
   expect(config.appliances[0]).toMatchObject({
@@ -103,8 +107,13 @@ test('secrets can come from files, but not from both a variable and a file', () 
 });
 
 test('severities are matched case-insensitively and unknown ones are refused', () => {
-  expect(loadConfig({ ...VALID, ONEVIEW_SEVERITIES: 'critical, WARNING' }).appliances[0]?.severities).toEqual(['Critical', 'Warning']);
-  expect(problemsOf({ ...VALID, ONEVIEW_SEVERITIES: 'Critical,Loud' })[0]).toMatch(/ONEVIEW_SEVERITIES must list some of/);
+  expect(loadConfig({ ...VALID, ONEVIEW_SEVERITIES: 'critical, WARNING' }).appliances[0]?.severities).toEqual([
+    'Critical',
+    'Warning',
+  ]);
+  expect(problemsOf({ ...VALID, ONEVIEW_SEVERITIES: 'Critical,Loud' })[0]).toMatch(
+    /ONEVIEW_SEVERITIES must list some of/,
+  );
 });
 
 test.each([
@@ -140,17 +149,28 @@ test('the workflow cache size is the SDK default unless set, and a size the SDK 
   expect(loadConfig(VALID).maxCachedWorkflows).toBeUndefined();
   expect(loadConfig({ ...VALID, WORKER_MAX_CACHED_WORKFLOWS: '600' }).maxCachedWorkflows).toBe(600);
   expect(loadConfig({ ...VALID, WORKER_MAX_CACHED_WORKFLOWS: '0' }).maxCachedWorkflows).toBe(0);
-  expect(problemsOf({ ...VALID, WORKER_MAX_CACHED_WORKFLOWS: '1' })).toEqual(['WORKER_MAX_CACHED_WORKFLOWS must be 0 (no cache) or at least 2, got 1']);
-  expect(problemsOf({ ...VALID, WORKER_MAX_CACHED_WORKFLOWS: 'lots' })).toEqual(["WORKER_MAX_CACHED_WORKFLOWS must be a whole number from 0 to 1000000, got 'lots'"]);
+  expect(problemsOf({ ...VALID, WORKER_MAX_CACHED_WORKFLOWS: '1' })).toEqual([
+    'WORKER_MAX_CACHED_WORKFLOWS must be 0 (no cache) or at least 2, got 1',
+  ]);
+  expect(problemsOf({ ...VALID, WORKER_MAX_CACHED_WORKFLOWS: 'lots' })).toEqual([
+    "WORKER_MAX_CACHED_WORKFLOWS must be a whole number from 0 to 1000000, got 'lots'",
+  ]);
 });
 
 test('ONEVIEW_CACERT adds a CA to the default ones unless ONEVIEW_CACERT_ONLY, and only its certificates go on', () => {
-  expect(loadConfig({ ...VALID, ONEVIEW_CACERT: '/etc/bridge/ca.pem' }, readTestFile).appliances[0]).toMatchObject({ caCertPem: CA_PEM, caOnly: false });
-  expect(loadConfig({ ...VALID, ONEVIEW_CACERT: '/etc/bridge/ca.pem', ONEVIEW_CACERT_ONLY: 'true' }, readTestFile).appliances[0]).toMatchObject({
+  expect(loadConfig({ ...VALID, ONEVIEW_CACERT: '/etc/bridge/ca.pem' }, readTestFile).appliances[0]).toMatchObject({
+    caCertPem: CA_PEM,
+    caOnly: false,
+  });
+  expect(
+    loadConfig({ ...VALID, ONEVIEW_CACERT: '/etc/bridge/ca.pem', ONEVIEW_CACERT_ONLY: 'true' }, readTestFile)
+      .appliances[0],
+  ).toMatchObject({
     caCertPem: CA_PEM,
     caOnly: true,
   });
-  const withKey = loadConfig({ ...VALID, ONEVIEW_CACERT: '/etc/bridge/ca-and-key.pem' }, readTestFile).appliances[0]?.caCertPem;
+  const withKey = loadConfig({ ...VALID, ONEVIEW_CACERT: '/etc/bridge/ca-and-key.pem' }, readTestFile).appliances[0]
+    ?.caCertPem;
   expect(withKey).toBe(CA_PEM);
   expect(withKey).not.toContain('PRIVATE KEY');
 });
@@ -181,7 +201,14 @@ test('previous payload keys are id:key or key alone, and their ids must be valid
   const problems = problemsOf({
     ...VALID,
     PAYLOAD_ENCRYPTION_KEY_ID: 'k-2027',
-    PAYLOAD_ENCRYPTION_PREVIOUS_KEYS: [`k 2026:${keyA}`, 'k-2025:dG9vIHNob3J0', `k-2027:${keyA}`, `old:${keyA}`, `old:${keyB}`, current].join(','),
+    PAYLOAD_ENCRYPTION_PREVIOUS_KEYS: [
+      `k 2026:${keyA}`,
+      'k-2025:dG9vIHNob3J0',
+      `k-2027:${keyA}`,
+      `old:${keyA}`,
+      `old:${keyB}`,
+      current,
+    ].join(','),
   });
   expect(problems).toEqual([
     "PAYLOAD_ENCRYPTION_PREVIOUS_KEYS entry 1 must name its key with 1-64 letters, digits, dots, dashes or underscores before the ':'",
@@ -191,7 +218,9 @@ test('previous payload keys are id:key or key alone, and their ids must be valid
   ]);
   // The current key listed again under its own derived id is a duplicate too; under another id it is not.
   expect(problemsOf({ ...VALID, PAYLOAD_ENCRYPTION_PREVIOUS_KEYS: current })).toEqual([
-    expect.stringMatching(/^PAYLOAD_ENCRYPTION_PREVIOUS_KEYS entry 1 has the key id '[0-9a-f]{8}', already used by PAYLOAD_ENCRYPTION_KEY/),
+    expect.stringMatching(
+      /^PAYLOAD_ENCRYPTION_PREVIOUS_KEYS entry 1 has the key id '[0-9a-f]{8}', already used by PAYLOAD_ENCRYPTION_KEY/,
+    ),
   ]);
   expect(problemsOf({ ...VALID, PAYLOAD_ENCRYPTION_PREVIOUS_KEYS: `legacy:${current}` })).toEqual([]);
   for (const secret of [keyA, keyB, current]) expect(problems.join('\n')).not.toContain(secret);
@@ -214,7 +243,11 @@ describe('no problem repeats a credential', () => {
   }
 
   test('ONEVIEW_HOST with a user name or password is a problem of its own, without the value', () => {
-    for (const host of ['https://admin:pw-in-url-7@ov.example.com', 'admin:pw-in-url-7@ov.example.com:8443', 'http://admin:pw-in-url-7@10.0.0.5/x']) {
+    for (const host of [
+      'https://admin:pw-in-url-7@ov.example.com',
+      'admin:pw-in-url-7@ov.example.com:8443',
+      'http://admin:pw-in-url-7@10.0.0.5/x',
+    ]) {
       expect(problemsWithout('pw-in-url-7', { ...VALID, ONEVIEW_HOST: host })).toEqual([
         'ONEVIEW_HOST must not contain a user name or password; use ONEVIEW_USERNAME and ONEVIEW_PASSWORD',
       ]);
@@ -223,33 +256,49 @@ describe('no problem repeats a credential', () => {
   });
 
   test('a malformed ONEVIEW_HOST or PAGERDUTY_EVENTS_URL shows scheme and host only', () => {
-    expect(problemsWithout('tok-in-query-7', { ...VALID, ONEVIEW_HOST: 'https://ov.example.com/rest?token=tok-in-query-7' })).toEqual([
+    expect(
+      problemsWithout('tok-in-query-7', { ...VALID, ONEVIEW_HOST: 'https://ov.example.com/rest?token=tok-in-query-7' }),
+    ).toEqual([
       "ONEVIEW_HOST must be a host name, host:port or http(s) URL without a path, got 'https://ov.example.com/…'",
     ]);
-    expect(problemsWithout('tok-in-query-7', { ...VALID, ONEVIEW_HOST: 'https://ov example.com/?token=tok-in-query-7' })).toEqual([
+    expect(
+      problemsWithout('tok-in-query-7', { ...VALID, ONEVIEW_HOST: 'https://ov example.com/?token=tok-in-query-7' }),
+    ).toEqual([
       'ONEVIEW_HOST must be a host name, host:port or http(s) URL without a path, got a value that is not a URL (not shown)',
     ]);
-    expect(problemsWithout('pd-secret-7', { ...VALID, PAGERDUTY_EVENTS_URL: 'ftp://u:pd-secret-7@events.example.com/v2/enqueue?key=pd-secret-7' })).toEqual([
-      "PAGERDUTY_EVENTS_URL must be an http(s) URL, got 'ftp://events.example.com/…'",
-    ]);
-    expect(problemsWithout('pd-secret-7', { ...VALID, PAGERDUTY_EVENTS_URL: 'https://proxy:pd-secret-7@events.example.com/v2/enqueue' })).toEqual([
-      'PAGERDUTY_EVENTS_URL must not contain a user name or password',
-    ]);
+    expect(
+      problemsWithout('pd-secret-7', {
+        ...VALID,
+        PAGERDUTY_EVENTS_URL: 'ftp://u:pd-secret-7@events.example.com/v2/enqueue?key=pd-secret-7',
+      }),
+    ).toEqual(["PAGERDUTY_EVENTS_URL must be an http(s) URL, got 'ftp://events.example.com/…'"]);
+    expect(
+      problemsWithout('pd-secret-7', {
+        ...VALID,
+        PAGERDUTY_EVENTS_URL: 'https://proxy:pd-secret-7@events.example.com/v2/enqueue',
+      }),
+    ).toEqual(['PAGERDUTY_EVENTS_URL must not contain a user name or password']);
   });
 
   test('a secret written where its file path or a neighbouring setting belongs is not printed', () => {
     const key = VALID.PAYLOAD_ENCRYPTION_KEY;
-    expect(problemsWithout('pw-as-path-7', { ...VALID, ONEVIEW_PASSWORD: '', ONEVIEW_PASSWORD_FILE: 'pw-as-path-7' })).toEqual([
-      'ONEVIEW_PASSWORD_FILE cannot be read: ENOENT',
-    ]);
+    expect(
+      problemsWithout('pw-as-path-7', { ...VALID, ONEVIEW_PASSWORD: '', ONEVIEW_PASSWORD_FILE: 'pw-as-path-7' }),
+    ).toEqual(['ONEVIEW_PASSWORD_FILE cannot be read: ENOENT']);
     expect(problemsWithout(key, { ...VALID, PAYLOAD_ENCRYPTION_KEY: '', PAYLOAD_ENCRYPTION_KEY_FILE: key })).toEqual([
       'PAYLOAD_ENCRYPTION_KEY_FILE cannot be read: ENOENT',
     ]);
-    expect(problemsWithout(key, { ...VALID, PAYLOAD_ENCRYPTION: key })).toEqual(['PAYLOAD_ENCRYPTION must be one of on, off']);
-    const pem = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----';
-    expect(problemsWithout('MIIEvQIBADANBgkqhkiG9w0BAQEFAASC', { ...VALID, TEMPORAL_TLS_CERT_FILE: '/etc/bridge/ca.pem', TEMPORAL_TLS_KEY_FILE: pem })).toEqual([
-      'TEMPORAL_TLS_KEY_FILE cannot be read: ENOENT',
+    expect(problemsWithout(key, { ...VALID, PAYLOAD_ENCRYPTION: key })).toEqual([
+      'PAYLOAD_ENCRYPTION must be one of on, off',
     ]);
+    const pem = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----';
+    expect(
+      problemsWithout('MIIEvQIBADANBgkqhkiG9w0BAQEFAASC', {
+        ...VALID,
+        TEMPORAL_TLS_CERT_FILE: '/etc/bridge/ca.pem',
+        TEMPORAL_TLS_KEY_FILE: pem,
+      }),
+    ).toEqual(['TEMPORAL_TLS_KEY_FILE cannot be read: ENOENT']);
   });
 
   test('secrets in PAYLOAD_ENCRYPTION_PREVIOUS_KEYS and a wrong routing key stay unprinted', () => {

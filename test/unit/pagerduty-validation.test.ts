@@ -2,18 +2,29 @@ import { describeErrorBody, parseRetryAfter } from '../../src/activities/pagerdu
 import { validateAlertEvent } from '../../simulators/pagerduty/validate-event';
 
 test('the simulator collects every validation error, in PagerDuty wording', () => {
-  expect(validateAlertEvent({ routing_key: 'short-key!', event_action: 'trigger', payload: { summary: 'x'.repeat(1025), severity: 'loud' } })).toEqual([
+  expect(
+    validateAlertEvent({
+      routing_key: 'short-key!',
+      event_action: 'trigger',
+      payload: { summary: 'x'.repeat(1025), severity: 'loud' },
+    }),
+  ).toEqual([
     "Length of 'routing_key' is incorrect (should be 32 characters)",
     "'routing_key' cannot contain non-alphanumeric characters.",
     "'summary' is too long (maiximum is 1024 characters)",
     "'payload.source' is missing or blank",
     "'payload.severity' is invalid (must be one of the following: 'critical', 'warning', 'error' or 'info')",
   ]);
-  expect(validateAlertEvent({ routing_key: 'k'.repeat(32), event_action: 'resolve' })).toEqual(["'dedup_key' is missing or blank"]);
+  expect(validateAlertEvent({ routing_key: 'k'.repeat(32), event_action: 'resolve' })).toEqual([
+    "'dedup_key' is missing or blank",
+  ]);
 });
 
 test.each([
-  ['{"status":"invalid event","message":"Event object is invalid","errors":["a","b"]}', 'Event object is invalid; a; b'],
+  [
+    '{"status":"invalid event","message":"Event object is invalid","errors":["a","b"]}',
+    'Event object is invalid; a; b',
+  ],
   ['{"error":["links should have at most 50 item(s)"]}', 'links should have at most 50 item(s)'],
   ['Invalid routing key', 'Invalid routing key'],
   ['', 'empty body'],

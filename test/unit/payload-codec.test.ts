@@ -8,7 +8,10 @@ const plain = (p: Payload | undefined) => ({
   data: new TextDecoder().decode(p?.data ?? undefined),
 });
 
-const payload: Payload = { metadata: { encoding: new TextEncoder().encode('json/plain') }, data: new TextEncoder().encode('{"token":"s3cr3t"}') };
+const payload: Payload = {
+  metadata: { encoding: new TextEncoder().encode('json/plain') },
+  data: new TextEncoder().encode('{"token":"s3cr3t"}'),
+};
 
 test('a payload round-trips and is not readable on the way', async () => {
   const [codec] = payloadCodecsFor({ key: randomBytes(32) });

@@ -47,18 +47,41 @@ describe.each(BUILDERS)('%s', (_name, build) => {
 });
 
 test.each([
-  ['the pollers of a task queue', runningPollersQuery('oneview-pagerduty-bridge'), "WorkflowType = 'appliancePollerWorkflow' AND ExecutionStatus = 'Running' AND TaskQueue = 'oneview-pagerduty-bridge'"],
-  ['a task queue of any letters', runningPollersQuery('brücke.prod:eu/1@a+b'), "WorkflowType = 'appliancePollerWorkflow' AND ExecutionStatus = 'Running' AND TaskQueue = 'brücke.prod:eu/1@a+b'"],
-  ['the open deliveries of a task queue', runningDeliveriesQuery('test-q'), "WorkflowType = 'alertDeliveryWorkflow' AND ExecutionStatus = 'Running' AND TaskQueue = 'test-q'"],
+  [
+    'the pollers of a task queue',
+    runningPollersQuery('oneview-pagerduty-bridge'),
+    "WorkflowType = 'appliancePollerWorkflow' AND ExecutionStatus = 'Running' AND TaskQueue = 'oneview-pagerduty-bridge'",
+  ],
+  [
+    'a task queue of any letters',
+    runningPollersQuery('brücke.prod:eu/1@a+b'),
+    "WorkflowType = 'appliancePollerWorkflow' AND ExecutionStatus = 'Running' AND TaskQueue = 'brücke.prod:eu/1@a+b'",
+  ],
+  [
+    'the open deliveries of a task queue',
+    runningDeliveriesQuery('test-q'),
+    "WorkflowType = 'alertDeliveryWorkflow' AND ExecutionStatus = 'Running' AND TaskQueue = 'test-q'",
+  ],
   [
     "one appliance's open deliveries, by ID prefix",
     applianceRunningDeliveriesQuery('synergy-a'),
     "WorkflowType = 'alertDeliveryWorkflow' AND ExecutionStatus = 'Running' AND WorkflowId STARTS_WITH 'oneview-alert/synergy-a/'",
   ],
-  ['running deliveries by default', deliveriesQuery({ taskQueue: 'q1' }), "WorkflowType = 'alertDeliveryWorkflow' AND TaskQueue = 'q1' AND ExecutionStatus = 'Running'"],
+  [
+    'running deliveries by default',
+    deliveriesQuery({ taskQueue: 'q1' }),
+    "WorkflowType = 'alertDeliveryWorkflow' AND TaskQueue = 'q1' AND ExecutionStatus = 'Running'",
+  ],
   [
     'every filter, closed ones too',
-    deliveriesQuery({ taskQueue: 'q1', applianceId: 'ov.example.com', severity: 'Critical', alertState: 'Cleared', deliveryState: 'failed', includeClosed: true }),
+    deliveriesQuery({
+      taskQueue: 'q1',
+      applianceId: 'ov.example.com',
+      severity: 'Critical',
+      alertState: 'Cleared',
+      deliveryState: 'failed',
+      includeClosed: true,
+    }),
     "WorkflowType = 'alertDeliveryWorkflow' AND TaskQueue = 'q1' AND ApplianceId = 'ov.example.com' AND AlertSeverity = 'Critical' AND AlertState = 'Cleared' AND DeliveryState = 'failed'",
   ],
 ])('quotes the values of %s', (_what, query, expected) => {
@@ -66,12 +89,38 @@ test.each([
 });
 
 test.each([
-  ['an upper-case appliance id', () => applianceRunningDeliveriesQuery('Synergy-A'), "appliance id must be 1-63 lower-case letters, digits, dots or dashes, got 'Synergy-A'"],
-  ['a severity with digits', () => deliveriesQuery({ taskQueue: 'q1', severity: 'Sev1' }), "severity must be letters only, got 'Sev1'"],
-  ['an alert state in another case', () => deliveriesQuery({ taskQueue: 'q1', alertState: 'active' }), "alert state must be one of Active, Locked, Cleared, got 'active'"],
-  ['an unknown phase', () => deliveriesQuery({ taskQueue: 'q1', deliveryState: 'done' }), "delivery state must be one of triggering, triggered, resolving, resolved, failed, got 'done'"],
-  ['a task queue with a newline', () => runningPollersQuery('q\nx'), "task queue must be 1-1000 characters without quotes, backslashes, spaces or control characters, got 'q\\u{a}x'"],
-  ['a lone surrogate', () => runningDeliveriesQuery('q\uD800'), "task queue must be 1-1000 characters without quotes, backslashes, spaces or control characters, got 'q\\u{d800}'"],
+  [
+    'an upper-case appliance id',
+    () => applianceRunningDeliveriesQuery('Synergy-A'),
+    "appliance id must be 1-63 lower-case letters, digits, dots or dashes, got 'Synergy-A'",
+  ],
+  [
+    'a severity with digits',
+    () => deliveriesQuery({ taskQueue: 'q1', severity: 'Sev1' }),
+    "severity must be letters only, got 'Sev1'",
+  ],
+  [
+    'an alert state in another case',
+    () => deliveriesQuery({ taskQueue: 'q1', alertState: 'active' }),
+    "alert state must be one of Active, Locked, Cleared, got 'active'",
+  ],
+  [
+    'an unknown phase',
+    () => deliveriesQuery({ taskQueue: 'q1', deliveryState: 'done' }),
+    "delivery state must be one of triggering, triggered, resolving, resolved, failed, got 'done'",
+  ],
+  [
+    'a task queue with a newline',
+    () => runningPollersQuery('q\nx'),
+    "task queue must be 1-1000 characters without quotes, backslashes, spaces or control characters, got 'q\\u{a}x'",
+  ],
+  [
+    'a lone surrogate',
+    () => runningDeliveriesQuery('q\uD800'),
+    "task queue must be 1-1000 characters without quotes, backslashes, spaces or control characters, got 'q\\u{d800}'",
+  ],
 ])('the error names the field and shows the value on one line: %s', (_what, build, message) => {
-  expect(build).toThrow(expect.objectContaining({ name: 'VisibilityQueryError', code: 'INVALID_QUERY_VALUE', message }));
+  expect(build).toThrow(
+    expect.objectContaining({ name: 'VisibilityQueryError', code: 'INVALID_QUERY_VALUE', message }),
+  );
 });

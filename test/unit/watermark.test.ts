@@ -31,7 +31,10 @@ test('alerts already handled at the watermark instant are dropped; new ones at t
 
 test('a later change of an already handled alert is seen again', () => {
   const later = '2026-01-01T00:00:01.000Z';
-  const { fresh, watermark } = applyWatermark([alert('2', T2), alert('2', later)], { modified: T2, idsAtModified: ['2'] });
+  const { fresh, watermark } = applyWatermark([alert('2', T2), alert('2', later)], {
+    modified: T2,
+    idsAtModified: ['2'],
+  });
   expect(fresh.map((a) => a.modified)).toEqual([later]);
   expect(watermark).toEqual({ modified: later, idsAtModified: ['2'] });
 });

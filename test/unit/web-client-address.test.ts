@@ -6,7 +6,12 @@ describe('the client address of a web request', () => {
   const proxies = trusted('10.0.0.0/8, 192.0.2.7, fd00::/8, ::1');
 
   test.each([
-    ['a direct client is its socket address; its X-Forwarded-For is ignored', '198.51.100.4', '203.0.113.1', '198.51.100.4'],
+    [
+      'a direct client is its socket address; its X-Forwarded-For is ignored',
+      '198.51.100.4',
+      '203.0.113.1',
+      '198.51.100.4',
+    ],
     ['a trusted proxy without X-Forwarded-For is the client', '10.1.2.3', undefined, '10.1.2.3'],
     ['behind a trusted proxy, the right-most untrusted hop', '10.1.2.3', '203.0.113.1, 198.51.100.9', '198.51.100.9'],
     ['trusted hops on the right are skipped', '10.1.2.3', '198.51.100.9, 10.9.9.9, 192.0.2.7', '198.51.100.9'],
@@ -27,7 +32,12 @@ describe('the client address of a web request', () => {
 
   test('malformed WEB_TRUSTED_PROXIES entries are each reported', () => {
     expect(parseTrustedProxies('10.0.0.0/8, 10.0.0.0/33, fd00::/129, example.com, 1.2.3.4/x')).toEqual({
-      problems: [expect.stringContaining("'10.0.0.0/33'"), expect.stringContaining("'fd00::/129'"), expect.stringContaining("'example.com'"), expect.stringContaining("'1.2.3.4/x'")],
+      problems: [
+        expect.stringContaining("'10.0.0.0/33'"),
+        expect.stringContaining("'fd00::/129'"),
+        expect.stringContaining("'example.com'"),
+        expect.stringContaining("'1.2.3.4/x'"),
+      ],
     });
   });
 

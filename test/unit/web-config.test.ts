@@ -27,11 +27,24 @@ describe('the web configuration', () => {
 
   test('reads tokens from NAME or NAME_FILE, and the JWT settings together', () => {
     const config = loadWebConfig(
-      { ...base, OPERATOR_TOKEN_FILE: '/run/op', CODEC_AUTH_TOKEN: 'codec-token-abcdef01234', CODEC_JWT_JWKS_URL: 'http://127.0.0.1:9000/jwks.json', CODEC_JWT_ISSUER: 'https://idp/', CODEC_JWT_AUDIENCE: 'ui', CODEC_CORS_ORIGIN: 'https://ui.example.com/', WEB_TRUSTED_PROXIES: '10.0.0.0/8,fd00::/8' },
+      {
+        ...base,
+        OPERATOR_TOKEN_FILE: '/run/op',
+        CODEC_AUTH_TOKEN: 'codec-token-abcdef01234',
+        CODEC_JWT_JWKS_URL: 'http://127.0.0.1:9000/jwks.json',
+        CODEC_JWT_ISSUER: 'https://idp/',
+        CODEC_JWT_AUDIENCE: 'ui',
+        CODEC_CORS_ORIGIN: 'https://ui.example.com/',
+        WEB_TRUSTED_PROXIES: '10.0.0.0/8,fd00::/8',
+      },
       () => 'operator-token-abcdef0123\n',
     );
     expect(config.operatorToken).toBe('operator-token-abcdef0123');
-    expect(config.codec).toMatchObject({ token: 'codec-token-abcdef01234', sessionMinutes: 60, jwt: { issuer: 'https://idp/', audience: 'ui', algorithms: ['RS256', 'ES256'], clockToleranceSeconds: 30 } });
+    expect(config.codec).toMatchObject({
+      token: 'codec-token-abcdef01234',
+      sessionMinutes: 60,
+      jwt: { issuer: 'https://idp/', audience: 'ui', algorithms: ['RS256', 'ES256'], clockToleranceSeconds: 30 },
+    });
     expect(config.codecCorsOrigin).toBe('https://ui.example.com');
     expect(config.trustedProxies.entries).toEqual(['10.0.0.0/8', 'fd00::/8']);
   });

@@ -8,16 +8,31 @@ describe('request paths', () => {
     expect(target?.query.get('preserveStorageRefs')).toBe('true');
   });
 
-  test.each(['/codec/../force-poll', '/./health', '//force-poll', '/force-poll/', '/codec/..%2fforce-poll', '/%2e%2e/x', '/a\\b', 'http://host/health', '*', '', '/HEALTH'])(
-    '%s can name no route',
-    (target) => expect(requestPath(target)).toBeUndefined(),
-  );
+  test.each([
+    '/codec/../force-poll',
+    '/./health',
+    '//force-poll',
+    '/force-poll/',
+    '/codec/..%2fforce-poll',
+    '/%2e%2e/x',
+    '/a\\b',
+    'http://host/health',
+    '*',
+    '',
+    '/HEALTH',
+  ])('%s can name no route', (target) => expect(requestPath(target)).toBeUndefined());
 });
 
 describe('the test-connection answer', () => {
   const ok = { applianceId: 'a', ok: true, steps: [] };
   const failed = { applianceId: 'b', ok: false, steps: [{ step: 'login', ok: false, ms: 3, error: 'rejected' }] };
-  const skipped = (s: number) => ({ applianceId: 'c', ok: false, steps: [], skipped: 'tested 10 s ago', retryAfterSeconds: s });
+  const skipped = (s: number) => ({
+    applianceId: 'c',
+    ok: false,
+    steps: [],
+    skipped: 'tested 10 s ago',
+    retryAfterSeconds: s,
+  });
 
   test.each([
     ['every appliance ok', [ok, ok], 200, undefined],

@@ -21,13 +21,16 @@ describe('workflow IDs build and parse back', () => {
     expect(parseAlertWorkflowId(id)).toBeUndefined();
   });
 
-  test.each(APPLIANCES.flatMap((applianceId) => ALERTS.map((alertId) => [applianceId, alertId])))('the delivery of %s / %s', (applianceId, alertId) => {
-    const id = alertWorkflowId(applianceId, alertId);
-    expect(id).toBe(`oneview-alert/${applianceId}/${alertId}`);
-    expect(id.startsWith(alertWorkflowIdPrefix(applianceId))).toBe(true);
-    expect(parseAlertWorkflowId(id)).toEqual({ applianceId, alertId });
-    expect(parsePollerWorkflowId(id)).toBeUndefined();
-  });
+  test.each(APPLIANCES.flatMap((applianceId) => ALERTS.map((alertId) => [applianceId, alertId])))(
+    'the delivery of %s / %s',
+    (applianceId, alertId) => {
+      const id = alertWorkflowId(applianceId, alertId);
+      expect(id).toBe(`oneview-alert/${applianceId}/${alertId}`);
+      expect(id.startsWith(alertWorkflowIdPrefix(applianceId))).toBe(true);
+      expect(parseAlertWorkflowId(id)).toEqual({ applianceId, alertId });
+      expect(parsePollerWorkflowId(id)).toBeUndefined();
+    },
+  );
 });
 
 describe('anything that is not exactly one of our IDs parses to undefined', () => {

@@ -38,8 +38,10 @@ function fakeSender(script: { failures?: number; refuse?: boolean } = {}) {
     async sendPagerDutyEvent(input: SendPagerDutyEventInput) {
       const attempt = (attempts.get(input.action) ?? 0) + 1;
       attempts.set(input.action, attempt);
-      if (script.refuse) throw ApplicationFailure.create({ message: 'rejected (400)', type: 'PagerDutyRejected', nonRetryable: true });
-      if (attempt <= (script.failures ?? 0)) throw ApplicationFailure.create({ message: 'failed (503)', type: 'PagerDutyServerError' });
+      if (script.refuse)
+        throw ApplicationFailure.create({ message: 'rejected (400)', type: 'PagerDutyRejected', nonRetryable: true });
+      if (attempt <= (script.failures ?? 0))
+        throw ApplicationFailure.create({ message: 'failed (503)', type: 'PagerDutyServerError' });
       sent.push({ action: input.action, attempt });
       return { dedupKey: `oneview/${input.applianceId}/alert/${input.alert.id}` };
     },
@@ -58,8 +60,16 @@ async function withDelivery(
   const dataConverter = { failureConverterPath: FAILURE_CONVERTER_PATH };
   const client = new Client({ connection: env.connection, namespace: env.namespace, dataConverter });
   const common = { connection: env.nativeConnection, namespace: env.namespace, dataConverter };
-  const worker = await Worker.create({ ...common, taskQueue, workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! } });
-  const sendWorker = await Worker.create({ ...common, taskQueue: sendTaskQueueOf(taskQueue), activities: { sendPagerDutyEvent: sender.sendPagerDutyEvent } });
+  const worker = await Worker.create({
+    ...common,
+    taskQueue,
+    workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! },
+  });
+  const sendWorker = await Worker.create({
+    ...common,
+    taskQueue: sendTaskQueueOf(taskQueue),
+    activities: { sendPagerDutyEvent: sender.sendPagerDutyEvent },
+  });
   await sendWorker.runUntil(() =>
     worker.runUntil(async () => {
       const delivery = await client.workflow.start<typeof alertDeliveryWorkflow>('alertDeliveryWorkflow', {
@@ -76,11 +86,16 @@ async function withDelivery(
   );
 }
 
-const phaseOf = (d: WorkflowHandle<typeof alertDeliveryWorkflow>) => d.query(stateQuery).then((s: DeliveryState) => s.phase);
+const phaseOf = (d: WorkflowHandle<typeof alertDeliveryWorkflow>) =>
+  d.query(stateQuery).then((s: DeliveryState) => s.phase);
 
 test('trigger, then on the clear the resolve; the result says resolved', () =>
   withDelivery({ alert: alert('1') }, fakeSender(), async (d) => {
-    await waitFor('triggered', () => phaseOf(d), (p) => p === 'triggered');
+    await waitFor(
+      'triggered',
+      () => phaseOf(d),
+      (p) => p === 'triggered',
+    );
     await d.signal(alertClearedSignal, { reason: 'cleared' });
     expect(await d.result()).toMatchObject({ phase: 'resolved', clearedSeen: true });
   }));
@@ -109,7 +124,11 @@ test('a refused trigger fails the delivery at once, visibly, and nothing is reso
 
 test('an alertCleared signal without a valid reason is ignored; a valid one resolves', () =>
   withDelivery({ alert: alert('4') }, fakeSender(), async (d) => {
-    await waitFor('triggered', () => phaseOf(d), (p) => p === 'triggered');
+    await waitFor(
+      'triggered',
+      () => phaseOf(d),
+      (p) => p === 'triggered',
+    );
     await d.signal(alertClearedSignal.name, { reason: 'because I say so' });
     await d.signal(alertClearedSignal.name, 'cleared');
     expect(await d.query(stateQuery)).toMatchObject({ phase: 'triggered', clearedSeen: false });
@@ -130,15 +149,29 @@ test('an alert that would not pass the validator fails the delivery before anyth
 test.each([
   ['Critical', 2],
   ['Warning', 3],
-])('a %s trigger goes to the send queue with priority %i and the routing key id as fairness key; its resolve with priority 1', (severity, priority) =>
-  withDelivery({ alert: alert('6', { severity }), routingKeyId: '0123456789abcdef' }, fakeSender(), async (d) => {
-    await waitFor('triggered', () => phaseOf(d), (p) => p === 'triggered');
-    await d.signal(alertClearedSignal, { reason: 'cleared' });
-    await d.result();
-    const scheduled = (await d.fetchHistory()).events!.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes] : []));
-    expect(scheduled.map((a) => [a.taskQueue?.name?.endsWith('-pagerduty-sends'), a.priority?.priorityKey, a.priority?.fairnessKey])).toEqual([
-      [true, priority, '0123456789abcdef'],
-      [true, 1, '0123456789abcdef'],
-    ]);
-  }),
+])(
+  'a %s trigger goes to the send queue with priority %i and the routing key id as fairness key; its resolve with priority 1',
+  (severity, priority) =>
+    withDelivery({ alert: alert('6', { severity }), routingKeyId: '0123456789abcdef' }, fakeSender(), async (d) => {
+      await waitFor(
+        'triggered',
+        () => phaseOf(d),
+        (p) => p === 'triggered',
+      );
+      await d.signal(alertClearedSignal, { reason: 'cleared' });
+      await d.result();
+      const scheduled = (await d.fetchHistory()).events!.flatMap((e) =>
+        e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes] : [],
+      );
+      expect(
+        scheduled.map((a) => [
+          a.taskQueue?.name?.endsWith('-pagerduty-sends'),
+          a.priority?.priorityKey,
+          a.priority?.fairnessKey,
+        ]),
+      ).toEqual([
+        [true, priority, '0123456789abcdef'],
+        [true, 1, '0123456789abcdef'],
+      ]);
+    }),
 );

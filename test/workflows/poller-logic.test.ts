@@ -11,7 +11,13 @@ import { FailureType } from '../../src/shared/failure-types';
 import type { PollerSettings, PollerStatus } from '../../src/shared/types';
 import { alertWorkflowId, pollerWorkflowId } from '../../src/shared/workflow-ids';
 import type { alertDeliveryWorkflow, appliancePollerWorkflow } from '../../src/workflows';
-import { alertsPushedSignal, forcePollSignal, stateQuery, statusQuery, testConnectionUpdate } from '../../src/workflows/messages';
+import {
+  alertsPushedSignal,
+  forcePollSignal,
+  stateQuery,
+  statusQuery,
+  testConnectionUpdate,
+} from '../../src/workflows/messages';
 import { logFileWriter } from '../support/log-capture';
 import { waitFor } from '../support/wait-for';
 import { FakeAppliance, alert } from './support/fake-activities';
@@ -40,7 +46,9 @@ beforeAll(async () => {
   if (!address) throw new Error('global setup did not run: TEMPORAL_TEST_ADDRESS is unset');
   [devServer, timeSkipping] = await Promise.all([
     TestWorkflowEnvironment.createFromExistingServer({ address }),
-    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: findTemporalExecutable('temporal-test-server') } }),
+    TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: findTemporalExecutable('temporal-test-server') },
+    }),
   ]);
 });
 
@@ -153,7 +161,12 @@ async function withPoller(
         const a = e.startChildWorkflowExecutionInitiatedEventAttributes;
         if (!a) return [];
         const policy = temporal.api.enums.v1.WorkflowIdReusePolicy[a.workflowIdReusePolicy ?? 0] ?? '';
-        return [{ alertId: (a.workflowId ?? '').slice(deliveryPrefix.length), reusePolicy: policy.replace('WORKFLOW_ID_REUSE_POLICY_', '') }];
+        return [
+          {
+            alertId: (a.workflowId ?? '').slice(deliveryPrefix.length),
+            reusePolicy: policy.replace('WORKFLOW_ID_REUSE_POLICY_', ''),
+          },
+        ];
       });
     },
     async workflowTaskFailures() {
@@ -161,7 +174,11 @@ async function withPoller(
     },
     delivery: (alertId) => client.workflow.getHandle(alertWorkflowId(applianceId, alertId)),
     async sent(alertId, actions) {
-      await waitFor(`${actions.join(', ')} of alert ${alertId}`, async () => fake.sentFor(alertId), (s) => s.length >= actions.length);
+      await waitFor(
+        `${actions.join(', ')} of alert ${alertId}`,
+        async () => fake.sentFor(alertId),
+        (s) => s.length >= actions.length,
+      );
       expect(fake.sentFor(alertId)).toEqual(actions);
     },
   };
@@ -171,7 +188,11 @@ async function withPoller(
         await body(p);
       } finally {
         const alertIds = new Set([...fake.current.keys(), ...fake.calls.sendPagerDutyEvent.map((e) => e.alertId)]);
-        await Promise.all([handle, ...[...alertIds].map((id) => p.delivery(id))].map((h) => h.terminate('test done').catch(() => undefined)));
+        await Promise.all(
+          [handle, ...[...alertIds].map((id) => p.delivery(id))].map((h) =>
+            h.terminate('test done').catch(() => undefined),
+          ),
+        );
       }
     }),
   );
@@ -251,7 +272,11 @@ test('a newer version of an alert whose delivery completed starts a second run o
     p.fake.changesNextPoll(alert('9', { minute: 2, state: 'Cleared' }));
     await p.pollOnce();
     await p.sent('9', ['trigger', 'resolve']);
-    await waitFor('the first delivery to complete', () => p.delivery('9').describe(), (d) => d.status.name === 'COMPLETED');
+    await waitFor(
+      'the first delivery to complete',
+      () => p.delivery('9').describe(),
+      (d) => d.status.name === 'COMPLETED',
+    );
 
     p.fake.changesNextPoll(alert('9', { minute: 3, state: 'Active' }));
     const status = await p.pollOnce();
@@ -269,7 +294,11 @@ test('a newer version of an alert whose delivery completed starts a second run o
 
 test('a pushed Cleared resolves only once a read of the alert says Cleared or gone; one still Active stays open and is counted', () =>
   withPoller(devServer, {}, async (p) => {
-    p.fake.changesNextPoll(alert('still-active', { minute: 1 }), alert('cleared', { minute: 1 }), alert('deleted', { minute: 1 }));
+    p.fake.changesNextPoll(
+      alert('still-active', { minute: 1 }),
+      alert('cleared', { minute: 1 }),
+      alert('deleted', { minute: 1 }),
+    );
     await p.start();
     for (const id of ['still-active', 'cleared', 'deleted']) await p.sent(id, ['trigger']);
 
@@ -298,7 +327,9 @@ test('an unreachable appliance is polled after the interval doubled per failure 
 
     const failures = [await p.pollOnce(), await scheduledPoll(p), await scheduledPoll(p), await scheduledPoll(p)];
     expect(failures.map(waitAfterPoll)).toEqual([1, 2, 4, 5].map((m) => m * MINUTE));
-    expect(failures.map((s) => [s.lastErrorType, s.consecutiveFailures])).toEqual([1, 2, 3, 4].map((n) => [FailureType.oneViewNetwork, n]));
+    expect(failures.map((s) => [s.lastErrorType, s.consecutiveFailures])).toEqual(
+      [1, 2, 3, 4].map((n) => [FailureType.oneViewNetwork, n]),
+    );
     // Three quick attempts per poll, then the poll gives up until the next one.
     expect(p.fake.polls.length - pollsBefore).toBe(4 * 3);
     expect(p.fake.calls.renewSession).toHaveLength(1);
@@ -345,7 +376,11 @@ test('a refused appliance certificate is final at once (one call per poll), back
     const failures = [await p.pollOnce(), await scheduledPoll(p), await scheduledPoll(p)];
     expect(failures.map(waitAfterPoll)).toEqual([200_000, 300_000, 300_000]);
     expect(p.fake.polls.length - pollsBefore).toBe(3);
-    expect(failures[2]).toMatchObject({ lastErrorType: FailureType.oneViewCertificate, consecutiveFailures: 3, sessionValid: true });
+    expect(failures[2]).toMatchObject({
+      lastErrorType: FailureType.oneViewCertificate,
+      consecutiveFailures: 3,
+      sessionValid: true,
+    });
     expect(p.fake.calls.renewSession).toHaveLength(1);
   }));
 
@@ -355,10 +390,17 @@ test('testConnection logs in at most once a minute, answers a repeat with that t
     const test = () => p.handle.executeUpdate(testConnectionUpdate);
 
     const first = await test();
-    expect(first).toMatchObject({ ok: true, steps: expect.arrayContaining([expect.objectContaining({ step: 'login' })]) });
+    expect(first).toMatchObject({
+      ok: true,
+      steps: expect.arrayContaining([expect.objectContaining({ step: 'login' })]),
+    });
     expect(first.skipped).toBeUndefined();
     const repeat = await test();
-    expect(repeat).toEqual({ ...first, skipped: expect.stringContaining('less than a minute ago'), retryAfterSeconds: expect.any(Number) });
+    expect(repeat).toEqual({
+      ...first,
+      skipped: expect.stringContaining('less than a minute ago'),
+      retryAfterSeconds: expect.any(Number),
+    });
     expect(repeat.retryAfterSeconds).toBeLessThanOrEqual(60);
     expect(p.fake.calls.testConnection).toHaveLength(1);
 
@@ -445,7 +487,11 @@ test('a forged alertsPushed payload is dropped and counted in alertsRejected, an
 test('a poller started by hand with settings no worker would send fails once, visibly, instead of failing every task', async () => {
   const suffix = randomBytes(4).toString('hex');
   const taskQueue = `poller-logic-${suffix}`;
-  const client = new Client({ connection: devServer.connection, namespace: devServer.namespace, dataConverter: { failureConverterPath: FAILURE_CONVERTER_PATH } });
+  const client = new Client({
+    connection: devServer.connection,
+    namespace: devServer.namespace,
+    dataConverter: { failureConverterPath: FAILURE_CONVERTER_PATH },
+  });
   const worker = await Worker.create({
     connection: devServer.nativeConnection,
     namespace: devServer.namespace,
@@ -456,12 +502,25 @@ test('a poller started by hand with settings no worker would send fails once, vi
   });
   // An appliance id of 985 characters: its deliveries' workflow IDs would be over the server's 1,000 bytes.
   const applianceId = `x${'a'.repeat(984)}`;
-  const settings = { applianceId, applianceHost: 'h', severities: ['Critical'], pollIntervalMs: MINUTE, sessionLifetimeMs: MINUTE, sessionRenewBeforeMs: 1 };
+  const settings = {
+    applianceId,
+    applianceHost: 'h',
+    severities: ['Critical'],
+    pollIntervalMs: MINUTE,
+    sessionLifetimeMs: MINUTE,
+    sessionRenewBeforeMs: 1,
+  };
   await worker.runUntil(async () => {
-    const handle = await client.workflow.start('appliancePollerWorkflow', { workflowId: `poller-logic-bad-${suffix}`, taskQueue, args: [{ settings }] });
+    const handle = await client.workflow.start('appliancePollerWorkflow', {
+      workflowId: `poller-logic-bad-${suffix}`,
+      taskQueue,
+      args: [{ settings }],
+    });
     await expect(handle.result()).rejects.toThrow();
     const failed = (await handle.fetchHistory()).events!.find((e) => e.workflowExecutionFailedEventAttributes);
-    expect(failed?.workflowExecutionFailedEventAttributes?.failure?.applicationFailureInfo?.type).toBe('ConfigurationError');
+    expect(failed?.workflowExecutionFailedEventAttributes?.failure?.applicationFailureInfo?.type).toBe(
+      'ConfigurationError',
+    );
     expect((await handle.fetchHistory()).events!.filter((e) => e.workflowTaskFailedEventAttributes)).toHaveLength(0);
   });
 });

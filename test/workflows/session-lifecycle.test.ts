@@ -18,7 +18,9 @@ import { waitFor } from '../support/wait-for';
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
   Runtime.install({ logger: createJsonLogger('WARN') });
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: findTemporalExecutable('temporal-test-server') } });
+  env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: findTemporalExecutable('temporal-test-server') },
+  });
 });
 afterAll(() => env?.teardown());
 
@@ -26,22 +28,35 @@ async function withPoller(
   session: { lifetimeMs: number; renewBeforeMs: number },
   pollIntervalSeconds: number,
   maxPollsPerRun: number | undefined,
-  body: (ctx: { query: () => Promise<import('../../src/shared/types').PollerStatus>; sim: ReturnType<typeof controls> }) => Promise<void>,
+  body: (ctx: {
+    query: () => Promise<import('../../src/shared/types').PollerStatus>;
+    sim: ReturnType<typeof controls>;
+  }) => Promise<void>,
 ) {
   const oneView = await startOneViewSimulator({ tls: false });
   const pagerDuty = await startPagerDutySimulator();
   const sim = controls(oneView.url, pagerDuty.url);
   const ids = uniqueAppliance('lifecycle');
   const config = { ...bridgeConfig({ oneView, pagerDuty }, ids, { pollIntervalSeconds }), session };
-  const client = new Client({ connection: env.connection, dataConverter: bridgeDataConverter({ key: TEST_PAYLOAD_KEY }) });
-  const bridge = await createBridgeWorker({ config, connection: env.nativeConnection, client, workflowBundlePath: testServer().bundlePath });
+  const client = new Client({
+    connection: env.connection,
+    dataConverter: bridgeDataConverter({ key: TEST_PAYLOAD_KEY }),
+  });
+  const bridge = await createBridgeWorker({
+    config,
+    connection: env.nativeConnection,
+    client,
+    workflowBundlePath: testServer().bundlePath,
+  });
   try {
     await bridge.worker.runUntil(async () => {
       const handle = await client.workflow.start('appliancePollerWorkflow', {
         workflowId: pollerWorkflowId(ids.applianceId),
         taskQueue: ids.taskQueue,
         // The time-skipping server has no visibility queries, so reconciliation is off here (tested in e2e).
-        args: [{ settings: pollerSettingsFor(config.appliances[0]!, { ...config, reconcileIntervalMs: 0 }), maxPollsPerRun }],
+        args: [
+          { settings: pollerSettingsFor(config.appliances[0]!, { ...config, reconcileIntervalMs: 0 }), maxPollsPerRun },
+        ],
       });
       await body({ query: () => handle.query(statusQuery), sim });
       await handle.terminate('test done');
@@ -65,7 +80,9 @@ test('the poller renews its session ahead of expiry and logs the old one out, wi
     expect(Date.parse(renewed.sessionExpiresAt!)).toBeGreaterThan(Date.parse(first.sessionExpiresAt!));
     const requests = await sim.oneViewRequests();
     expect(requests.filter((r) => r.method === 'POST' && r.path === '/rest/login-sessions')).toHaveLength(2);
-    expect(requests.filter((r) => r.method === 'DELETE' && r.path === '/rest/login-sessions' && r.status === 204)).toHaveLength(1);
+    expect(
+      requests.filter((r) => r.method === 'DELETE' && r.path === '/rest/login-sessions' && r.status === 204),
+    ).toHaveLength(1);
     expect(await sim.oneViewSessions()).toHaveLength(1);
   });
 });

@@ -70,7 +70,10 @@ export class OneViewClient {
     if (status !== 200) throw this.httpError('GET /rest/version', status, body);
     const v = parseJson(body, 'GET /rest/version') as { currentVersion?: unknown; minimumVersion?: unknown };
     if (typeof v.currentVersion !== 'number') {
-      throw new BridgeError(ErrorCode.oneViewInvalidBody, 'GET /rest/version answered without a numeric currentVersion');
+      throw new BridgeError(
+        ErrorCode.oneViewInvalidBody,
+        'GET /rest/version answered without a numeric currentVersion',
+      );
     }
     const applianceMin = typeof v.minimumVersion === 'number' ? v.minimumVersion : 1;
     const chosen = Math.min(v.currentVersion, CLIENT_API_VERSIONS.max);
@@ -129,7 +132,9 @@ export class OneViewClient {
     const what = `GET ${url.pathname}`;
     if (res.status === 401) {
       const err = parseErrorBody(res.body);
-      throw new BridgeError(ErrorCode.oneViewAuth, `${what} unauthorized: ${err.message ?? 'no message'}`, { status: 401 });
+      throw new BridgeError(ErrorCode.oneViewAuth, `${what} unauthorized: ${err.message ?? 'no message'}`, {
+        status: 401,
+      });
     }
     if (res.status !== 200) throw this.httpError(what, res.status, res.body, apiVersion);
     const page = parseJson(res.body, what) as Partial<OneViewPage>;
@@ -146,7 +151,9 @@ export class OneViewClient {
     if (res.status === 404) return undefined;
     if (res.status === 401) {
       const err = parseErrorBody(res.body);
-      throw new BridgeError(ErrorCode.oneViewAuth, `${what} unauthorized: ${err.message ?? 'no message'}`, { status: 401 });
+      throw new BridgeError(ErrorCode.oneViewAuth, `${what} unauthorized: ${err.message ?? 'no message'}`, {
+        status: 401,
+      });
     }
     if (res.status !== 200) throw this.httpError(what, res.status, res.body, apiVersion);
     return parseJson(res.body, what);
@@ -188,7 +195,12 @@ export class OneViewClient {
   }
 
   /** A refused certificate, named by its subject and issuer so the operator can tell which CA to trust (or what changed). */
-  private async certificateError(what: string, url: URL, problem: CertificateProblem, cause: unknown): Promise<BridgeError> {
+  private async certificateError(
+    what: string,
+    url: URL,
+    problem: CertificateProblem,
+    cause: unknown,
+  ): Promise<BridgeError> {
     const cert = problem.raw ? new X509Certificate(problem.raw) : await readPeerCertificate(url);
     const presented = cert ? `it presents ${describeCertificate(cert)}` : 'its certificate could not be read';
     return new BridgeError(

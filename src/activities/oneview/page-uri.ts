@@ -19,10 +19,16 @@ export function resolvePageUri(baseUrl: string, pageUri: string): URL {
   // `origin` and `pathname` never hold user info or the query, so the message cannot repeat a credential from either.
   const shown = `${url.origin}${url.pathname}`.slice(0, MAX_SHOWN);
   if (url.origin !== base.origin) {
-    throw new BridgeError(ErrorCode.oneViewInvalidBody, `refused a page URI on another origin: ${shown} (the appliance is ${base.origin})`);
+    throw new BridgeError(
+      ErrorCode.oneViewInvalidBody,
+      `refused a page URI on another origin: ${shown} (the appliance is ${base.origin})`,
+    );
   }
   if (url.username !== '' || url.password !== '') {
-    throw new BridgeError(ErrorCode.oneViewInvalidBody, `refused a page URI that carries a user name or password: ${shown}`);
+    throw new BridgeError(
+      ErrorCode.oneViewInvalidBody,
+      `refused a page URI that carries a user name or password: ${shown}`,
+    );
   }
   // Checked after URL parsing, which has already resolved `..`, `%2e%2e` and backslashes.
   if (!url.pathname.startsWith('/rest/')) {

@@ -83,7 +83,10 @@ export function buildEvent(input: BuildEventInput): PagerDutyEvent {
     dedup_key,
     payload: {
       // What broke and where, first: the part a phone's lock screen shows.
-      summary: truncateGraphemes(`${where}: ${nonBlank(alert.description) ?? alert.alertTypeID ?? 'OneView alert'}`, MAX_SUMMARY_CODE_POINTS),
+      summary: truncateGraphemes(
+        `${where}: ${nonBlank(alert.description) ?? alert.alertTypeID ?? 'OneView alert'}`,
+        MAX_SUMMARY_CODE_POINTS,
+      ),
       source: where,
       severity: input.severityMap?.[alert.severity] ?? toPagerDutySeverity(alert.severity),
       timestamp: Number.isNaN(Date.parse(alert.created)) ? undefined : alert.created,

@@ -27,7 +27,9 @@ export function fitEventSize(event: PagerDutyEvent): PagerDutyEvent {
     ...event,
     payload: {
       ...event.payload,
-      custom_details: { removed: `custom details were removed: the event exceeded PagerDuty's ${MAX_EVENT_BYTES}-byte limit` },
+      custom_details: {
+        removed: `custom details were removed: the event exceeded PagerDuty's ${MAX_EVENT_BYTES}-byte limit`,
+      },
     },
   };
 }

@@ -71,7 +71,9 @@ export function describeErrorBody(body: string): string {
   try {
     const parsed = JSON.parse(body) as { message?: unknown; errors?: unknown; error?: unknown };
     const list = Array.isArray(parsed.errors) ? parsed.errors : Array.isArray(parsed.error) ? parsed.error : [];
-    const parts = [typeof parsed.message === 'string' ? parsed.message : undefined, ...list.map(String)].filter(Boolean);
+    const parts = [typeof parsed.message === 'string' ? parsed.message : undefined, ...list.map(String)].filter(
+      Boolean,
+    );
     if (parts.length > 0) return parts.join('; ');
   } catch {
     // not JSON: fall through to the text itself

@@ -16,10 +16,13 @@ export function validateEvent(event: PagerDutyEvent): string[] {
     const p = event.payload;
     if (!p) problems.push('a trigger needs a payload');
     else {
-      if (blank(p.summary) || Array.from(p.summary).length > 1024) problems.push('payload.summary must be 1-1024 characters');
+      if (blank(p.summary) || Array.from(p.summary).length > 1024)
+        problems.push('payload.summary must be 1-1024 characters');
       if (blank(p.source)) problems.push('payload.source must not be blank');
-      if (!SEVERITIES.has(p.severity)) problems.push(`payload.severity '${p.severity}' is not one of critical, error, warning, info`);
-      if (p.timestamp !== undefined && Number.isNaN(Date.parse(p.timestamp))) problems.push('payload.timestamp is not a date');
+      if (!SEVERITIES.has(p.severity))
+        problems.push(`payload.severity '${p.severity}' is not one of critical, error, warning, info`);
+      if (p.timestamp !== undefined && Number.isNaN(Date.parse(p.timestamp)))
+        problems.push('payload.timestamp is not a date');
     }
     for (const link of event.links ?? []) if (blank(link.href)) problems.push('every link needs an href');
   }

@@ -47,14 +47,16 @@ export function checkExactlyOnce(input: {
   const cleared = new Set(input.clearedIds.map((id) => dedupKey(input.applianceId, id)));
   const expected = new Set(input.alertIds.map((id) => dedupKey(input.applianceId, id)));
   const problems: string[] = [];
-  for (const key of cleared) if (!expected.has(key)) problems.push(`${key} is listed as cleared but is not one of the alerts`);
+  for (const key of cleared)
+    if (!expected.has(key)) problems.push(`${key} is listed as cleared but is not one of the alerts`);
 
   const incidents = input.incidents.filter((i) => i.dedup_key.startsWith(prefix));
   const byKey = new Map(incidents.map((i) => [i.dedup_key, i]));
   const lost = [...expected].filter((k) => !byKey.has(k));
   const extra = [...byKey.keys()].filter((k) => !expected.has(k));
   if (lost.length > 0) problems.push(`${lost.length} alerts never reached PagerDuty: ${lost.slice(0, 10).join(', ')}`);
-  if (extra.length > 0) problems.push(`${extra.length} incidents for alerts that do not exist: ${extra.slice(0, 10).join(', ')}`);
+  if (extra.length > 0)
+    problems.push(`${extra.length} incidents for alerts that do not exist: ${extra.slice(0, 10).join(', ')}`);
 
   const eventsByKey = new Map<string, AcceptedEvent[]>();
   for (const e of input.events) {
@@ -73,25 +75,34 @@ export function checkExactlyOnce(input: {
     const isCleared = cleared.has(key);
     const wanted = isCleared ? { status: 'resolved', resolves: 1 } : { status: 'triggered', resolves: 0 };
     if (incident.opened !== 1) problems.push(`${key} was opened ${incident.opened} times`);
-    if (incident.dropped !== 0) problems.push(`${key} had ${incident.dropped} resolves or acknowledges that matched nothing open`);
+    if (incident.dropped !== 0)
+      problems.push(`${key} had ${incident.dropped} resolves or acknowledges that matched nothing open`);
     if (incident.status !== wanted.status || incident.resolves !== wanted.resolves) {
-      problems.push(`${key} is ${incident.status} with ${incident.resolves} resolves; expected ${wanted.status} with ${wanted.resolves}`);
+      problems.push(
+        `${key} is ${incident.status} with ${incident.resolves} resolves; expected ${wanted.status} with ${wanted.resolves}`,
+      );
     }
     const events = eventsByKey.get(key) ?? [];
     const actions = events.map((e) => String(e.event.event_action));
     const triggers = actions.filter((a) => a === 'trigger').length;
     const resolves = actions.filter((a) => a === 'resolve').length;
-    if (actions[0] !== 'trigger') problems.push(`${key}: the first event is ${actions[0] ?? 'missing'}, not the trigger`);
+    if (actions[0] !== 'trigger')
+      problems.push(`${key}: the first event is ${actions[0] ?? 'missing'}, not the trigger`);
     if (resolves !== wanted.resolves) problems.push(`${key}: ${resolves} resolve events; expected ${wanted.resolves}`);
-    if (actions.some((a) => a !== 'trigger' && a !== 'resolve')) problems.push(`${key}: unexpected actions ${actions.join(',')}`);
-    if (triggers !== incident.triggers) problems.push(`${key}: ${triggers} trigger events but the incident counts ${incident.triggers}`);
+    if (actions.some((a) => a !== 'trigger' && a !== 'resolve'))
+      problems.push(`${key}: unexpected actions ${actions.join(',')}`);
+    if (triggers !== incident.triggers)
+      problems.push(`${key}: ${triggers} trigger events but the incident counts ${incident.triggers}`);
     triggersPerKey[String(triggers)] = (triggersPerKey[String(triggers)] ?? 0) + 1;
     triggerEvents += triggers;
     resolveEvents += resolves;
     retriggers += Math.max(0, triggers - 1);
     if (triggers > 1) keysRetriggered++;
   }
-  const times = [...eventsByKey.values()].flat().map((e) => Date.parse(e.receivedAt)).sort((a, b) => a - b);
+  const times = [...eventsByKey.values()]
+    .flat()
+    .map((e) => Date.parse(e.receivedAt))
+    .sort((a, b) => a - b);
   const longestGapMs = times.slice(1).reduce((longest, t, i) => Math.max(longest, t - times[i]!), 0);
   return {
     problems,

@@ -42,7 +42,11 @@ export class ProcessSet {
    * interval, no routing-key limiter (it has its own storm test; the PagerDuty simulator is unthrottled too), short
    * PagerDuty retry waits and a short shutdown grace.
    */
-  workerEnv(h: Pick<Harness, 'oneView' | 'pagerDuty'>, ids: { applianceId: string; taskQueue: string }, extra: Record<string, string> = {}): Record<string, string> {
+  workerEnv(
+    h: Pick<Harness, 'oneView' | 'pagerDuty'>,
+    ids: { applianceId: string; taskQueue: string },
+    extra: Record<string, string> = {},
+  ): Record<string, string> {
     const caFile = join(this.scratchDir(), 'oneview-ca.pem');
     writeFileSync(caFile, h.oneView.certificatePem ?? '');
     return workerEnv(bridgeConfig(h, ids), {
@@ -72,11 +76,19 @@ export class ProcessSet {
       async started() {
         const state = await waitFor(
           'the worker process to start',
-          async () => (worker.child.exitCode !== null || worker.child.signalCode !== null ? 'exited' : /"msg":"worker started"/.test(worker.output()) ? 'started' : 'starting'),
+          async () =>
+            worker.child.exitCode !== null || worker.child.signalCode !== null
+              ? 'exited'
+              : /"msg":"worker started"/.test(worker.output())
+                ? 'started'
+                : 'starting',
           (s) => s !== 'starting',
           90_000,
         );
-        if (state === 'exited') throw new Error(`the worker exited while starting (${worker.child.exitCode ?? worker.child.signalCode}): ${worker.output().slice(-2000)}`);
+        if (state === 'exited')
+          throw new Error(
+            `the worker exited while starting (${worker.child.exitCode ?? worker.child.signalCode}): ${worker.output().slice(-2000)}`,
+          );
       },
     };
   }

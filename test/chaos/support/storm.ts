@@ -11,7 +11,11 @@ import { CHAOS_SCALE } from './scale';
 export const idOf = (uri: string): string => uri.slice(uri.lastIndexOf('/') + 1);
 
 /** Raises `count` alerts on the simulated appliance (in requests of at most 250) and answers their ids. */
-export async function raiseAlerts(h: Harness, count: number, template: Record<string, unknown> = { severity: 'Critical' }): Promise<string[]> {
+export async function raiseAlerts(
+  h: Harness,
+  count: number,
+  template: Record<string, unknown> = { severity: 'Critical' },
+): Promise<string[]> {
   const ids: string[] = [];
   for (let done = 0; done < count; done += 250) {
     const batch = Array.from({ length: Math.min(250, count - done) }, () => ({ ...template }));
@@ -43,7 +47,12 @@ export function triggeredIds(incidents: Incident[], applianceId: string, among: 
  */
 export async function waitForSettledDeliveries(client: Client, taskQueue: string, timeoutMs = 120_000): Promise<void> {
   const query = `${runningDeliveriesQuery(taskQueue)} AND DeliveryState != 'triggered'`;
-  await waitFor('every delivery settled (no send pending)', async () => (await client.workflow.count(query)).count, (n) => n === 0, timeoutMs);
+  await waitFor(
+    'every delivery settled (no send pending)',
+    async () => (await client.workflow.count(query)).count,
+    (n) => n === 0,
+    timeoutMs,
+  );
 }
 
 /** Milliseconds since a start, rounded to tenths of a second for reports. */
@@ -80,6 +89,12 @@ export async function drainStorm(
   );
   const drainSeconds = seconds(storm.startedMs);
   await waitForSettledDeliveries(client, ids.taskQueue);
-  const result = expectExactlyOnce({ applianceId: ids.applianceId, incidents: await opened(), events: await h.sim.events(), alertIds: storm.alertIds, clearedIds: storm.cleared });
+  const result = expectExactlyOnce({
+    applianceId: ids.applianceId,
+    incidents: await opened(),
+    events: await h.sim.events(),
+    alertIds: storm.alertIds,
+    clearedIds: storm.cleared,
+  });
   return { result, drainSeconds };
 }

@@ -52,7 +52,19 @@ export class TemporalDevServer {
     if (this.child && isRunning(this.child)) throw new Error('the dev server is already running');
     const executable = findTemporalExecutable('temporal');
     if (executable.type !== 'existing-path') throw new Error('no temporal CLI found (run scripts/install-temporal.sh)');
-    const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(this.port), '--db-filename', this.dbFile, '--log-level', 'error'];
+    const args = [
+      'server',
+      'start-dev',
+      '--headless',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(this.port),
+      '--db-filename',
+      this.dbFile,
+      '--log-level',
+      'error',
+    ];
     for (const key of BRIDGE_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=Keyword`);
     args.push(...devServerDynamicConfigArgs(this.dynamicConfig));
     const child = spawn(executable.path, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -67,7 +79,8 @@ export class TemporalDevServer {
     await waitFor(
       `the Temporal dev server on ${this.address}`,
       async () => {
-        if (!isRunning(child)) throw new Error(`the dev server exited (${child.exitCode ?? child.signalCode}): ${this.log.slice(-1000)}`);
+        if (!isRunning(child))
+          throw new Error(`the dev server exited (${child.exitCode ?? child.signalCode}): ${this.log.slice(-1000)}`);
         return this.ready();
       },
       Boolean,

@@ -64,12 +64,21 @@ export async function startSecurityStack(h: Harness, name: string) {
     // Limiter off: these tests count sends, not pace them.
     PAGERDUTY_RATE_LIMIT_PER_MINUTE: '0',
   };
-  for (const single of ['ONEVIEW_HOST', 'ONEVIEW_APPLIANCE_ID', 'ONEVIEW_USERNAME', 'ONEVIEW_PASSWORD', 'ONEVIEW_SEVERITIES', 'POLL_INTERVAL']) delete env[single];
+  for (const single of [
+    'ONEVIEW_HOST',
+    'ONEVIEW_APPLIANCE_ID',
+    'ONEVIEW_USERNAME',
+    'ONEVIEW_PASSWORD',
+    'ONEVIEW_SEVERITIES',
+    'POLL_INTERVAL',
+  ])
+    delete env[single];
 
   let worker = spawnWorker(env);
   const web = await spawnWeb(taskQueue, { WEB_RATE_LIMIT_PER_MINUTE: '100000', WEB_RATE_LIMIT_BURST: '100000' });
   const sims = { a: h.sim, b: controls(second.url, h.pagerDuty.url) };
-  const workerPort = () => waitFor('the worker HTTP port', async () => /"httpPort":(\d+)/.exec(worker.output())?.[1], Boolean, 60_000);
+  const workerPort = () =>
+    waitFor('the worker HTTP port', async () => /"httpPort":(\d+)/.exec(worker.output())?.[1], Boolean, 60_000);
 
   const stack = {
     ids,
@@ -82,7 +91,10 @@ export async function startSecurityStack(h: Harness, name: string) {
     },
     /** Pushes a webhook body for an appliance with the webhook token. */
     push: (applianceId: string, body: unknown) =>
-      web.call('POST', `/oneview-webhook?appliance=${applianceId}`, { body, headers: { authorization: `Bearer ${WEBHOOK_TOKEN}` } }),
+      web.call('POST', `/oneview-webhook?appliance=${applianceId}`, {
+        body,
+        headers: { authorization: `Bearer ${WEBHOOK_TOKEN}` },
+      }),
     /** The worker's own `/healthz` status code. */
     async healthz(): Promise<number> {
       const res = await request(`http://127.0.0.1:${await workerPort()}/healthz`);
@@ -108,7 +120,12 @@ export async function startSecurityStack(h: Harness, name: string) {
       await second.close();
     },
   };
-  await waitFor('both good pollers to poll', () => Promise.all([pollerStatus(h.client, ids.a), pollerStatus(h.client, ids.b)]), (s) => s.every((x) => x.lastPollResult === 'ok'), 60_000);
+  await waitFor(
+    'both good pollers to poll',
+    () => Promise.all([pollerStatus(h.client, ids.a), pollerStatus(h.client, ids.b)]),
+    (s) => s.every((x) => x.lastPollResult === 'ok'),
+    60_000,
+  );
   return stack;
 }
 
@@ -125,7 +142,11 @@ export function alertResource(id: string, extra: Record<string, unknown> = {}): 
     description: `Alert ${id}`,
     created: now,
     modified: now,
-    associatedResource: { resourceName: 'Encl1, bay 1', resourceUri: '/rest/server-hardware/1', resourceCategory: 'server-hardware' },
+    associatedResource: {
+      resourceName: 'Encl1, bay 1',
+      resourceUri: '/rest/server-hardware/1',
+      resourceCategory: 'server-hardware',
+    },
     ...extra,
   };
 }
@@ -139,14 +160,17 @@ export async function bothAppliancesPage(h: Harness, stack: SecurityStack): Prom
   const started = Date.now();
   const [a] = await stack.sims.a.addAlerts([{ severity: 'Critical' }]);
   const [b] = await stack.sims.b.addAlerts([{ severity: 'Critical' }]);
-  const key = (applianceId: string, uri: string) => `oneview/${applianceId}/alert/${uri.slice(uri.lastIndexOf('/') + 1)}`;
+  const key = (applianceId: string, uri: string) =>
+    `oneview/${applianceId}/alert/${uri.slice(uri.lastIndexOf('/') + 1)}`;
   const keys = [key(stack.ids.a, a!.uri), key(stack.ids.b, b!.uri)];
   const arrived: Record<string, number> = {};
   await waitFor(
     'a new Critical alert on each appliance to page',
     () => h.sim.events(),
     (events) => {
-      for (const e of events) if (keys.includes(e.event.dedup_key as string)) arrived[e.event.dedup_key as string] ??= Date.parse(e.receivedAt) - started;
+      for (const e of events)
+        if (keys.includes(e.event.dedup_key as string))
+          arrived[e.event.dedup_key as string] ??= Date.parse(e.receivedAt) - started;
       return keys.every((k) => k in arrived);
     },
     (POLL_INTERVAL_SECONDS + 5) * 1000,

@@ -25,7 +25,10 @@ const DAY_START = Date.UTC(2026, 10, 29, 12, 0);
 export const at = (minute: number): string => new Date(DAY_START + minute * 60_000).toISOString();
 
 /** An alert record as the entrance validator builds it (Critical and Active unless told otherwise). */
-export function alert(id: string, over: { severity?: string; state?: 'Active' | 'Locked' | 'Cleared'; minute?: number } = {}): AlertRecord {
+export function alert(
+  id: string,
+  over: { severity?: string; state?: 'Active' | 'Locked' | 'Cleared'; minute?: number } = {},
+): AlertRecord {
   return {
     id,
     uri: `/rest/alerts/${id}`,
@@ -116,12 +119,19 @@ export class FakeAppliance {
           const found = input.ids.flatMap((id) => (this.current.has(id) ? [this.current.get(id)!] : []));
           return { alerts: found, gone: input.ids.filter((id) => !this.current.has(id)), pages: input.ids.length };
         }
-        if (input.snapshot) return { alerts: [...this.current.values()].filter((a) => a.alertState !== 'Cleared'), pages: 1 };
+        if (input.snapshot)
+          return { alerts: [...this.current.values()].filter((a) => a.alertState !== 'Cleared'), pages: 1 };
         const alerts = this.changes.shift() ?? [];
         for (const a of alerts) this.current.set(a.id, a);
-        const newest = alerts.reduce<string | undefined>((m, a) => (m === undefined || a.modified > m ? a.modified : m), undefined);
+        const newest = alerts.reduce<string | undefined>(
+          (m, a) => (m === undefined || a.modified > m ? a.modified : m),
+          undefined,
+        );
         if (newest && (!this.watermark || newest > this.watermark.modified)) {
-          this.watermark = { modified: newest, idsAtModified: alerts.filter((a) => a.modified === newest).map((a) => a.id) };
+          this.watermark = {
+            modified: newest,
+            idsAtModified: alerts.filter((a) => a.modified === newest).map((a) => a.id),
+          };
         }
         return { alerts, watermark: this.watermark, pages: 1 };
       },
