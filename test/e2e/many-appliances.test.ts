@@ -7,16 +7,9 @@ import { pollerStatus } from '../../src/client/poller-operations';
 import { pollerWorkflowId } from '../../src/shared/workflow-ids';
 import { bridgeConfig, testServer, uniqueAppliance, useHarness } from '../support/bridge-harness';
 import { waitFor } from '../support/wait-for';
-import { exited, spawnWorker, workerEnv } from '../support/worker-process';
+import { appliancesFileEnv, exited, spawnWorker, workerEnv } from '../support/worker-process';
 
 const harness = useHarness();
-
-/** The environment of a worker configured only by APPLIANCES_FILE. */
-function fileEnv(base: Record<string, string>, file: string, extra: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = { ...base, APPLIANCES_FILE: file, ...extra };
-  for (const name of ['ONEVIEW_HOST', 'ONEVIEW_APPLIANCE_ID', 'ONEVIEW_USERNAME', 'ONEVIEW_PASSWORD']) delete env[name];
-  return env;
-}
 
 async function scrape(output: () => string): Promise<string> {
   const port = await waitFor(
@@ -57,7 +50,7 @@ test('three appliances from APPLIANCES_FILE: two deliver, the one with a wrong p
   const secrets = { OV_PASSWORD: 'admin-password', OV_BAD_PASSWORD: 'not-the-password' };
   const alerts = await h.sim.addAlerts([{ severity: 'Critical' }, { severity: 'Critical' }]);
 
-  const worker = spawnWorker(fileEnv(workerEnv(config), allThree, secrets));
+  const worker = spawnWorker(appliancesFileEnv(workerEnv(config), allThree, secrets));
   const connection = await Connection.connect({ address: testServer().address });
   try {
     const incidents = await waitFor(
@@ -109,7 +102,7 @@ test('three appliances from APPLIANCES_FILE: two deliver, the one with a wrong p
 
   // Restarted with the bad appliance removed from the file: its poller is stopped, the others keep running.
   const twoOnly = writeFile('two.json', [entry(good1, 'OV_PASSWORD'), entry(good2, 'OV_PASSWORD')]);
-  const second = spawnWorker(fileEnv(workerEnv(config), twoOnly, secrets));
+  const second = spawnWorker(appliancesFileEnv(workerEnv(config), twoOnly, secrets));
   try {
     await waitFor(
       'the removed poller stopped',

@@ -8,7 +8,7 @@ import { forcePoll } from '../../src/client/poller-operations';
 import { bridgeConfig, uniqueAppliance, useHarness } from '../support/bridge-harness';
 import { registerSecret } from '../support/log-capture';
 import { waitFor } from '../support/wait-for';
-import { exited, spawnWorker, workerEnv } from '../support/worker-process';
+import { appliancesFileEnv, exited, spawnWorker, workerEnv } from '../support/worker-process';
 
 const harness = useHarness();
 /** PagerDuty's own limit per routing key. */
@@ -59,24 +59,16 @@ test(
         })),
       }),
     );
-    const env: Record<string, string> = {
-      ...workerEnv(bridgeConfig({ oneView: h.oneView, pagerDuty }, { applianceId: appliances[0]!, taskQueue })),
-      APPLIANCES_FILE: appliancesFile,
-      OV_PASSWORD: 'admin-password',
-      PD_KEY_0: ROUTING_KEYS[0]!,
-      PD_KEY_1: ROUTING_KEYS[1]!,
-      PAGERDUTY_RATE_LIMIT_PER_MINUTE: String(BRIDGE_PER_MINUTE),
-    };
-    for (const single of [
-      'ONEVIEW_HOST',
-      'ONEVIEW_APPLIANCE_ID',
-      'ONEVIEW_USERNAME',
-      'ONEVIEW_PASSWORD',
-      'ONEVIEW_SEVERITIES',
-      'POLL_INTERVAL',
-      'PAGERDUTY_ROUTING_KEY',
-    ])
-      delete env[single];
+    const env = appliancesFileEnv(
+      workerEnv(bridgeConfig({ oneView: h.oneView, pagerDuty }, { applianceId: appliances[0]!, taskQueue })),
+      appliancesFile,
+      {
+        OV_PASSWORD: 'admin-password',
+        PD_KEY_0: ROUTING_KEYS[0]!,
+        PD_KEY_1: ROUTING_KEYS[1]!,
+        PAGERDUTY_RATE_LIMIT_PER_MINUTE: String(BRIDGE_PER_MINUTE),
+      },
+    );
     const workers = [spawnWorker(env), spawnWorker(env)];
     const port = (w: (typeof workers)[number]) =>
       waitFor('the worker HTTP port', async () => /"httpPort":(\d+)/.exec(w.output())?.[1], Boolean, 60_000);

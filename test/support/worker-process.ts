@@ -34,6 +34,22 @@ export function workerEnv(config: WorkerConfig, extra: Record<string, string> = 
   };
 }
 
+/**
+ * The environment of a worker configured by APPLIANCES_FILE instead of the single-appliance variables: `base` (from
+ * {@link workerEnv}) without the appliance's own, plus the file and `extra` (the secrets the file refers to, overrides).
+ */
+export function appliancesFileEnv(
+  base: Record<string, string>,
+  file: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  const env: Record<string, string> = { ...base, APPLIANCES_FILE: file, ...extra };
+  // The appliance's own connection variables: set beside APPLIANCES_FILE they are a configuration error. The others
+  // (severities, poll interval, routing key) stay as defaults for entries that name none.
+  for (const name of ['ONEVIEW_HOST', 'ONEVIEW_APPLIANCE_ID', 'ONEVIEW_USERNAME', 'ONEVIEW_PASSWORD']) delete env[name];
+  return env;
+}
+
 /** Starts the real worker entry point as its own process, compiled as the image runs it (node alone, so SIGKILL hits the worker itself). */
 export function spawnWorker(env: Record<string, string>): { child: ChildProcess; output: () => string } {
   const child = spawn(process.execPath, [compiledEntry('src/worker/main.ts')], {

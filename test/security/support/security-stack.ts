@@ -9,7 +9,7 @@ import { type Harness, bridgeConfig, uniqueAppliance } from '../../support/bridg
 import { registerSecret } from '../../support/log-capture';
 import { waitFor } from '../../support/wait-for';
 import { WEBHOOK_TOKEN, spawnWeb } from '../../support/web-process';
-import { exited, spawnWorker, workerEnv } from '../../support/worker-process';
+import { appliancesFileEnv, exited, spawnWorker, workerEnv } from '../../support/worker-process';
 
 /** The password of the appliance whose login is always rejected. */
 const WRONG_PASSWORD = 'not-the-oneview-password';
@@ -56,23 +56,12 @@ export async function startSecurityStack(h: Harness, name: string) {
       ],
     }),
   );
-  const env: Record<string, string> = {
-    ...workerEnv(bridgeConfig(h, { applianceId: ids.a, taskQueue })),
-    APPLIANCES_FILE: appliancesFile,
+  const env = appliancesFileEnv(workerEnv(bridgeConfig(h, { applianceId: ids.a, taskQueue })), appliancesFile, {
     OV_PASSWORD: 'admin-password',
     OV_WRONG: WRONG_PASSWORD,
     // Limiter off: these tests count sends, not pace them.
     PAGERDUTY_RATE_LIMIT_PER_MINUTE: '0',
-  };
-  for (const single of [
-    'ONEVIEW_HOST',
-    'ONEVIEW_APPLIANCE_ID',
-    'ONEVIEW_USERNAME',
-    'ONEVIEW_PASSWORD',
-    'ONEVIEW_SEVERITIES',
-    'POLL_INTERVAL',
-  ])
-    delete env[single];
+  });
 
   let worker = spawnWorker(env);
   const web = await spawnWeb(taskQueue, { WEB_RATE_LIMIT_PER_MINUTE: '100000', WEB_RATE_LIMIT_BURST: '100000' });
