@@ -235,15 +235,7 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
     try {
       body = JSON.parse(await readBody(req)) as typeof body;
     } catch {
-      return reply(400, {
-        errorCode: 'INVALID_JSON',
-        message: 'The request body is not valid JSON.',
-        details: '',
-        recommendedActions: [],
-        nestedErrors: [],
-        errorSource: null,
-        data: {},
-      });
+      return reply(400, invalidJson());
     }
     const domain = typeof body.authLoginDomain === 'string' ? body.authLoginDomain : 'LOCAL';
     if (domain.toUpperCase() !== 'LOCAL') {
@@ -390,15 +382,7 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
     try {
       body = JSON.parse(await readBody(req)) as Record<string, unknown>;
     } catch {
-      return reply(400, {
-        errorCode: 'INVALID_JSON',
-        message: 'The request body is not valid JSON.',
-        details: '',
-        recommendedActions: [],
-        nestedErrors: [],
-        errorSource: null,
-        data: {},
-      });
+      return reply(400, invalidJson());
     }
     const etag = body.eTag ?? headerValue(req, 'if-match');
     if (typeof etag === 'string' && etag !== '' && etag !== '*' && etag !== alert.eTag) {
@@ -586,6 +570,19 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
 
 function idOf(alert: OneViewAlert): string {
   return alert.uri.slice(alert.uri.lastIndexOf('/') + 1);
+}
+
+/** OneView's error body for a request body that is not JSON. */
+function invalidJson() {
+  return {
+    errorCode: 'INVALID_JSON',
+    message: 'The request body is not valid JSON.',
+    details: '',
+    recommendedActions: [],
+    nestedErrors: [],
+    errorSource: null,
+    data: {},
+  };
 }
 
 function stateConflict(message: string) {
