@@ -1,8 +1,6 @@
+import { ALERT_ID_PATTERN } from '../../src/shared/alert-record';
 import { APPLIANCE_ID_PATTERN } from '../../src/shared/workflow-ids';
 import { UsageError } from './exit-codes';
-
-// OneView alert ids are the last segment of the alert URI: integers, or UUIDs on some resources.
-const ALERT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** An appliance id as configured (ONEVIEW_APPLIANCE_ID / the `id` of APPLIANCES_FILE), or a UsageError. */
 export function applianceIdArg(value: string): string {
@@ -13,7 +11,7 @@ export function applianceIdArg(value: string): string {
 /** A OneView alert id (the last segment of /rest/alerts/{id}), or a UsageError. */
 export function alertIdArg(value: string): string {
   const id = value.replace(/^\/rest\/alerts\//, '');
-  if (!ALERT_ID.test(id)) throw new UsageError(`--alert must be a OneView alert id such as 1234 (the end of /rest/alerts/1234), got '${value}'`);
+  if (!ALERT_ID_PATTERN.test(id)) throw new UsageError(`--alert must be a OneView alert id such as 1234 (the end of /rest/alerts/1234), got '${value}'`);
   return id;
 }
 

@@ -38,3 +38,12 @@ test('Retry-After is read as seconds or as a date', () => {
   expect(parseRetryAfter('soon')).toBeUndefined();
   expect(parseRetryAfter(undefined)).toBeUndefined();
 });
+
+test("an error body chosen by whatever answers in PagerDuty's place is bounded and well-formed", () => {
+  const huge = JSON.stringify({ message: 'invalid', errors: Array.from({ length: 5000 }, (_, i) => `error ${i}`) });
+  expect(Array.from(describeErrorBody(huge)).length).toBeLessThanOrEqual(500);
+  const text = describeErrorBody(`<html>${'\ud83d\udd25'.repeat(400)}\u0000</html>`);
+  expect(Array.from(text).length).toBeLessThanOrEqual(500);
+  expect(text).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+  expect(text).not.toContain(String.fromCharCode(0));
+});

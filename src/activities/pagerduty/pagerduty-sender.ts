@@ -1,6 +1,10 @@
 import { Agent, request } from 'undici';
+import { boundText } from '../../shared/bounded-text';
 import { classifyNetworkError, describeNetworkError } from '../network-error';
 import type { PagerDutyEvent } from './build-event';
+
+/** Longest error reason kept from a PagerDuty answer, in characters. */
+const MAX_REASON_CHARS = 500;
 
 /** PagerDuty's Events API v2 endpoint. */
 export const DEFAULT_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
@@ -74,11 +78,12 @@ export function describeErrorBody(body: string): string {
     const parts = [typeof parsed.message === 'string' ? parsed.message : undefined, ...list.map(String)].filter(
       Boolean,
     );
-    if (parts.length > 0) return parts.join('; ');
+    // Whatever answers in PagerDuty's place (a proxy, a broken gateway) chooses this text: bounded and well-formed.
+    if (parts.length > 0) return boundText(parts.join('; '), MAX_REASON_CHARS);
   } catch {
     // not JSON: fall through to the text itself
   }
-  const text = body.trim().slice(0, 300);
+  const text = boundText(body, MAX_REASON_CHARS);
   return text === '' ? 'empty body' : text;
 }
 
