@@ -5,10 +5,8 @@ import { createBridgeMetrics, type BridgeMetrics } from '../activities/bridge-me
 import { bridgeDataConverter } from '../client/data-converter';
 import type { WorkerConfig } from '../config/types';
 import { sendTaskQueueOf } from '../shared/send-queue';
+import { WORKING_STATES } from './fatal-watchdog';
 import { trackOpenDeliveries } from './open-deliveries-gauge';
-
-/** States in which an SDK worker works or is about to. */
-const WORKING = new Set(['INITIALIZED', 'RUNNING']);
 
 /**
  * The bridge's two SDK workers in one process (pollers and deliveries on the task queue; PagerDuty sends on the send
@@ -98,7 +96,7 @@ export async function createBridgeWorker(options: {
       }
     },
     state() {
-      return workers.map((w) => w.getState()).find((s) => !WORKING.has(s)) ?? worker.getState();
+      return workers.map((w) => w.getState()).find((s) => !WORKING_STATES.has(s)) ?? worker.getState();
     },
     shutdown() {
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();

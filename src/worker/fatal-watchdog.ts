@@ -7,7 +7,7 @@ export const SHUTDOWN_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGQUIT
 export const EXIT_MARGIN_MS = 5_000;
 
 /** States in which the SDK worker works or is about to; every other one means it has stopped or is stopping. */
-const WORKING_STATES = new Set(['INITIALIZED', 'RUNNING']);
+export const WORKING_STATES: ReadonlySet<string> = new Set(['INITIALIZED', 'RUNNING']);
 
 /** What the watchdog has seen so far (times from Date.now()). */
 export interface WatchdogRecord {

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { WORKING_STATES } from './fatal-watchdog';
 
 /** The worker's own HTTP endpoint: Prometheus metrics and a health check for probes. */
 export interface WorkerHttpServer {
@@ -31,7 +32,7 @@ export async function startWorkerHttpServer(options: {
     }
     if (req.method === 'GET' && path === '/healthz') {
       const state = options.workerState();
-      const healthy = state === 'RUNNING' || state === 'INITIALIZED';
+      const healthy = WORKING_STATES.has(state);
       res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ status: healthy ? 'ok' : 'unavailable', workerState: state }));
       return;

@@ -65,6 +65,16 @@ async function endRetention(alertId: string): Promise<void> {
   );
 }
 
+/** What an operator does on the appliance: PUTs the alert Active with a note (a newer `modified`); answers the alert. */
+async function changeOnOneView(alertId: string, note?: string): Promise<{ modified: string }> {
+  const user = oneViewUser(harness().oneView.url, harness().oneView.certificatePem);
+  try {
+    return await user.reactivate(alertId, note);
+  } finally {
+    await user.close();
+  }
+}
+
 /** Raises a new Critical alert on appliance a and waits until it paged; answers its id. */
 async function raiseAndPage(): Promise<string> {
   const h = harness();
@@ -90,9 +100,7 @@ test('an alert OneView re-activates after its resolve pages again; duplicates of
     (i) => i?.status === 'resolved',
   );
 
-  const user = oneViewUser(h.oneView.url, h.oneView.certificatePem);
-  const { modified } = await user.reactivate(id);
-  await user.close();
+  const { modified } = await changeOnOneView(id);
   await pollOnceMore(h.client, stack.ids.a);
   const reopened = await waitFor(
     'the re-activation to page',
@@ -129,9 +137,7 @@ test('an alert resolved by hand stays quiet through polls, reconciliation and th
   expect(await incidentOf(id)).toMatchObject({ status: 'resolved', opened: 1 });
 
   // OneView changes the alert (a note: a newer `modified`): that is news, and it pages.
-  const user = oneViewUser(h.oneView.url, h.oneView.certificatePem);
-  await user.reactivate(id, 'still broken after all');
-  await user.close();
+  await changeOnOneView(id, 'still broken after all');
   await pollOnceMore(h.client, stack.ids.a);
   await waitFor(
     'the changed alert to page',
@@ -167,9 +173,7 @@ test('an alert PagerDuty refused stays quiet (one attempt) until OneView changes
   expect(await faulted()).toBe(before + 1);
   expect(await incidentOf(id)).toBeUndefined();
 
-  const user = oneViewUser(h.oneView.url, h.oneView.certificatePem);
-  await user.reactivate(id, 'urgency raised');
-  await user.close();
+  await changeOnOneView(id, 'urgency raised');
   await pollOnceMore(h.client, stack.ids.a);
   await waitFor(
     'the changed alert to page',
