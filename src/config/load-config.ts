@@ -16,6 +16,8 @@ import type { ApplianceConfig, LogLevel, TemporalConfig, WorkerConfig } from './
 
 const LOG_LEVELS: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
 const DEFAULT_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
+/** The worker keeps this many workflows in memory: the hottest pollers and deliveries; the rest replay on demand. */
+const DEFAULT_MAX_CACHED_WORKFLOWS = 100;
 
 /** Reads the Temporal connection settings every process shares. */
 export function readTemporalConfig(reader: EnvReader): TemporalConfig {
@@ -109,16 +111,18 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: Re
     http,
     sdkMetricsPort,
     shutdownGraceMs,
-    ...(maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows }),
+    maxCachedWorkflows,
     reconcileIntervalMs,
     logLevel,
   });
 }
 
-/** WORKER_MAX_CACHED_WORKFLOWS: unset leaves the SDK's default (sized from the heap limit); 1 is refused by the SDK. */
-function readCacheSize(reader: EnvReader): number | undefined {
-  if (reader.optional('WORKER_MAX_CACHED_WORKFLOWS') === undefined) return undefined;
-  const size = reader.integer('WORKER_MAX_CACHED_WORKFLOWS', 0, 0, 1_000_000);
+/**
+ * WORKER_MAX_CACHED_WORKFLOWS bounds the worker's memory whatever the fleet: a poller outside the cache replays its
+ * short run (at most DEFAULT_MAX_POLLS_PER_RUN polls) in milliseconds. 1 is refused by the SDK.
+ */
+function readCacheSize(reader: EnvReader): number {
+  const size = reader.integer('WORKER_MAX_CACHED_WORKFLOWS', DEFAULT_MAX_CACHED_WORKFLOWS, 0, 1_000_000);
   if (size === 1) reader.problems.push('WORKER_MAX_CACHED_WORKFLOWS must be 0 (no cache) or at least 2, got 1');
   return size;
 }

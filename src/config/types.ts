@@ -57,8 +57,8 @@ export interface WorkerConfig {
   sdkMetricsPort: number;
   /** How long in-flight activities get to finish on SIGTERM before the worker stops. */
   shutdownGraceMs: number;
-  /** Workflows kept in the worker's cache (WORKER_MAX_CACHED_WORKFLOWS); unset: the SDK's default from the heap limit. */
-  maxCachedWorkflows?: number;
+  /** Workflows kept in the worker's cache (WORKER_MAX_CACHED_WORKFLOWS, default 100). */
+  maxCachedWorkflows: number;
   logLevel: LogLevel;
 }
 

@@ -41,7 +41,7 @@ export async function createBridgeWorker(options: {
   identity?: string;
   /** How long in-flight activities get on shutdown (WORKER_SHUTDOWN_GRACE_SECONDS); 10 s by default. */
   shutdownGraceMs?: number;
-  /** WORKER_MAX_CACHED_WORKFLOWS; the SDK's default when undefined. */
+  /** WORKER_MAX_CACHED_WORKFLOWS; the SDK's default (sized from the heap) when undefined, as in tests. */
   maxCachedWorkflows?: number;
 }): Promise<BridgeWorker> {
   const metrics = createBridgeMetrics();
@@ -70,9 +70,8 @@ export async function createBridgeWorker(options: {
     ...(options.workflowBundlePath
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
       : { workflowsPath: require.resolve('../workflows') }),
-    // Each cached workflow holds about 0.7 MB (BENCHMARKS.md, idle fleet); a cache a little above the number of pollers
-    // keeps every poller (hot, every interval) and lets idle deliveries (waiting hours for their clear) be replayed from
-    // their short history instead.
+    // The cache bounds memory, not correctness: what falls out (idle deliveries waiting hours for their clear, pollers
+    // of a fleet larger than the cache) replays its short history when its next task comes.
     ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),
   });
   const sendWorker = await Worker.create({

@@ -11,8 +11,11 @@ import type {
 } from '../shared/types';
 import { HandledAlerts } from './handled-alerts';
 
-/** Polls before a fresh run unless the server hints earlier: a cached run costs the worker about 12 KB per poll. */
-export const DEFAULT_MAX_POLLS_PER_RUN = 100;
+/**
+ * Polls before a fresh run unless the server hints earlier: short runs keep a cached poller small and let one that was
+ * evicted from the worker's cache replay in milliseconds at its next poll or `status` query.
+ */
+export const DEFAULT_MAX_POLLS_PER_RUN = 20;
 
 /**
  * Longest wait between polls of an appliance that rejects our login: the backoff doubles the interval up to this, so a

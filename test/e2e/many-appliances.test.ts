@@ -5,7 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { request } from 'undici';
 import { pollerStatus } from '../../src/client/poller-operations';
 import { pollerWorkflowId } from '../../src/shared/workflow-ids';
-import { bridgeConfig, testServer, uniqueAppliance, useHarness } from '../support/bridge-harness';
+import { bridgeConfig, runBridge, testServer, uniqueAppliance, useHarness } from '../support/bridge-harness';
 import { waitFor } from '../support/wait-for';
 import { appliancesFileEnv, exited, spawnWorker, workerEnv } from '../support/worker-process';
 
@@ -116,6 +116,53 @@ test('three appliances from APPLIANCES_FILE: two deliver, the one with a wrong p
     second.child.kill('SIGTERM');
     await exited(second.child);
     await connection.close();
+    await h.sim.reset();
+  }
+});
+
+test('a fleet larger than the workflow cache: evicted pollers replay, keep polling, answer status and page once', async () => {
+  const h = harness();
+  const ids = uniqueAppliance('evicted');
+  const base = bridgeConfig(h, ids, { pollIntervalSeconds: 1 });
+  const fleet = ['a', 'b', 'c', 'd', 'e', 'f'].map((x) => ({ ...base.appliances[0]!, id: `${ids.applianceId}-${x}` }));
+  // A cache of 2 for 6 pollers (and, below, their 6 deliveries): nearly every task replays its workflow from history.
+  const bridge = await runBridge(
+    h.client,
+    { ...base, appliances: fleet, maxCachedWorkflows: 2 },
+    { maxPollsPerRun: 4 },
+  );
+  try {
+    for (const a of fleet) {
+      const status = await waitFor(
+        `${a.id} polled past a fresh run`,
+        () => pollerStatus(h.client, a.id),
+        (s) => s.counters.continuedAsNew >= 1 && s.lastPollResult === 'ok',
+        120_000,
+      );
+      expect(status.counters.logins).toBe(1);
+    }
+    const [alert] = await h.sim.addAlerts([{ severity: 'Critical' }]);
+    const alertId = alert!.uri.slice(alert!.uri.lastIndexOf('/') + 1);
+    const incidents = await waitFor(
+      'every appliance pages the alert',
+      () => h.sim.incidents(),
+      (i) => i.length >= fleet.length,
+      60_000,
+    );
+    expect(incidents.map((i) => i.dedup_key).sort()).toEqual(
+      fleet.map((a) => `oneview/${a.id}/alert/${alertId}`).sort(),
+    );
+    // Later polls of the same alert, by pollers replayed from history, start nothing new.
+    const polls = await pollerStatus(h.client, fleet[0]!.id);
+    await waitFor(
+      'two more polls',
+      () => pollerStatus(h.client, fleet[0]!.id),
+      (s) => s.counters.polls >= polls.counters.polls + 2,
+      30_000,
+    );
+    expect(await h.sim.incidents()).toHaveLength(fleet.length);
+  } finally {
+    await bridge.stop();
     await h.sim.reset();
   }
 });

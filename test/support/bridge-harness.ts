@@ -129,6 +129,7 @@ export function bridgeConfig(
     http: { host: '127.0.0.1', port: 0 },
     sdkMetricsPort: 0,
     shutdownGraceMs: 10_000,
+    maxCachedWorkflows: 100,
     reconcileIntervalMs: 3_600_000,
     logLevel: 'WARN',
   };
@@ -137,7 +138,13 @@ export function bridgeConfig(
 /** Runs the real bridge worker in-process and starts the appliance's poller, as `npm start` does. */
 export async function runBridge(client: Client, config: WorkerConfig, options: { maxPollsPerRun?: number } = {}) {
   const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const bridge = await createBridgeWorker({ config, connection, client, workflowBundlePath: testServer().bundlePath });
+  const bridge = await createBridgeWorker({
+    config,
+    connection,
+    client,
+    workflowBundlePath: testServer().bundlePath,
+    maxCachedWorkflows: config.maxCachedWorkflows,
+  });
   await applySendQueueLimit(client, {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,

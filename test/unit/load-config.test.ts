@@ -146,7 +146,7 @@ test('a task queue that could not stand between quotes in a visibility query is 
 });
 
 test('the workflow cache size is the SDK default unless set, and a size the SDK would refuse is a problem', () => {
-  expect(loadConfig(VALID).maxCachedWorkflows).toBeUndefined();
+  expect(loadConfig(VALID).maxCachedWorkflows).toBe(100);
   expect(loadConfig({ ...VALID, WORKER_MAX_CACHED_WORKFLOWS: '600' }).maxCachedWorkflows).toBe(600);
   expect(loadConfig({ ...VALID, WORKER_MAX_CACHED_WORKFLOWS: '0' }).maxCachedWorkflows).toBe(0);
   expect(problemsOf({ ...VALID, WORKER_MAX_CACHED_WORKFLOWS: '1' })).toEqual([
