@@ -1,7 +1,7 @@
 /**
  * Growth: how the figures change from 10 to 100 to 1,000 appliances. Each step is short (2 minutes idle for the
  * bridge, 1 for the forwarder), then 50 pushed alerts for latency and a 1,000-alert storm spread over the fleet.
- * Limiter off and PagerDuty unthrottled throughout, so the storm measures the bridge and not the limit.
+ * The per-routing-key limit off and PagerDuty unthrottled throughout, so the storm measures the bridge and not the limit.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

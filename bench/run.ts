@@ -2,7 +2,7 @@
  * Benchmarks of the bridge beside a direct forwarder (bench/direct-forwarder.ts), on this machine:
  *
  *   npm run bench                      every scenario (about an hour on 2 cores)
- *   npm run bench -- latency storm     some of them (latency, storm, idle, growth, floor)
+ *   npm run bench -- floor storm       some of them (floor, latency, storm, idle, growth; always in that order)
  *   npm run bench -- --quick           small sizes, to check the harness (under 3 minutes; figures mean nothing)
  *   npm run bench -- --profile storm   also run the worker under node --cpu-prof and summarize it
  *
@@ -24,24 +24,25 @@ import type { ScenarioContext, ScenarioResult } from './support/scenario';
 import { SCRATCH } from './support/stack';
 import { stormScenario } from './storm';
 
+// The floor first: the storm's throughput target is a share of the floor measured in the same invocation.
 const SCENARIOS: Record<string, (ctx: ScenarioContext) => Promise<ScenarioResult>> = {
+  floor: floorScenario,
   latency: latencyScenario,
   storm: stormScenario,
   idle: idleScenario,
   growth: growthScenario,
-  floor: floorScenario,
 };
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
-  const ctx: ScenarioContext = { quick: args.includes('--quick'), profile: args.includes('--profile') };
+  const ctx: ScenarioContext = { quick: args.includes('--quick'), profile: args.includes('--profile'), earlier: {} };
   const unknown = args.filter((a) => !a.startsWith('--') && !(a in SCENARIOS));
   if (unknown.length > 0) {
     process.stderr.write(`unknown scenario(s): ${unknown.join(', ')}; known: ${Object.keys(SCENARIOS).join(', ')}\n`);
     return 2;
   }
   const chosen = args.filter((a) => a in SCENARIOS);
-  const names = chosen.length > 0 ? chosen : Object.keys(SCENARIOS);
+  const names = Object.keys(SCENARIOS).filter((n) => chosen.length === 0 || chosen.includes(n));
   const machine = machineInfo();
   say(
     `machine: ${machine.nproc} cores, node ${machine.node}, ${machine.temporalCli.split('\n')[0]}; scratch ${SCRATCH}`,
@@ -55,6 +56,7 @@ async function main(): Promise<number> {
     say(`${name}: start (loadavg1 ${loadStart})`);
     try {
       const result = await SCENARIOS[name]!(ctx);
+      ctx.earlier[name] = result;
       const finished = new Date();
       const env = Object.fromEntries(
         Object.entries(process.env).filter(

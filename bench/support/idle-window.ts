@@ -3,7 +3,8 @@ import { ProcWatch, type ProcUsage } from './proc';
 import { sleep } from './processes';
 import { scrape, sdkLatencies, seriesSum, type HistogramDelta, type Scrape } from './prom';
 import type { BenchAppliance, Bridge, Forwarder, Sims, TemporalServer } from './stack';
-import { ratio, round } from './stats';
+import { pollerStatus } from '../../src/client/poller-operations';
+import { ratio, round, summarize } from './stats';
 
 /** An idle fleet's cost over a window. */
 export interface IdleFigures {
@@ -25,7 +26,14 @@ export interface BridgeIdleFigures extends IdleFigures {
   continuedAsNew: number;
   histories: PollHistory[];
   temporalSdk: Record<string, HistogramDelta | undefined>;
+  /** The worker's workflow cache over the window: its size at the end, and tasks that found their workflow or not. */
+  workflowCache: { sizeAtEnd: number; hits: number; misses: number; forcedEvictions: number };
+  /** `status` queries one at a time, after the window, to pollers spread over the fleet (most outside the cache). */
+  statusQueryMs: ReturnType<typeof summarize>;
 }
+
+/** Pollers queried one after another for the status latency. */
+const STATUS_SAMPLE = 50;
 
 /** Measures an idle bridge fleet: status snapshots around a CPU window, the simulators' request logs, histories. */
 export async function measureBridgeIdle(
@@ -58,7 +66,15 @@ export async function measureBridgeIdle(
   const requests = await oneViewRequests(sims, appliances.length, from, to);
   const sample = [...new Set([0, Math.floor(ids.length / 2), ids.length - 1])].map((i) => ids[i]!);
   const histories = await Promise.all(sample.map((id) => pollHistory(bridge.client, id, from, to)));
+  const statusQueryMs: number[] = [];
+  for (let i = 0; i < Math.min(STATUS_SAMPLE, ids.length); i++) {
+    const started = Date.now();
+    await pollerStatus(bridge.client, ids[Math.floor((i * ids.length) / Math.min(STATUS_SAMPLE, ids.length))]!);
+    statusQueryMs.push(Date.now() - started);
+  }
   const s1 = await bridge.statuses(ids);
+  // Core's counters, whatever suffix the exporter gives them.
+  const counter = (m: Scrape, name: string) => seriesSum(m, name) + seriesSum(m, `${name}_total`);
   return {
     appliances: ids.length,
     windowSeconds: round((to - from) / 1000, 1),
@@ -73,6 +89,15 @@ export async function measureBridgeIdle(
     continuedAsNew: s1.reduce((s, x) => s + x.counters.continuedAsNew, 0),
     histories,
     temporalSdk: sdkLatencies(m0, m1),
+    workflowCache: {
+      sizeAtEnd: seriesSum(m1, 'temporal_sticky_cache_size'),
+      hits: counter(m1, 'temporal_sticky_cache_hit') - counter(m0, 'temporal_sticky_cache_hit'),
+      misses: counter(m1, 'temporal_sticky_cache_miss') - counter(m0, 'temporal_sticky_cache_miss'),
+      forcedEvictions:
+        counter(m1, 'temporal_sticky_cache_total_forced_eviction') -
+        counter(m0, 'temporal_sticky_cache_total_forced_eviction'),
+    },
+    statusQueryMs: summarize(statusQueryMs),
   };
 }
 

@@ -4,6 +4,8 @@ export interface ScenarioContext {
   quick: boolean;
   /** Run the worker under `node --cpu-prof` and summarize where its CPU went. */
   profile: boolean;
+  /** Results of the scenarios that ran before in the same invocation, by name (the storm reads the floor's). */
+  earlier: Record<string, ScenarioResult>;
 }
 
 /** A scenario's figures plus how its environment was set up (written into bench/results/<name>.json). */
