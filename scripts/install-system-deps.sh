@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages some tests drive for real: promtool (package prometheus) checks every metrics endpoint
-# and the alert rules, Chromium renders the demo's Web UI. Nothing happens when both are present. Without root or sudo
+# and the alert rules, Chromium renders the demo's Web UI, RabbitMQ plays the appliance's State-Change Message Bus.
+# Nothing happens when all are present. Without root or sudo
 # it says what to install and fails, rather than letting those tests fail later with a vaguer message.
 set -euo pipefail
 missing=()
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 [ -n "${CHROMIUM_PATH:-}" ] || command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+[ -x "${RABBITMQ_SBIN:-/usr/lib/rabbitmq/bin}/rabbitmq-server" ] || missing+=(rabbitmq-server)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ]; then
@@ -17,10 +19,19 @@ else
   exit 1
 fi
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "install-system-deps: no apt-get here; install promtool and Chromium (set CHROMIUM_PATH) by other means" >&2
+  echo "install-system-deps: no apt-get here; install promtool, Chromium (set CHROMIUM_PATH) and RabbitMQ (set RABBITMQ_SBIN) by other means" >&2
   exit 1
 fi
 echo "install-system-deps: installing ${missing[*]} with apt-get" >&2
 export DEBIAN_FRONTEND=noninteractive
+# Tests start their own throw-away brokers; the package must not start a system one (policy-rc.d 101 = "not now").
+policy=/usr/sbin/policy-rc.d
+added_policy=
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
+  "${sudo[@]}" chmod +x "$policy"
+  added_policy=1
+fi
+trap 'if [ -n "$added_policy" ]; then "${sudo[@]}" rm -f "$policy"; fi' EXIT
 "${sudo[@]}" apt-get update -qq >&2
 "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

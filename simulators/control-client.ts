@@ -1,5 +1,14 @@
 import { Agent, request } from 'undici';
+import type { BrokerConnection } from './rabbitmq/broker';
+import type { ScmbFaults, ScmbPublisherStats } from './oneview/scmb-publisher';
 import type { RecordedRequest } from './oneview/server';
+
+/** `/_sim/scmb`'s answer: the publisher's counts, its faults and the broker's connections. */
+export type ScmbState = ScmbPublisherStats & {
+  faults: ScmbFaults;
+  clientCertificateRequests: number;
+  connections: BrokerConnection[];
+};
 import type { AcceptedEvent, Incident, PagerDutyRequest } from './pagerduty/server';
 
 const insecureAgent = new Agent({ connect: { rejectUnauthorized: false } });
@@ -52,6 +61,9 @@ export function controls(oneViewUrl: string, pagerDutyUrl: string) {
     incidents: () => simCall<Incident[]>(pagerDutyUrl, 'GET', '/_sim/incidents'),
     pagerDutyFault: (fault: unknown) => simCall(pagerDutyUrl, 'POST', '/_sim/faults', fault),
     resetOneView: () => simCall(oneViewUrl, 'POST', '/_sim/reset'),
+    scmb: () => simCall<ScmbState>(oneViewUrl, 'GET', '/_sim/scmb'),
+    scmbControl: (change: ScmbFaults & { dropConnections?: boolean; stopBroker?: boolean; startBroker?: boolean }) =>
+      simCall<ScmbState>(oneViewUrl, 'POST', '/_sim/scmb', change),
     async reset() {
       await simCall(oneViewUrl, 'POST', '/_sim/reset');
       await simCall(pagerDutyUrl, 'POST', '/_sim/reset');

@@ -19,11 +19,32 @@ const DESCRIPTIONS: Record<
   OK: { description: 'Cold Start.', correctiveAction: '', alertTypeID: 'Trap.coldStart', healthCategory: 'None' },
 };
 
+/** What changed, as the appliance's State-Change Message Bus names it. */
+export type AlertChangeType = 'Created' | 'Updated' | 'Deleted';
+
+/** Told of every change of an alert, after it happened (the SCMB publisher listens). */
+export type AlertChangeListener = (
+  changeType: AlertChangeType,
+  alert: OneViewAlert,
+  changedAttributes: string[],
+  userInitiated: boolean,
+) => void;
+
 /** The simulator's alerts, in creation order, with OneView's life-cycle rules applied on write. */
 export class AlertStore {
   private readonly alerts = new Map<string, OneViewAlert>();
   private nextId = 1;
   private lastStamp = 0;
+  private readonly listeners: AlertChangeListener[] = [];
+
+  /** Calls `listener` after every create, update, clear and delete. */
+  onChange(listener: AlertChangeListener): void {
+    this.listeners.push(listener);
+  }
+
+  private changed(...args: Parameters<AlertChangeListener>): void {
+    for (const listener of this.listeners) listener(...args);
+  }
 
   /** Every alert, in creation order. */
   all(): OneViewAlert[] {
@@ -88,6 +109,7 @@ export class AlertStore {
     };
     if (typeof partial.modified === 'string' && partial.eTag === undefined) alert.eTag = partial.modified;
     this.alerts.set(id, alert);
+    this.changed('Created', alert, [], false);
     return alert;
   }
 
@@ -105,6 +127,7 @@ export class AlertStore {
       ...(alert.changeLog ?? []),
       { userEntered: false, uri: null, notes: 'CLEARED', username: 'System', created: now },
     ];
+    this.changed('Updated', alert, ['alertState', 'clearedTime', 'clearedByUser', 'changeLog'], false);
     return alert;
   }
 
@@ -113,6 +136,7 @@ export class AlertStore {
     const alert = this.alerts.get(id);
     if (!alert) return undefined;
     const now = this.stamp();
+    const attributes = ['alertState', 'alertUrgency', 'assignedToUser', 'notes'].filter((k) => body[k] !== undefined);
     if (typeof body.alertState === 'string') {
       alert.alertState = body.alertState;
       if (body.alertState === 'Cleared') {
@@ -131,12 +155,16 @@ export class AlertStore {
     }
     alert.modified = now;
     alert.eTag = now;
+    this.changed('Updated', alert, attributes, true);
     return alert;
   }
 
   /** Deletes one alert. */
   remove(id: string): void {
+    const alert = this.alerts.get(id);
+    if (!alert) return;
     this.alerts.delete(id);
+    this.changed('Deleted', alert, [], false);
   }
 
   /** Forgets every alert. */

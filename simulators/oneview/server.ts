@@ -4,8 +4,12 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { generate } from 'selfsigned';
 import { delay, readBody, sendJson, sendText } from '../common/http-kit';
+import { PUBLISHER_USER, type RabbitBroker } from '../rabbitmq/broker';
 import { AlertStore } from './alert-store';
+import { CertificateRoutes } from './certificate-routes';
+import { invalidJson } from './error-bodies';
 import { matchesFilter, parseFilter, type FilterExpression } from './filter';
+import { ScmbPublisher, type ScmbFaults } from './scmb-publisher';
 import type { OneViewAlert, OneViewFault } from './types';
 
 /** How the simulated appliance behaves. */
@@ -27,6 +31,11 @@ export interface OneViewSimulatorOptions {
   loginBanner?: boolean;
   /** The HTTPS certificate, for tests of what a client accepts; default self-signed for localhost and 127.0.0.1. */
   certificate?: SimulatorCertificateOptions;
+  /**
+   * The appliance's State-Change Message Bus: every alert change is published to this broker, and the certificate
+   * endpoints issue client certificates from its internal CA. Without it those endpoints answer 404.
+   */
+  scmb?: { broker: RabbitBroker; certificateGenerationMs?: number };
 }
 
 /** Names, validity and issuer of the simulator's HTTPS certificate. */
@@ -64,6 +73,8 @@ export interface OneViewSimulator {
   /** PEM of the self-signed certificate (HTTPS only). */
   certificatePem?: string;
   store: AlertStore;
+  /** The message-bus publisher, when the simulator has one. */
+  scmb?: ScmbPublisher;
   close(): Promise<void>;
 }
 
@@ -91,6 +102,10 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
   // A nextPageUri the next alert page carries instead of its own: lets tests offer the client a foreign host or path.
   let forcedNextPageUri: string | undefined;
   const store = new AlertStore();
+  const scmb = options.scmb ? new ScmbPublisher(options.scmb.broker, store) : undefined;
+  await scmb?.start();
+  // Created once the HTTPS certificate exists (the CA collection lists it); requests come only after that.
+  let certificates: CertificateRoutes | undefined;
   const sessions = new Map<string, Session>();
   let requests: RecordedRequest[] = [];
   let faults: (OneViewFault & { remaining: number })[] = [];
@@ -205,6 +220,13 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
 
     if (path === '/rest/login-sessions' && req.method === 'PUT')
       return reply(200, { sessionID: session.token, partnerData: {} });
+    if (path.startsWith('/rest/certificates/') && certificates) {
+      const answered = await certificates.handle(req, path, url, version, (status, body, headers) => {
+        finish(status);
+        sendJson(res, status, body, headers);
+      });
+      if (answered) return;
+    }
     if (path === '/rest/alerts' && req.method === 'GET') return listAlerts(url, reply);
     if (path === '/rest/alerts' && req.method === 'DELETE') return deleteAlerts(url, res, finish);
     const one = /^\/rest\/alerts\/([^/]+)$/.exec(path);
@@ -492,6 +514,7 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
         }
         return sendJson(res, 200, { faults: faults.length, sessions: sessions.size });
       }
+      if (path === '/_sim/scmb' && scmb) return await scmbControl(req.method ?? 'GET', body, res);
       if (path === '/_sim/stats' && req.method === 'GET') {
         const live = [...sessions.values()].filter((x) => Date.now() - x.lastUsedAt <= sessionIdleMs).length;
         return sendJson(res, 200, {
@@ -510,12 +533,46 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
         sessions.clear();
         requests = [];
         faults = [];
+        certificates?.reset();
+        if (scmb) scmb.faults = {};
         return sendJson(res, 200, { reset: true });
       }
       return sendJson(res, 404, { error: `no control endpoint ${req.method} ${path}` });
     } catch (err) {
       return sendJson(res, 400, { error: (err as Error).message });
     }
+  }
+
+  /**
+   * `GET /_sim/scmb`: what was published and who is connected; `POST /_sim/scmb` with any of `dropConnections` (every
+   * consumer's connection, as when the appliance's broker restarts them), `stopBroker`, `startBroker`, `delayMs`,
+   * `dropMessages`.
+   */
+  async function scmbControl(method: string, body: () => Promise<unknown>, res: ServerResponse): Promise<void> {
+    const bus = scmb!;
+    const broker = options.scmb!.broker;
+    if (method === 'POST') {
+      const input = (await body()) as ScmbFaults & {
+        dropConnections?: boolean;
+        stopBroker?: boolean;
+        startBroker?: boolean;
+      };
+      if (input.delayMs !== undefined) bus.faults.delayMs = input.delayMs;
+      if (input.dropMessages !== undefined) bus.faults.dropMessages = input.dropMessages;
+      if (input.stopBroker) await broker.stopApp();
+      if (input.startBroker) await broker.startApp();
+      if (input.dropConnections) {
+        const consumers = (await broker.connections()).filter((c) => c.user !== PUBLISHER_USER);
+        for (const user of new Set(consumers.map((c) => c.user))) await broker.closeConnections(user);
+      }
+    }
+    await bus.settled();
+    return sendJson(res, 200, {
+      ...bus.stats,
+      faults: bus.faults,
+      clientCertificateRequests: certificates?.generateRequests ?? 0,
+      connections: await broker.connections().catch(() => []),
+    });
   }
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
@@ -544,6 +601,12 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
   } else {
     server = createHttpServer(handler);
   }
+  if (options.scmb)
+    certificates = new CertificateRoutes({
+      broker: options.scmb.broker,
+      generationMs: options.scmb.certificateGenerationMs,
+      httpsCertificatePem: certificatePem,
+    });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -555,11 +618,14 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
     port,
     certificatePem,
     store,
-    close: () =>
-      new Promise<void>((resolve) => {
+    scmb,
+    close: async () => {
+      await scmb?.close();
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+    },
   };
 }
 
@@ -570,19 +636,6 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
 
 function idOf(alert: OneViewAlert): string {
   return alert.uri.slice(alert.uri.lastIndexOf('/') + 1);
-}
-
-/** OneView's error body for a request body that is not JSON. */
-function invalidJson() {
-  return {
-    errorCode: 'INVALID_JSON',
-    message: 'The request body is not valid JSON.',
-    details: '',
-    recommendedActions: [],
-    nestedErrors: [],
-    errorSource: null,
-    data: {},
-  };
 }
 
 function stateConflict(message: string) {
