@@ -17,6 +17,10 @@ export interface BridgeMetrics {
   alertsFailed: Counter<'appliance' | 'action' | 'reason'>;
   sendErrors: Counter<'appliance' | 'action' | 'reason'>;
   deliveryDuration: Histogram<'appliance' | 'action'>;
+  /** 1 on the worker whose consumer is connected to the appliance's message bus (take the max over workers). */
+  scmbConnected: Gauge<'appliance'>;
+  scmbMessages: Counter<'appliance' | 'change_type'>;
+  scmbReconnects: Counter<'appliance'>;
 }
 
 /** Creates the metrics on a registry of their own (so tests can run several workers in one process). */
@@ -102,6 +106,24 @@ export function createBridgeMetrics(registry = new Registry()): BridgeMetrics {
       help: 'Time from the alert changing on the appliance to PagerDuty accepting the event.',
       labelNames: ['appliance', 'action'],
       buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 180, 600, 1800],
+      registers: [registry],
+    }),
+    scmbConnected: new Gauge({
+      name: 'oneview_scmb_connected',
+      help: "1 while this worker's consumer is connected to the appliance's State-Change Message Bus (max over workers).",
+      labelNames: ['appliance'],
+      registers: [registry],
+    }),
+    scmbMessages: new Counter({
+      name: 'oneview_scmb_messages_total',
+      help: "Alert messages received from the appliance's State-Change Message Bus, by change type.",
+      labelNames: ['appliance', 'change_type'],
+      registers: [registry],
+    }),
+    scmbReconnects: new Counter({
+      name: 'oneview_scmb_reconnects_total',
+      help: "Connections to the appliance's State-Change Message Bus made again after one was lost or refused.",
+      labelNames: ['appliance'],
       registers: [registry],
     }),
   };

@@ -13,6 +13,8 @@ export const ErrorCode = {
   pagerDutyNetwork: 'PAGERDUTY_NETWORK',
   pagerDutyTimeout: 'PAGERDUTY_TIMEOUT',
   unknownAppliance: 'UNKNOWN_APPLIANCE',
+  scmbCertificatePending: 'SCMB_CERTIFICATE_PENDING',
+  scmbConnection: 'SCMB_CONNECTION',
 } as const;
 
 /** One of the stable error codes above. */

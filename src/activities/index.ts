@@ -7,6 +7,7 @@ import type {
   OneViewLogin,
   RenewSessionInput,
   SendPagerDutyEventInput,
+  ConsumeScmbInput,
 } from '../shared/types';
 import { ApplianceRegistry } from './appliance-registry';
 import { createBridgeMetrics, type BridgeMetrics } from './bridge-metrics';
@@ -16,6 +17,7 @@ import { testConnection } from './test-connection';
 import { PagerDutySender } from './pagerduty/pagerduty-sender';
 import { renewSession } from './renew-session';
 import { sendPagerDutyEvent } from './send-pagerduty-event';
+import { consumeScmb } from './scmb/consume-scmb';
 import { atBoundary } from './to-application-failure';
 
 /** What the activities are bound to; the worker builds it once and closes it at shutdown. */
@@ -56,5 +58,6 @@ export function createActivities(deps: ActivityDeps) {
     testConnection: (input: TestConnectionInput) => testConnection(deps.registry, input),
     listOpenDeliveries: atBoundary((input: ListOpenDeliveriesInput) => listOpenDeliveries(deps.client, input)),
     sendPagerDutyEvent: atBoundary((input: SendPagerDutyEventInput) => sendPagerDutyEvent(deps, input)),
+    consumeScmb: atBoundary((input: ConsumeScmbInput) => consumeScmb(deps, input)),
   };
 }

@@ -17,6 +17,8 @@ const FAILURE_OF_CODE: Record<ErrorCode, { type: FailureType; nonRetryable: bool
   [ErrorCode.pagerDutyNetwork]: { type: FailureType.pagerDutyNetwork, nonRetryable: false },
   [ErrorCode.pagerDutyTimeout]: { type: FailureType.pagerDutyNetwork, nonRetryable: false },
   [ErrorCode.unknownAppliance]: { type: FailureType.configuration, nonRetryable: true },
+  [ErrorCode.scmbCertificatePending]: { type: FailureType.scmbUnavailable, nonRetryable: false },
+  [ErrorCode.scmbConnection]: { type: FailureType.scmbUnavailable, nonRetryable: false },
 };
 
 /**

@@ -1,11 +1,12 @@
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-import type { AlertRecord, ConnectionCheck, PollerStatus } from '../shared/types';
+import type { AlertRecord, ConnectionCheck, PollerStatus, ScmbStatus } from '../shared/types';
 import { pollerWorkflowId } from '../shared/workflow-ids';
 import {
   alertsPushedSignal,
   forcePollSignal,
   pauseSignal,
   resumeSignal,
+  scmbStateSignal,
   statusQuery,
   testConnectionUpdate,
 } from '../workflows/messages';
@@ -24,6 +25,11 @@ export async function pushAlerts(client: Client, applianceId: string, alerts: Al
   const workflowId = pollerWorkflowId(applianceId);
   await client.workflow.getHandle(workflowId).signal(alertsPushedSignal, alerts);
   return workflowId;
+}
+
+/** Tells an appliance's poller how its message-bus consumer stands. */
+export async function reportScmbState(client: Client, applianceId: string, state: ScmbStatus): Promise<void> {
+  await client.workflow.getHandle(pollerWorkflowId(applianceId)).signal(scmbStateSignal, state);
 }
 
 /**

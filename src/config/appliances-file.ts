@@ -8,7 +8,8 @@ import {
 } from './appliance-fields';
 import { readCaCertificates } from './ca-certificates';
 import type { EnvReader } from './env-reader';
-import type { ApplianceConfig } from './types';
+import { readScmbEntry } from './scmb-settings';
+import type { ApplianceConfig, ScmbConfig } from './types';
 
 /** Defaults the file's entries inherit from the environment. */
 export interface ApplianceDefaults {
@@ -18,6 +19,7 @@ export interface ApplianceDefaults {
   /** PAGERDUTY_ROUTING_KEY, for entries that name no routing key of their own. */
   routingKey?: string;
   severityMap?: ApplianceSeverityMap;
+  scmb: ScmbConfig;
 }
 
 const KNOWN_FIELDS = new Set([
@@ -35,6 +37,9 @@ const KNOWN_FIELDS = new Set([
   'routingKeyEnv',
   'routingKeyFile',
   'severityMap',
+  'scmb',
+  'scmbPort',
+  'scmbPollIntervalSeconds',
 ]);
 
 /**
@@ -140,6 +145,7 @@ function readEntry(reader: EnvReader, entry: unknown, at: string, defaults: Appl
     caOnly,
     routingKey,
     severityMap: readSeverityMap(e.severityMap, `${at}.severityMap`, problems) ?? defaults.severityMap,
+    scmb: readScmbEntry(e, at, defaults.scmb, problems),
   };
   checkApplianceFields(appliance, (field) => `${at}.${field}`, problems, 'username and passwordEnv or passwordFile');
   return appliance;

@@ -11,13 +11,12 @@ import { readCaCertificates } from './ca-certificates';
 import { ConfigError } from './config-error';
 import { EnvReader, type ReadFile, readFileUtf8 } from './env-reader';
 import { readEncryption } from './payload-encryption';
+import { readScmbDefaults } from './scmb-settings';
 import { hasUserInfo, shownUrl } from './safe-url';
 import type { ApplianceConfig, LogLevel, TemporalConfig, WorkerConfig } from './types';
 
 const LOG_LEVELS: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
 const DEFAULT_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
-/** The worker keeps this many workflows in memory: the hottest pollers and deliveries; the rest replay on demand. */
-const DEFAULT_MAX_CACHED_WORKFLOWS = 100;
 
 /** Reads the Temporal connection settings every process shares. */
 export function readTemporalConfig(reader: EnvReader): TemporalConfig {
@@ -111,18 +110,20 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: Re
     http,
     sdkMetricsPort,
     shutdownGraceMs,
-    maxCachedWorkflows,
+    ...(maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows }),
     reconcileIntervalMs,
     logLevel,
   });
 }
 
 /**
- * WORKER_MAX_CACHED_WORKFLOWS bounds the worker's memory whatever the fleet: a poller outside the cache replays its
- * short run (at most DEFAULT_MAX_POLLS_PER_RUN polls) in milliseconds. 1 is refused by the SDK.
+ * WORKER_MAX_CACHED_WORKFLOWS: unset leaves the SDK's default (sized from the heap limit). A cache smaller than the
+ * appliances thrashes: each poll runs a local activity inside its workflow task, which needs its poller cached. 1 is
+ * refused by the SDK.
  */
-function readCacheSize(reader: EnvReader): number {
-  const size = reader.integer('WORKER_MAX_CACHED_WORKFLOWS', DEFAULT_MAX_CACHED_WORKFLOWS, 0, 1_000_000);
+function readCacheSize(reader: EnvReader): number | undefined {
+  if (reader.optional('WORKER_MAX_CACHED_WORKFLOWS') === undefined) return undefined;
+  const size = reader.integer('WORKER_MAX_CACHED_WORKFLOWS', 0, 0, 1_000_000);
   if (size === 1) reader.problems.push('WORKER_MAX_CACHED_WORKFLOWS must be 0 (no cache) or at least 2, got 1');
   return size;
 }
@@ -150,6 +151,7 @@ function readSingleAppliance(reader: EnvReader, defaults: ApplianceDefaults): Ap
     caOnly,
     routingKey: reader.secret('PAGERDUTY_ROUTING_KEY') ?? '',
     severityMap: defaults.severityMap,
+    scmb: reader.boolean('ONEVIEW_SCMB', false) ? defaults.scmb : undefined,
   };
   const names = {
     id: 'ONEVIEW_APPLIANCE_ID',
@@ -169,6 +171,7 @@ function readAppliances(reader: EnvReader): ApplianceConfig[] {
     pollIntervalSeconds: reader.integer('POLL_INTERVAL', 180, 1, 86_400),
     sslVerify: reader.boolean('ONEVIEW_SSL_VERIFY', true),
     severityMap: parseSeverityMap(reader.optional('PAGERDUTY_SEVERITY_MAP'), 'PAGERDUTY_SEVERITY_MAP', reader.problems),
+    scmb: readScmbDefaults(reader),
   };
   if (file === undefined) return [readSingleAppliance(reader, defaults)];
   if (reader.optional('ONEVIEW_HOST') !== undefined) {

@@ -32,6 +32,14 @@ export interface ApplianceConfig {
   routingKey: string;
   /** Overrides of the OneView → PagerDuty severity map, keyed by OneView severity. */
   severityMap?: Record<string, 'critical' | 'error' | 'warning' | 'info'>;
+  /** Listen to the appliance's State-Change Message Bus (`scmb: true`, ONEVIEW_SCMB); polling stays as the safety net. */
+  scmb?: ScmbConfig;
+}
+
+/** An appliance's State-Change Message Bus: where it listens, and the poll interval while it is connected. */
+export interface ScmbConfig {
+  port: number;
+  pollIntervalSeconds: number;
 }
 
 /** Log levels, from most to least verbose. */
@@ -57,8 +65,8 @@ export interface WorkerConfig {
   sdkMetricsPort: number;
   /** How long in-flight activities get to finish on SIGTERM before the worker stops. */
   shutdownGraceMs: number;
-  /** Workflows kept in the worker's cache (WORKER_MAX_CACHED_WORKFLOWS, default 100). */
-  maxCachedWorkflows: number;
+  /** Workflows kept in the worker's cache (WORKER_MAX_CACHED_WORKFLOWS); unset: the SDK's default from the heap limit. */
+  maxCachedWorkflows?: number;
   logLevel: LogLevel;
 }
 

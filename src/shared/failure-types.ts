@@ -14,6 +14,7 @@ export const FailureType = {
   pagerDutyNetwork: 'PagerDutyUnreachable',
   configuration: 'ConfigurationError',
   invalidAlert: 'InvalidAlert',
+  scmbUnavailable: 'ScmbUnavailable',
 } as const;
 
 /** One of the failure type strings above. */

@@ -75,6 +75,25 @@ export interface PollerSettings {
    * ID, and so how long the poller must remember cleared alerts to page their re-activation (see handled-alerts.ts).
    */
   historyRetentionMs?: number;
+  /** The appliance's State-Change Message Bus is on: the poll interval while its consumer is connected. */
+  scmb?: { pollIntervalMs: number };
+}
+
+/** What the poller knows of its appliance's message-bus consumer (the `scmbState` signal; shown in `status`). */
+export interface ScmbStatus {
+  connected: boolean;
+  /** Since when (ISO-8601) it has been connected, or not. */
+  since: string;
+  /** When the last alert message arrived. */
+  lastMessageAt?: string;
+  /** Why it is not connected (never a secret). */
+  lastError?: string;
+}
+
+/** Input of `consumeScmb`: whose bus, and how long this attempt runs before it hands over to the next. */
+export interface ConsumeScmbInput {
+  applianceId: string;
+  runForMs: number;
 }
 
 /** How a failing PagerDuty send backs off: the first wait, doubled per attempt up to the longest. */
@@ -146,6 +165,8 @@ export interface PollerInput {
   clearsToConfirm?: string[];
   /** The last connection test: when (workflow time) and what it found, answered again for a minute. */
   lastConnectionTest?: { at: number; check: ConnectionCheck };
+  /** The message-bus consumer's last reported state. */
+  scmb?: ScmbStatus;
 }
 
 /** Answer of the poller's `status` query. */
@@ -165,6 +186,8 @@ export interface PollerStatus {
   watermark?: AlertWatermark;
   pollIntervalMs: number;
   counters: PollerCounters;
+  /** Present when the appliance's message bus is on. */
+  scmb?: ScmbStatus;
 }
 
 /** Input of `fetchAlertChanges`. */

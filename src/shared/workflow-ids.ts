@@ -3,6 +3,7 @@ import { ALERT_ID_PATTERN } from './alert-record';
 // The one spelling of each workflow ID's fixed part: builders and parsers below share it.
 const POLLER_PREFIX = 'oneview-poller/';
 const DELIVERY_PREFIX = 'oneview-alert/';
+const SCMB_PREFIX = 'oneview-scmb/';
 
 /**
  * An appliance id as configured (ONEVIEW_APPLIANCE_ID, the `id` of APPLIANCES_FILE): it becomes part of workflow IDs,
@@ -13,6 +14,11 @@ export const APPLIANCE_ID_PATTERN = /^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$/;
 /** Workflow ID of the one poller of an appliance; unique cluster-wide, so no worker needs to be a singleton. */
 export function pollerWorkflowId(applianceId: string): string {
   return `${POLLER_PREFIX}${applianceId}`;
+}
+
+/** Workflow ID of the one message-bus consumer of an appliance: its uniqueness is what keeps it to one. */
+export function scmbConsumerWorkflowId(applianceId: string): string {
+  return `${SCMB_PREFIX}${applianceId}`;
 }
 
 /** Workflow ID of the delivery of one OneView alert; an already-started ID is how duplicates are rejected. */

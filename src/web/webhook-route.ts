@@ -1,10 +1,10 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from '@temporalio/common';
 import { pushAlerts } from '../client/poller-operations';
+import { parsePushedAlerts } from '../shared/pushed-alerts';
 import { knownAppliance } from './appliance-param';
 import { readJsonBody } from './request-body';
 import type { Route } from './route';
-import { parseWebhookBody } from './webhook-body';
 import type { WebMetrics } from './web-metrics';
 import { WebError, WebErrorCode } from './web-error';
 
@@ -18,7 +18,7 @@ export function webhookRoute(deps: { client: Client; metrics: WebMetrics; log: L
     limited: true,
     async handle({ req, query, requestId }) {
       const appliance = await knownAppliance(client, query.get('appliance'));
-      const parsed = parseWebhookBody(await readJsonBody(req));
+      const parsed = parsePushedAlerts(await readJsonBody(req));
       if ('problems' in parsed)
         throw new WebError(400, WebErrorCode.invalidBody, 'the body holds no valid OneView alert', {
           reasons: parsed.problems,

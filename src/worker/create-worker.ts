@@ -46,7 +46,11 @@ export async function createBridgeWorker(options: {
 }): Promise<BridgeWorker> {
   const metrics = createBridgeMetrics();
   const { appliances, temporal } = options.config;
-  for (const a of appliances) metrics.pollInterval.set({ appliance: a.id }, a.pollIntervalSeconds);
+  for (const a of appliances) {
+    metrics.pollInterval.set({ appliance: a.id }, a.pollIntervalSeconds);
+    // Every worker reports 0 until one holds the consumer, so a bus that never connects is visible, not absent.
+    if (a.scmb) metrics.scmbConnected.set({ appliance: a.id }, 0);
+  }
   trackOpenDeliveries(
     metrics.openAlerts,
     options.client,
@@ -70,8 +74,8 @@ export async function createBridgeWorker(options: {
     ...(options.workflowBundlePath
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
       : { workflowsPath: require.resolve('../workflows') }),
-    // The cache bounds memory, not correctness: what falls out (idle deliveries waiting hours for their clear, pollers
-    // of a fleet larger than the cache) replays its short history when its next task comes.
+    // Pollers must fit (each poll's local activity runs inside a workflow task of its cached poller; below the fleet
+    // the cache thrashes); idle deliveries waiting hours for their clear may fall out and replay their short history.
     ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),
   });
   const sendWorker = await Worker.create({

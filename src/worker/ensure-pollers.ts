@@ -6,7 +6,7 @@ import type { ApplianceConfig, WorkerConfig } from '../config/types';
 import { APPLIANCE_ID } from '../shared/search-attributes';
 import type { PollerSettings } from '../shared/types';
 import { runningPollersQuery } from '../shared/visibility-query';
-import { pollerWorkflowId } from '../shared/workflow-ids';
+import { parsePollerWorkflowId, pollerWorkflowId, scmbConsumerWorkflowId } from '../shared/workflow-ids';
 import { updateSettingsSignal } from '../workflows/messages';
 
 /**
@@ -32,6 +32,7 @@ export function pollerSettingsFor(
     reconcileIntervalMs: config.reconcileIntervalMs,
     routingKeyId: routingKeyIdOf(appliance.routingKey),
     pagerDutyRetry: { baseMs: config.pagerDuty.retry.baseMs, maxMs: config.pagerDuty.retry.maxMs },
+    ...(appliance.scmb ? { scmb: { pollIntervalMs: appliance.scmb.pollIntervalSeconds * 1000 } } : {}),
   };
 }
 
@@ -84,6 +85,13 @@ async function retireRemovedPollers(client: Client, taskQueue: string, keep: Set
     // appliance, so remove an appliance after its incidents are resolved (docs/architecture.md).
     await client.workflow.getHandle(execution.workflowId).terminate('appliance removed from the configuration');
     retired.push(execution.workflowId);
+    const applianceId = parsePollerWorkflowId(execution.workflowId)?.applianceId;
+    // Its message-bus consumer too, if it had one (none: nothing to stop).
+    if (applianceId)
+      await client.workflow
+        .getHandle(scmbConsumerWorkflowId(applianceId))
+        .terminate('appliance removed from the configuration')
+        .catch(() => undefined);
   }
   return retired;
 }

@@ -30,8 +30,9 @@ import type {
   PollerInput,
   PollerStatus,
 } from '../shared/types';
-import { alertWorkflowId } from '../shared/workflow-ids';
+import { alertWorkflowId, scmbConsumerWorkflowId } from '../shared/workflow-ids';
 import { alertDeliveryWorkflow } from './alert-delivery';
+import { scmbConsumerWorkflow } from './scmb-consumer';
 import { failureMessage, failureType } from './failure-details';
 import type { StartDecision } from './handled-alerts';
 import {
@@ -40,12 +41,13 @@ import {
   forcePollSignal,
   pauseSignal,
   resumeSignal,
+  scmbStateSignal,
   statusQuery,
   testConnectionUpdate,
   updateSettingsSignal,
 } from './messages';
 import { DEFAULT_MAX_POLLS_PER_RUN, PollerState } from './poller-state';
-import { checkPushedAlerts, isSettingsFor } from './signal-checks';
+import { checkPushedAlerts, checkScmbStatus, isSettingsFor } from './signal-checks';
 
 // A poll is one short GET that only this poller's next decision needs, so it runs inside the workflow task: an idle
 // poll costs one workflow task and six history events. A worker that dies mid-poll loses its workflow task, which
@@ -130,6 +132,17 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
     // Sent by every booting worker: whatever happened while no worker ran is looked at now, not an interval later.
     state.reconcileRequested = true;
     state.pollRequested = true;
+  });
+  setHandler(scmbStateSignal, (payload) => {
+    const next = checkScmbStatus(payload);
+    if (!next || !state.settings.scmb) return;
+    const wasConnected = state.scmb?.connected === true;
+    state.scmb = next;
+    // A new subscription starts with an empty queue: what changed while none was listening is read at once.
+    if (next.connected && !wasConnected) state.pollRequested = true;
+    // Lost: the normal interval applies again from the last poll, not after the long one.
+    if (!next.connected && wasConnected && state.lastPollAt !== undefined)
+      state.nextPollAt = Math.min(state.nextPollAt, state.lastPollAt + state.delayAfterPoll());
   });
   setHandler(pauseSignal, () => {
     state.paused = true;
@@ -360,9 +373,43 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
     setCurrentDetails(pollerDetails(settings.applianceHost, state.status(), state.counters));
   }
 
+  /**
+   * Keeps the appliance's message-bus consumer running while the settings ask for one (started once per run: the
+   * server's ID uniqueness makes a second start a no-op), and cancels it when they stop asking.
+   */
+  let consumerWanted: boolean | undefined;
+  async function keepConsumer(): Promise<void> {
+    const wanted = state.settings.scmb !== undefined;
+    if (wanted === consumerWanted) return;
+    consumerWanted = wanted;
+    const workflowId = scmbConsumerWorkflowId(appliance());
+    try {
+      if (wanted)
+        await startChild(scmbConsumerWorkflow, {
+          workflowId,
+          args: [{ applianceId: appliance() }],
+          staticSummary: `Message-bus consumer of ${appliance()}`,
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+        });
+      else if (state.scmb) {
+        state.scmb = undefined;
+        await getExternalWorkflowHandle(workflowId).cancel();
+      }
+    } catch (err) {
+      // Already running is the normal case; a consumer that is already gone needs no cancelling.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError) && wanted)
+        log.warn('starting the message-bus consumer failed; polling goes on', {
+          appliance: appliance(),
+          error: failureMessage(err),
+        });
+    }
+  }
+
   const maxPolls = state.maxPollsPerRun ?? DEFAULT_MAX_POLLS_PER_RUN;
   let pollsThisRun = 0;
   for (;;) {
+    await keepConsumer();
     if (!state.paused && state.pending.length > 0) await handleAlerts(state.pending.splice(0));
     if (!state.paused && (state.pollRequested || Date.now() >= state.nextPollAt)) {
       state.pollRequested = false;

@@ -1,6 +1,7 @@
 /**
- * Workflows of the bridge: `appliancePollerWorkflow` (ID `oneview-poller/<applianceId>`) and `alertDeliveryWorkflow`
- * (ID `oneview-alert/<applianceId>/<alertId>`).
+ * Workflows of the bridge: `appliancePollerWorkflow` (ID `oneview-poller/<applianceId>`), `alertDeliveryWorkflow`
+ * (ID `oneview-alert/<applianceId>/<alertId>`) and `scmbConsumerWorkflow` (ID `oneview-scmb/<applianceId>`).
  */
 export { appliancePollerWorkflow } from './appliance-poller';
 export { alertDeliveryWorkflow } from './alert-delivery';
+export { scmbConsumerWorkflow } from './scmb-consumer';

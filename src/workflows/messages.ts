@@ -6,6 +6,7 @@ import type {
   DeliveryState,
   PollerSettings,
   PollerStatus,
+  ScmbStatus,
 } from '../shared/types';
 
 /** Asks a poller to poll now instead of at the end of its interval. */
@@ -16,6 +17,12 @@ export const forcePollSignal = defineSignal('forcePoll');
  * appliance confirms it.
  */
 export const alertsPushedSignal = defineSignal<[AlertRecord[]]>('alertsPushed');
+
+/**
+ * The message-bus consumer's state, from the activity holding it: connected (a fresh queue, so the poller polls at
+ * once to catch up) or not (the normal poll interval returns at once).
+ */
+export const scmbStateSignal = defineSignal<[ScmbStatus]>('scmbState');
 
 /** Replaces a running poller's settings (sent by every worker at boot, so config changes reach running pollers). */
 export const updateSettingsSignal = defineSignal<[PollerSettings]>('updateSettings');

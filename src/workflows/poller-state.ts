@@ -8,6 +8,7 @@ import type {
   PollerInput,
   PollerSettings,
   PollerStatus,
+  ScmbStatus,
 } from '../shared/types';
 import { HandledAlerts } from './handled-alerts';
 
@@ -70,6 +71,8 @@ export class PollerState {
   lastConnectionTest?: { at: number; check: ConnectionCheck };
   nextPollAt = 0;
   readonly maxPollsPerRun?: number;
+  /** The message-bus consumer's last report, while the settings have a message bus. */
+  scmb?: ScmbStatus;
 
   constructor(input: PollerInput) {
     this.settings = input.settings;
@@ -90,6 +93,7 @@ export class PollerState {
     this.handled = new HandledAlerts(input.handled);
     this.lastConnectionTest = input.lastConnectionTest;
     this.maxPollsPerRun = input.maxPollsPerRun;
+    this.scmb = input.settings.scmb ? input.scmb : undefined;
     // A new run keeps the previous run's rhythm instead of polling again at once.
     this.nextPollAt = this.lastPollAt !== undefined ? this.lastPollAt + this.delayAfterPoll() : Date.now();
   }
@@ -104,7 +108,9 @@ export class PollerState {
    * a login loop), up to 30 min while its login is rejected and 5 min while it is unreachable.
    */
   delayAfterPoll(): number {
-    const interval = this.settings.pollIntervalMs;
+    // A connected message bus pages within a second; the poll is then only the safety net.
+    const interval =
+      this.settings.scmb && this.scmb?.connected ? this.settings.scmb.pollIntervalMs : this.settings.pollIntervalMs;
     if (this.consecutiveFailures === 0) return interval;
     const cap = this.lastErrorType === FailureType.oneViewAuth ? MAX_AUTH_BACKOFF_MS : MAX_UNREACHABLE_BACKOFF_MS;
     return Math.max(interval, Math.min(cap, interval * 2 ** (this.consecutiveFailures - 1)));
@@ -128,6 +134,7 @@ export class PollerState {
       watermark: this.watermark,
       pollIntervalMs: this.settings.pollIntervalMs,
       counters: { ...this.counters },
+      ...(this.scmb ? { scmb: { ...this.scmb } } : {}),
     };
   }
 
@@ -150,6 +157,7 @@ export class PollerState {
       pollRequested: this.pollRequested || undefined,
       handled: this.handled.size > 0 ? this.handled.entries() : undefined,
       lastConnectionTest: this.lastConnectionTest,
+      scmb: this.scmb,
     };
   }
 }

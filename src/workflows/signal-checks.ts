@@ -1,5 +1,6 @@
 import { checkAlertRecord } from '../shared/alert-record';
-import type { AlertRecord, PollerSettings } from '../shared/types';
+import { boundUtf8 } from '../shared/bounded-text';
+import type { AlertRecord, PollerSettings, ScmbStatus } from '../shared/types';
 import { APPLIANCE_ID_PATTERN } from '../shared/workflow-ids';
 
 /** Most alerts one `alertsPushed` signal may carry (the webhook sends at most 500 per call). */
@@ -35,6 +36,22 @@ export function isSettingsFor(value: unknown, applianceId: string | undefined): 
     s.severities.every((x) => typeof x === 'string') &&
     positive(s.pollIntervalMs) &&
     positive(s.sessionLifetimeMs) &&
-    positive(s.sessionRenewBeforeMs)
+    positive(s.sessionRenewBeforeMs) &&
+    (s.scmb === undefined || positive(s.scmb?.pollIntervalMs))
   );
+}
+
+/** An `scmbState` payload made safe to keep and show: undefined unless it has the shape the consumer sends. */
+export function checkScmbStatus(value: unknown): ScmbStatus | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Partial<Record<keyof ScmbStatus, unknown>>;
+  const time = (t: unknown) => typeof t === 'string' && t.length <= 40 && !Number.isNaN(Date.parse(t));
+  if (typeof v.connected !== 'boolean' || !time(v.since)) return undefined;
+  if (v.lastMessageAt !== undefined && !time(v.lastMessageAt)) return undefined;
+  return {
+    connected: v.connected,
+    since: v.since as string,
+    ...(v.lastMessageAt !== undefined ? { lastMessageAt: v.lastMessageAt as string } : {}),
+    ...(typeof v.lastError === 'string' ? { lastError: boundUtf8(v.lastError, 300) } : {}),
+  };
 }

@@ -123,7 +123,7 @@ describe('the default pods', () => {
     });
   });
 
-  it("leaves the workflow cache to the bridge's default unless worker.maxCachedWorkflows is set, and then passes it on", () => {
+  it("leaves the workflow cache to the SDK unless worker.maxCachedWorkflows is set, and then passes it on", () => {
     const cacheEnv = (o: Manifest[]) =>
       (find(o, 'Deployment', '-worker').spec?.template?.spec as PodSpec).containers[0]?.env?.find((e) => e.name === 'WORKER_MAX_CACHED_WORKFLOWS');
     expect(cacheEnv(objects)).toBeUndefined();

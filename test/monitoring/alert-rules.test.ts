@@ -27,12 +27,15 @@ const BRIDGE_COUNTERS = [
   'oneview_alerts_rejected_total',
   'web_requests_total',
   'webhook_alerts_received_total',
+  'oneview_scmb_messages_total',
+  'oneview_scmb_reconnects_total',
 ];
 const BRIDGE_GAUGES = [
   'oneview_session_active',
   'processed_alerts_count',
   'oneview_last_successful_poll_timestamp_seconds',
   'oneview_poll_interval_seconds',
+  'oneview_scmb_connected',
 ];
 const BRIDGE_HISTOGRAMS = [
   'oneview_auth_duration_seconds',
@@ -236,6 +239,7 @@ describe('alert rules', () => {
         'BridgeWorkflowTaskFailing',
         'OneViewCertificateRefused',
         'OneViewAlertsRejected',
+        'OneViewScmbDown',
       ]),
     );
     expect(new Set(alerts.map((a) => a.name)).size).toBe(alerts.length);

@@ -79,7 +79,6 @@ async function main(): Promise<void> {
     http: { host: '127.0.0.1', port: 0 },
     sdkMetricsPort: 0,
     shutdownGraceMs: 10_000,
-    maxCachedWorkflows: 100,
     reconcileIntervalMs: 3_600_000,
     logLevel: 'WARN',
   };

@@ -8,7 +8,11 @@ import { createBridgeWorker } from '../../src/worker/create-worker';
 import { startWorkerHttpServer } from '../../src/worker/http-server';
 import { applySendQueueLimit } from '../../src/worker/send-queue-limit';
 import { createJsonLogger } from '../../src/logging/json-logger';
-import { startOneViewSimulator, type OneViewSimulator } from '../../simulators/oneview/server';
+import {
+  startOneViewSimulator,
+  type OneViewSimulator,
+  type OneViewSimulatorOptions,
+} from '../../simulators/oneview/server';
 import { startPagerDutySimulator, type PagerDutySimulator } from '../../simulators/pagerduty/server';
 import { controls } from '../../simulators/control-client';
 import { logFileWriter, registerSecret } from './log-capture';
@@ -34,7 +38,7 @@ export function testServer(): { address: string; bundlePath: string } {
 }
 
 /** Both simulators on loopback plus a Temporal client; one per test file. */
-export async function startHarness() {
+export async function startHarness(oneViewOptions: OneViewSimulatorOptions = {}) {
   if (!runtimeInstalled) {
     // Every line goes to the run's log directory for the suite-wide checks; the console shows WARN and above only.
     const toFile = logFileWriter('in-process-worker');
@@ -46,7 +50,7 @@ export async function startHarness() {
     });
     runtimeInstalled = true;
   }
-  const oneView: OneViewSimulator = await startOneViewSimulator({ tls: true });
+  const oneView: OneViewSimulator = await startOneViewSimulator({ tls: true, ...oneViewOptions });
   const pagerDuty: PagerDutySimulator = await startPagerDutySimulator({ rateLimitPerMinute: 0 });
   const connection = await Connection.connect({ address: testServer().address });
   const client = new Client({ connection, dataConverter: bridgeDataConverter({ key: TEST_PAYLOAD_KEY }) });
@@ -129,7 +133,6 @@ export function bridgeConfig(
     http: { host: '127.0.0.1', port: 0 },
     sdkMetricsPort: 0,
     shutdownGraceMs: 10_000,
-    maxCachedWorkflows: 100,
     reconcileIntervalMs: 3_600_000,
     logLevel: 'WARN',
   };

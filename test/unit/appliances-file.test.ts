@@ -194,3 +194,31 @@ test('no problem about the file repeats a credential: in a host, in a reference,
     'APPLIANCES_FILE (/etc/bridge/appliances.json) is not valid JSON (line 1, column 45)',
   ]);
 });
+
+test('scmb: true turns the message bus on with the environment defaults; its own port and interval override them', () => {
+  const entry = { host: 'ov-a.example.com', username: 'monitor', passwordEnv: 'OV_A_PASSWORD', routingKeyEnv: 'PD_A' };
+  const config = load(
+    [
+      { ...entry, id: 'a', scmb: true },
+      { ...entry, id: 'b', scmb: true, scmbPort: 15671, scmbPollIntervalSeconds: 600 },
+      { ...entry, id: 'c' },
+    ],
+    { ONEVIEW_SCMB_POLL_INTERVAL: '1200' },
+  );
+  expect(config.appliances.map((a) => a.scmb)).toEqual([
+    { port: 5671, pollIntervalSeconds: 1200 },
+    { port: 15671, pollIntervalSeconds: 600 },
+    undefined,
+  ]);
+  expect(
+    problems([
+      { ...entry, id: 'd', scmb: 'yes' },
+      { ...entry, id: 'e', scmb: true, scmbPort: 0 },
+      { ...entry, id: 'f', scmbPollIntervalSeconds: 60 },
+    ]),
+  ).toEqual([
+    'appliances[0].scmb must be true or false',
+    'appliances[1].scmbPort must be a whole number from 1 to 65535',
+    'appliances[2]: scmbPort and scmbPollIntervalSeconds need "scmb": true',
+  ]);
+});

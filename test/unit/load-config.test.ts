@@ -146,7 +146,7 @@ test('a task queue that could not stand between quotes in a visibility query is 
 });
 
 test('the workflow cache size is the SDK default unless set, and a size the SDK would refuse is a problem', () => {
-  expect(loadConfig(VALID).maxCachedWorkflows).toBe(100);
+  expect(loadConfig(VALID).maxCachedWorkflows).toBeUndefined();
   expect(loadConfig({ ...VALID, WORKER_MAX_CACHED_WORKFLOWS: '600' }).maxCachedWorkflows).toBe(600);
   expect(loadConfig({ ...VALID, WORKER_MAX_CACHED_WORKFLOWS: '0' }).maxCachedWorkflows).toBe(0);
   expect(problemsOf({ ...VALID, WORKER_MAX_CACHED_WORKFLOWS: '1' })).toEqual([
@@ -309,4 +309,16 @@ describe('no problem repeats a credential', () => {
     });
     expect(problems).toHaveLength(3);
   });
+});
+
+test("ONEVIEW_SCMB turns the single appliance's message bus on, with ONEVIEW_SCMB_PORT and ONEVIEW_SCMB_POLL_INTERVAL", () => {
+  expect(loadConfig(VALID).appliances[0]!.scmb).toBeUndefined();
+  expect(loadConfig({ ...VALID, ONEVIEW_SCMB: 'true' }).appliances[0]!.scmb).toEqual({
+    port: 5671,
+    pollIntervalSeconds: 900,
+  });
+  expect(
+    loadConfig({ ...VALID, ONEVIEW_SCMB: 'true', ONEVIEW_SCMB_PORT: '15671', ONEVIEW_SCMB_POLL_INTERVAL: '300' })
+      .appliances[0]!.scmb,
+  ).toEqual({ port: 15671, pollIntervalSeconds: 300 });
 });

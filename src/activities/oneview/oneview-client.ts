@@ -159,6 +159,49 @@ export class OneViewClient {
     return parseJson(res.body, what);
   }
 
+  /**
+   * Asks the appliance to generate its message-bus client certificate (an asynchronous task on the appliance); one that
+   * exists or is being generated (409 RABBITMQ_CLIENTCERT_CONFLICT) is as good.
+   */
+  async requestScmbClientCertificate(token: string, apiVersion: number): Promise<void> {
+    const path = '/rest/certificates/client/rabbitmq';
+    const body = JSON.stringify({ commonName: 'default', type: 'RabbitMqClientCertV2' });
+    const res = await this.send('POST', path, { 'X-API-Version': String(apiVersion), auth: token }, body);
+    if (res.status === 200 || res.status === 201 || res.status === 202) return;
+    if (parseErrorBody(res.body).errorCode === 'RABBITMQ_CLIENTCERT_CONFLICT') return;
+    if (res.status === 401 || res.status === 403)
+      throw new BridgeError(
+        ErrorCode.oneViewAuth,
+        `POST ${path} refused (${res.status}): the user needs the Infrastructure administrator role`,
+        { status: res.status },
+      );
+    throw this.httpError(`POST ${path}`, res.status, res.body, apiVersion);
+  }
+
+  /**
+   * The internal CA that signs the message bus's certificates: one PEM string before API 600, the member of type
+   * INTERNAL of a collection from 600 on.
+   */
+  async getScmbCa(token: string, apiVersion: number): Promise<string> {
+    const collection = apiVersion >= 600;
+    const path = collection ? '/rest/certificates/ca?filter=certType:INTERNAL' : '/rest/certificates/ca';
+    const res = await this.send('GET', path, { 'X-API-Version': String(apiVersion), auth: token });
+    if (res.status !== 200) throw this.httpError('GET /rest/certificates/ca', res.status, res.body, apiVersion);
+    // Old appliances answer the bare PEM, not JSON.
+    const parsed = /^\s*-----BEGIN/.test(res.body) ? res.body : parseJson(res.body, 'GET /rest/certificates/ca');
+    const pem = collection
+      ? (parsed as { members?: { certType?: unknown; certificateDetails?: { base64Data?: unknown } }[] }).members?.find(
+          (m) => m.certType === 'INTERNAL',
+        )?.certificateDetails?.base64Data
+      : parsed;
+    if (typeof pem !== 'string' || !pem.includes('-----BEGIN CERTIFICATE-----'))
+      throw new BridgeError(
+        ErrorCode.oneViewInvalidBody,
+        'GET /rest/certificates/ca answered no INTERNAL CA certificate',
+      );
+    return pem;
+  }
+
   /** Closes the connection pool. */
   async close(): Promise<void> {
     await this.agent.close();

@@ -135,6 +135,10 @@ export class FakeAppliance {
         }
         return { alerts, watermark: this.watermark, pages: 1 };
       },
+      // The message bus is exercised against a real broker (test/e2e/scmb-*.test.ts); these tests have none.
+      consumeScmb: async (): Promise<void> => {
+        throw new Error('no message bus in workflow-logic tests');
+      },
       listOpenDeliveries: async (input: ListOpenDeliveriesInput): Promise<string[]> => {
         this.calls.listOpenDeliveries.push(input);
         return [];

@@ -1,0 +1,88 @@
+import { startRabbitBroker, type RabbitBroker } from '../../simulators/rabbitmq/broker';
+import { pollerStatus } from '../../src/client/poller-operations';
+import { bridgeConfig, runBridge, startHarness, uniqueAppliance, type Harness } from '../support/bridge-harness';
+import { waitFor } from '../support/wait-for';
+
+// The appliance's State-Change Message Bus on a real RabbitMQ (configured as OneView's: TLS, EXTERNAL, CN users), with
+// polling stretched to 15 minutes: whatever pages here came by the bus.
+jest.setTimeout(180_000);
+
+let broker: RabbitBroker;
+let h: Harness;
+
+beforeAll(async () => {
+  broker = await startRabbitBroker();
+  h = await startHarness({ scmb: { broker, certificateGenerationMs: 300 } });
+}, 120_000);
+
+afterAll(async () => {
+  await h?.close();
+  await broker?.stop();
+});
+
+test('alerts page and clears resolve by the message bus while the poll waits 15 minutes; a dropped connection comes back and catches up', async () => {
+  const ids = uniqueAppliance('scmb');
+  const config = bridgeConfig(h, ids, {
+    pollIntervalSeconds: 900,
+    scmb: { port: broker.port, pollIntervalSeconds: 900 },
+  });
+  const bridge = await runBridge(h.client, config);
+  try {
+    const connected = await waitFor(
+      'the consumer connected',
+      () => pollerStatus(h.client, ids.applianceId),
+      (s) => s.scmb?.connected === true,
+      60_000,
+    );
+    // The certificate was generated once, on the bridge's own request (404 first, then one POST).
+    expect((await h.sim.scmb()).clientCertificateRequests).toBe(1);
+    // One consumer, logged in as the certificate's CN.
+    expect((await h.sim.scmb()).connections.filter((c) => c.user === 'default')).toHaveLength(1);
+    const pollsBefore = connected.counters.polls;
+
+    const alerts = await h.sim.addAlerts(Array.from({ length: 10 }, () => ({ severity: 'Critical' })));
+    const keys = alerts.map((a) => `oneview/${ids.applianceId}/alert/${a.uri.slice(a.uri.lastIndexOf('/') + 1)}`);
+    await waitFor(
+      'ten triggers',
+      () => h.sim.incidents(),
+      (i) => keys.every((k) => i.some((x) => x.dedup_key === k)),
+      30_000,
+    );
+    const afterTriggers = await pollerStatus(h.client, ids.applianceId);
+    // The bus, not a poll, brought them: no poll ran between connecting and paging.
+    expect(afterTriggers.counters.polls).toBe(pollsBefore);
+    expect(afterTriggers.scmb?.lastMessageAt).toBeDefined();
+
+    for (const a of alerts) await h.sim.clearAlert(a.uri.slice(a.uri.lastIndexOf('/') + 1));
+    const incidents = await waitFor(
+      'ten resolves',
+      () => h.sim.incidents(),
+      (i) => keys.every((k) => i.find((x) => x.dedup_key === k)?.status === 'resolved'),
+      30_000,
+    );
+    expect(incidents.filter((i) => keys.includes(i.dedup_key))).toHaveLength(10);
+
+    // The appliance drops its consumers; an alert raised while none listens is read by the catch-up poll.
+    await h.sim.scmbControl({ dropConnections: true, dropMessages: 1 });
+    const [missed] = await h.sim.addAlerts([{ severity: 'Critical' }]);
+    await waitFor(
+      'the consumer back',
+      () => h.sim.scmb(),
+      (s) => s.connections.filter((c) => c.user === 'default').length === 1,
+      30_000,
+    );
+    const missedKey = `oneview/${ids.applianceId}/alert/${missed!.uri.slice(missed!.uri.lastIndexOf('/') + 1)}`;
+    await waitFor(
+      'the missed alert paged',
+      () => h.sim.incidents(),
+      (i) => i.some((x) => x.dedup_key === missedKey),
+      30_000,
+    );
+    // Never twice: one trigger per alert, whichever path saw it first.
+    const all = await h.sim.incidents();
+    for (const k of [...keys, missedKey]) expect(all.find((i) => i.dedup_key === k)?.triggers).toBe(1);
+  } finally {
+    await bridge.stop();
+    await h.sim.reset();
+  }
+});
