@@ -30,6 +30,8 @@ export interface BridgeIdleFigures extends IdleFigures {
   workflowCache: { sizeAtEnd: number; hits: number; misses: number; forcedEvictions: number };
   /** `status` queries one at a time, after the window, to pollers spread over the fleet (most outside the cache). */
   statusQueryMs: ReturnType<typeof summarize>;
+  /** Queries that failed (how long each took, and why): a worker too far behind answers none in time. */
+  statusQueryFailures: string[];
 }
 
 /** Pollers queried one after another for the status latency. */
@@ -67,12 +69,16 @@ export async function measureBridgeIdle(
   const sample = [...new Set([0, Math.floor(ids.length / 2), ids.length - 1])].map((i) => ids[i]!);
   const histories = await Promise.all(sample.map((id) => pollHistory(bridge.client, id, from, to)));
   const statusQueryMs: number[] = [];
+  const statusFailures: string[] = [];
   for (let i = 0; i < Math.min(STATUS_SAMPLE, ids.length); i++) {
     const started = Date.now();
-    await pollerStatus(bridge.client, ids[Math.floor((i * ids.length) / Math.min(STATUS_SAMPLE, ids.length))]!);
-    statusQueryMs.push(Date.now() - started);
+    try {
+      await pollerStatus(bridge.client, ids[Math.floor((i * ids.length) / Math.min(STATUS_SAMPLE, ids.length))]!);
+      statusQueryMs.push(Date.now() - started);
+    } catch (err) {
+      statusFailures.push(`${Date.now() - started} ms: ${(err as Error).message}`);
+    }
   }
-  const s1 = await bridge.statuses(ids);
   // Core's counters, whatever suffix the exporter gives them.
   const counter = (m: Scrape, name: string) => seriesSum(m, name) + seriesSum(m, `${name}_total`);
   return {
@@ -86,7 +92,7 @@ export async function measureBridgeIdle(
     requestsPerPoll: ratio(requests.total, polls),
     requestsByEndpoint: requests.byEndpoint,
     cpu,
-    continuedAsNew: s1.reduce((s, x) => s + x.counters.continuedAsNew, 0),
+    continuedAsNew: counter(m1, 'temporal_workflow_continue_as_new') - counter(m0, 'temporal_workflow_continue_as_new'),
     histories,
     temporalSdk: sdkLatencies(m0, m1),
     workflowCache: {
@@ -98,6 +104,7 @@ export async function measureBridgeIdle(
         counter(m0, 'temporal_sticky_cache_total_forced_eviction'),
     },
     statusQueryMs: summarize(statusQueryMs),
+    statusQueryFailures: statusFailures,
   };
 }
 
