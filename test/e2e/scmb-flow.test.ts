@@ -1,3 +1,5 @@
+import { connect, credentials } from 'amqplib';
+import { request } from 'undici';
 import { startRabbitBroker, type RabbitBroker } from '../../simulators/rabbitmq/broker';
 import { pollerStatus } from '../../src/client/poller-operations';
 import { bridgeConfig, runBridge, startHarness, uniqueAppliance, type Harness } from '../support/bridge-harness';
@@ -82,6 +84,75 @@ test('alerts page and clears resolve by the message bus while the poll waits 15 
     const all = await h.sim.incidents();
     for (const k of [...keys, missedKey]) expect(all.find((i) => i.dedup_key === k)?.triggers).toBe(1);
   } finally {
+    await bridge.stop();
+    await h.sim.reset();
+  }
+});
+
+test('hostile and broken messages on the bus are counted and dropped; the consumer goes on and the next alert pages', async () => {
+  const ids = uniqueAppliance('scmbjunk');
+  const bridge = await runBridge(
+    h.client,
+    bridgeConfig(h, ids, { pollIntervalSeconds: 900, scmb: { port: broker.port, pollIntervalSeconds: 900 } }),
+  );
+  // Whoever can publish on the appliance's bus (here: its own publisher user) sends what no appliance should.
+  const publisher = await connect(broker.url, {
+    credentials: credentials.external(),
+    cert: broker.publisher.cert,
+    key: broker.publisher.key,
+    ca: [broker.internalCa.ca.cert],
+    servername: 'localhost',
+  });
+  try {
+    await waitFor(
+      'connected',
+      () => pollerStatus(h.client, ids.applianceId),
+      (s) => s.scmb?.connected === true,
+      60_000,
+    );
+    const before = await pollerStatus(h.client, ids.applianceId);
+    const channel = await publisher.createChannel();
+    const send = (key: string, body: string | Buffer) =>
+      channel.publish('scmb', `scmb.alerts.${key}`, Buffer.isBuffer(body) ? body : Buffer.from(body));
+    send('Created./rest/alerts/x', 'not json {');
+    send('Created./rest/alerts/x', Buffer.alloc(2 * 1024 * 1024, 0x41));
+    send('Created./rest/alerts/x', JSON.stringify({ changeType: 'Created', resource: 'no object' }));
+    send(
+      'Created./rest/alerts/..%2f..%2fetc',
+      JSON.stringify({
+        changeType: 'Created',
+        newState: 'Exploded',
+        resource: { uri: '/rest/alerts/../../etc', severity: 'Critical\u202e', alertState: 'Active' },
+      }),
+    );
+    send('Deleted./rest/alerts/7', JSON.stringify({ changeType: 'Deleted', resource: { uri: '/rest/alerts/7' } }));
+    await channel.close();
+    // Then a real alert: it pages, once, after all of the above.
+    const [alert] = await h.sim.addAlerts([{ severity: 'Critical', description: 'caf\u00e9 \ud83d\udd25 \u0000 end' }]);
+    const key = `oneview/${ids.applianceId}/alert/${alert!.uri.slice(alert!.uri.lastIndexOf('/') + 1)}`;
+    await waitFor(
+      'the real alert paged',
+      () => h.sim.incidents(),
+      (i) => i.some((x) => x.dedup_key === key),
+      30_000,
+    );
+    const after = await pollerStatus(h.client, ids.applianceId);
+    expect(after.scmb?.connected).toBe(true);
+    expect(after.counters.deliveriesStarted - before.counters.deliveriesStarted).toBe(1);
+    expect((await h.sim.incidents()).filter((i) => i.dedup_key.startsWith(`oneview/${ids.applianceId}/`))).toHaveLength(
+      1,
+    );
+    // Each refused message is counted where the on-call looks: the rejected-alerts counter and the bus's own.
+    const metrics = await (await request(`http://127.0.0.1:${bridge.httpPort}/metrics`)).body.text();
+    const sum = (name: string) =>
+      metrics
+        .split('\n')
+        .filter((line) => line.startsWith(`${name}{`) && line.includes(`appliance="${ids.applianceId}"`))
+        .reduce((n, line) => n + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+    expect(sum('oneview_alerts_rejected_total')).toBe(4);
+    expect(sum('oneview_scmb_messages_total')).toBeGreaterThanOrEqual(6);
+  } finally {
+    await publisher.close().catch(() => undefined);
     await bridge.stop();
     await h.sim.reset();
   }
