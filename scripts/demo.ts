@@ -61,8 +61,20 @@ async function freePort(preferred: number): Promise<number> {
         srv.close(() => resolve(chosen));
       });
     });
-  return tryPort(preferred).catch(() => tryPort(0));
+  // The next ports up before any the kernel picks: those come from the ephemeral range, where an outgoing connection
+  // can take the port in the seconds before the dev server binds it.
+  for (let port = preferred; port < preferred + 100; port++) {
+    if (handedOut.has(port)) continue;
+    const chosen = await tryPort(port).catch(() => undefined);
+    if (chosen !== undefined) {
+      handedOut.add(chosen);
+      return chosen;
+    }
+  }
+  return tryPort(0);
 }
+/** Ports already chosen for this demo's processes: free until they bind, so never chosen twice. */
+const handedOut = new Set<number>();
 
 async function run(): Promise<void> {
   const exitAfterSeconds = Number(process.env.DEMO_EXIT_AFTER ?? 0);
@@ -79,7 +91,7 @@ async function run(): Promise<void> {
   const webPort = await freePort(8080);
   if (!address) {
     const port = await freePort(7233);
-    const uiPort = await freePort(port === 7233 ? 8233 : port + 1000);
+    const uiPort = await freePort(8233);
     uiUrl = `http://127.0.0.1:${uiPort}`;
     say('starting a Temporal dev server with its Web UI ...');
     const env = await TestWorkflowEnvironment.createLocal({
