@@ -183,6 +183,10 @@ function readAppliances(reader: EnvReader): ApplianceConfig[] {
       'ONEVIEW_CACERT_ONLY does not apply to APPLIANCES_FILE entries: set caFile and caOnly on each',
     );
   }
+  // The same trap for the message bus: it is switched on per entry, and silence would leave it off on every one.
+  if (reader.optional('ONEVIEW_SCMB') !== undefined) {
+    reader.problems.push('ONEVIEW_SCMB does not apply to APPLIANCES_FILE entries: set "scmb": true on each');
+  }
   const routingKey = reader.secret('PAGERDUTY_ROUTING_KEY', false);
   return readAppliancesFile(reader, file, { ...defaults, routingKey });
 }

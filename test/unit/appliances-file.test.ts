@@ -221,4 +221,8 @@ test('scmb: true turns the message bus on with the environment defaults; its own
     'appliances[1].scmbPort must be a whole number from 1 to 65535',
     'appliances[2]: scmbPort and scmbPollIntervalSeconds need "scmb": true',
   ]);
+  // The single appliance's switch is refused beside a file: an operator setting it would believe every entry listens.
+  expect(problems([{ ...entry, id: 'g' }], { ONEVIEW_SCMB: 'true' })).toEqual([
+    'ONEVIEW_SCMB does not apply to APPLIANCES_FILE entries: set "scmb": true on each',
+  ]);
 });
