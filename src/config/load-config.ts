@@ -9,6 +9,7 @@ import {
 import { type ApplianceDefaults, readAppliancesFile } from './appliances-file';
 import { readCaCertificates } from './ca-certificates';
 import { ConfigError } from './config-error';
+import { egressProxySettings } from './egress-proxy';
 import { EnvReader, type ReadFile, readFileUtf8 } from './env-reader';
 import { readEncryption } from './payload-encryption';
 import { readScmbDefaults } from './scmb-settings';
@@ -79,6 +80,12 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: Re
   // undici drops user info without a word, and PagerDuty wants none: the routing key in the body authenticates.
   else if (hasUserInfo(eventsUrl))
     reader.problems.push('PAGERDUTY_EVENTS_URL must not contain a user name or password');
+  // Checked here so a bad value stops the worker at start with the other problems, not at its first appliance call.
+  try {
+    egressProxySettings(env);
+  } catch (err) {
+    reader.problems.push((err as Error).message);
+  }
   const lifetimeHours = reader.integer('ONEVIEW_SESSION_LIFETIME_HOURS', 22, 1, 24);
   const renewMinutes = reader.integer('ONEVIEW_SESSION_RENEW_BEFORE_MINUTES', 60, 1, 600);
   if (renewMinutes >= lifetimeHours * 60) {

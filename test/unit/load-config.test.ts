@@ -278,6 +278,10 @@ describe('no problem repeats a credential', () => {
         PAGERDUTY_EVENTS_URL: 'https://proxy:pd-secret-7@events.example.com/v2/enqueue',
       }),
     ).toEqual(['PAGERDUTY_EVENTS_URL must not contain a user name or password']);
+    // The egress proxy is checked at start too; its value (often with a password) is never shown.
+    expect(
+      problemsWithout('proxy-secret-7', { ...VALID, HTTPS_PROXY: 'socks5://u:proxy-secret-7@proxy.example.com:1080' }),
+    ).toEqual(["HTTPS_PROXY has scheme 'socks5:', expected http:// or https:// (value not shown)"]);
   });
 
   test('a secret written where its file path or a neighbouring setting belongs is not printed', () => {

@@ -1,9 +1,10 @@
 import { X509Certificate } from 'node:crypto';
 import { createSecureContext } from 'node:tls';
-import { Agent, request } from 'undici';
+import { type Dispatcher, request } from 'undici';
 import { type CertificateProblem, certificateProblem } from '../certificate-error';
 import { BridgeError, ErrorCode } from '../errors';
 import { classifyNetworkError, describeNetworkError } from '../network-error';
+import { describeProxyRefusal, outboundDispatcher } from '../outbound-agent';
 import { resolvePageUri } from './page-uri';
 import { describeCertificate, readPeerCertificate } from './peer-certificate';
 import { trustedCertificates } from './trusted-cas';
@@ -47,16 +48,17 @@ interface OneViewErrorBody {
 
 /** A small OneView REST client: version negotiation, login sessions and authenticated GETs over one keep-alive pool. */
 export class OneViewClient {
-  private readonly agent: Agent;
+  private readonly agent: Dispatcher;
   private readonly requestTimeoutMs: number;
 
   constructor(private readonly options: OneViewClientOptions) {
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
-    this.agent = new Agent({
-      connectTimeout: options.connectTimeoutMs ?? 10_000,
-      keepAliveTimeout: 30_000,
+    // HTTPS_PROXY / NO_PROXY apply; through a proxy the appliance's certificate is still verified with these settings.
+    this.agent = outboundDispatcher({
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      keepAliveTimeoutMs: 30_000,
       connections: 4,
-      connect: {
+      tls: {
         rejectUnauthorized: options.sslVerify,
         // Built once: a context of every default root plus the extra CA is costly to build per connection.
         secureContext: createSecureContext({ ca: trustedCertificates(options.caCertPem, options.caOnly ?? false) }),
@@ -228,9 +230,10 @@ export class OneViewClient {
       const certificate = certificateProblem(err);
       if (certificate) throw await this.certificateError(`${method} ${url.pathname}`, url, certificate, err);
       const kind = classifyNetworkError(err);
+      const reason = kind === 'timeout' ? 'timed out' : (describeProxyRefusal(err) ?? describeNetworkError(err));
       throw new BridgeError(
         kind === 'timeout' ? ErrorCode.oneViewTimeout : ErrorCode.oneViewNetwork,
-        `${method} ${url.pathname} failed: ${kind === 'timeout' ? 'timed out' : describeNetworkError(err)}`,
+        `${method} ${url.pathname} failed: ${reason}`,
         {},
         { cause: err },
       );

@@ -1,6 +1,7 @@
-import { Agent, request } from 'undici';
+import { request } from 'undici';
 import { boundText } from '../../shared/bounded-text';
 import { classifyNetworkError, describeNetworkError } from '../network-error';
+import { describeProxyRefusal, outboundDispatcher } from '../outbound-agent';
 import type { PagerDutyEvent } from './build-event';
 
 /** Longest error reason kept from a PagerDuty answer, in characters. */
@@ -19,7 +20,8 @@ export type SendOutcome =
 
 /** Posts events to PagerDuty and classifies the answer; it never retries by itself. */
 export class PagerDutySender {
-  private readonly agent = new Agent({ keepAliveTimeout: 30_000, connectTimeout: 10_000 });
+  /** HTTPS_PROXY / HTTP_PROXY / NO_PROXY apply, read when the sender is built. */
+  private readonly agent = outboundDispatcher({ keepAliveTimeoutMs: 30_000, connectTimeoutMs: 10_000 });
 
   constructor(
     private readonly eventsUrl: string = DEFAULT_EVENTS_URL,
@@ -45,7 +47,7 @@ export class PagerDutySender {
       retryAfter = Array.isArray(header) ? header[0] : header;
       body = await res.body.text();
     } catch (err) {
-      return { kind: classifyNetworkError(err), reason: describeNetworkError(err) };
+      return { kind: classifyNetworkError(err), reason: describeProxyRefusal(err) ?? describeNetworkError(err) };
     }
     if (status === 202 || (status >= 200 && status < 300)) {
       return { kind: 'accepted', dedupKey: parseDedupKey(body) ?? event.dedup_key };
