@@ -4,31 +4,42 @@ import { dedupKey, type BenchAppliance, type Sims } from './stack';
 import { round } from './stats';
 import { waitUntil } from './processes';
 
-/** When each dedup key's first trigger reached PagerDuty (the simulator's receivedAt, epoch ms). */
-export async function firstTriggers(sims: Sims): Promise<Map<string, number>> {
+/** When each dedup key's first event of one action reached PagerDuty (the simulator's receivedAt, epoch ms). */
+export async function firstEvents(sims: Sims, action: 'trigger' | 'resolve' = 'trigger'): Promise<Map<string, number>> {
   const events = await sims.pd.events();
   const out = new Map<string, number>();
   for (const e of events) {
-    if (e.event.event_action !== 'trigger') continue;
+    if (e.event.event_action !== action) continue;
     const key = String(e.event.dedup_key);
     if (!out.has(key)) out.set(key, Date.parse(e.receivedAt));
   }
   return out;
 }
 
-/** Waits until PagerDuty has a trigger for every key; answers their first arrival times. */
-export async function waitForTriggers(
+/** When each dedup key's first trigger reached PagerDuty. */
+export function firstTriggers(sims: Sims): Promise<Map<string, number>> {
+  return firstEvents(sims, 'trigger');
+}
+
+/** Waits until PagerDuty has an event of `action` for every key; answers their first arrival times. */
+export async function waitForEvents(
   sims: Sims,
   keys: readonly string[],
   timeoutMs: number,
+  action: 'trigger' | 'resolve',
 ): Promise<Map<string, number>> {
   return waitUntil(
-    `${keys.length} triggers at PagerDuty`,
-    () => firstTriggers(sims),
+    `${keys.length} ${action}s at PagerDuty`,
+    () => firstEvents(sims, action),
     (m) => keys.every((k) => m.has(k)),
     timeoutMs,
     250,
   );
+}
+
+/** Waits until PagerDuty has a trigger for every key; answers their first arrival times. */
+export function waitForTriggers(sims: Sims, keys: readonly string[], timeoutMs: number): Promise<Map<string, number>> {
+  return waitForEvents(sims, keys, timeoutMs, 'trigger');
 }
 
 /**

@@ -120,13 +120,17 @@ export interface Sims {
   stop(): Promise<void>;
 }
 
-/** Starts `appliances` OneView simulators and one PagerDuty simulator in a separate process. */
-export async function startSims(appliances: number, tls: boolean): Promise<Sims> {
+/**
+ * Starts `appliances` OneView simulators and one PagerDuty simulator in a separate process; the appliances listed in
+ * `scmb` each get a RabbitMQ message bus.
+ */
+export async function startSims(appliances: number, tls: boolean, scmb: number[] = []): Promise<Sims> {
   const config: SimHostConfig = {
     appliances,
     tls,
     certDir: join(SCRATCH, 'certs', String(Date.now())),
     password: OV_PASSWORD,
+    scmb,
   };
   const proc = spawnTs(
     'sim-host',
@@ -249,6 +253,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
           passwordEnv: 'BENCH_OV_PASSWORD',
           routingKeyEnv: `BENCH_PD_KEY_${a.key}`,
           ...(sim.caFile ? { caFile: sim.caFile } : {}),
+          ...(sim.scmbPort ? { scmb: true, scmbPort: sim.scmbPort } : {}),
         };
       }),
     }),
