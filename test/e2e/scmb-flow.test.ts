@@ -1,28 +1,19 @@
 import { connect, credentials } from 'amqplib';
 import { request } from 'undici';
-import { startRabbitBroker, type RabbitBroker } from '../../simulators/rabbitmq/broker';
 import { pollerStatus } from '../../src/client/poller-operations';
-import { bridgeConfig, runBridge, startHarness, uniqueAppliance, type Harness } from '../support/bridge-harness';
+import { bridgeConfig, runBridge, uniqueAppliance } from '../support/bridge-harness';
+import { useScmbHarness } from '../support/scmb-harness';
 import { waitFor } from '../support/wait-for';
 
 // The appliance's State-Change Message Bus on a real RabbitMQ (configured as OneView's: TLS, EXTERNAL, CN users), with
 // polling stretched to 15 minutes: whatever pages here came by the bus.
 jest.setTimeout(180_000);
 
-let broker: RabbitBroker;
-let h: Harness;
-
-beforeAll(async () => {
-  broker = await startRabbitBroker();
-  h = await startHarness({ scmb: { broker, certificateGenerationMs: 300 } });
-}, 120_000);
-
-afterAll(async () => {
-  await h?.close();
-  await broker?.stop();
-});
+const harness = useScmbHarness();
 
 test('alerts page and clears resolve by the message bus while the poll waits 15 minutes; a dropped connection comes back and catches up', async () => {
+  const h = harness();
+  const { broker } = h;
   const ids = uniqueAppliance('scmb');
   const config = bridgeConfig(h, ids, {
     pollIntervalSeconds: 900,
@@ -90,6 +81,8 @@ test('alerts page and clears resolve by the message bus while the poll waits 15 
 });
 
 test('hostile and broken messages on the bus are counted and dropped; the consumer goes on and the next alert pages', async () => {
+  const h = harness();
+  const { broker } = h;
   const ids = uniqueAppliance('scmbjunk');
   const bridge = await runBridge(
     h.client,

@@ -1,10 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startRabbitBroker, type RabbitBroker } from '../../simulators/rabbitmq/broker';
 import { pollerStatus } from '../../src/client/poller-operations';
 import { scmbConsumerWorkflowId } from '../../src/shared/workflow-ids';
-import { bridgeConfig, startHarness, uniqueAppliance, type Harness } from '../support/bridge-harness';
+import { bridgeConfig, uniqueAppliance } from '../support/bridge-harness';
+import { useScmbHarness } from '../support/scmb-harness';
 import { waitFor } from '../support/wait-for';
 import { appliancesFileEnv, exited, spawnWorker, workerEnv } from '../support/worker-process';
 
@@ -12,20 +12,11 @@ import { appliancesFileEnv, exited, spawnWorker, workerEnv } from '../support/wo
 // whatever the number of workers, and a SIGKILLed worker's consumers taken over by the other.
 jest.setTimeout(240_000);
 
-let broker: RabbitBroker;
-let h: Harness;
-
-beforeAll(async () => {
-  broker = await startRabbitBroker();
-  h = await startHarness({ scmb: { broker, certificateGenerationMs: 300 } });
-}, 120_000);
-
-afterAll(async () => {
-  await h?.close();
-  await broker?.stop();
-});
+const harness = useScmbHarness();
 
 test("two workers hold exactly one consumer per appliance, and a killed worker's consumers are back within 30 s", async () => {
+  const h = harness();
+  const { broker } = h;
   const { taskQueue, applianceId: prefix } = uniqueAppliance('bus');
   const ids = ['a', 'b', 'c'].map((x) => `${prefix}-${x}`);
   const dir = mkdtempSync(join(tmpdir(), 'bridge-scmb-'));
