@@ -12,12 +12,13 @@ import { NativeConnection, Runtime } from '@temporalio/worker';
 import { controls } from '../../simulators/control-client';
 import { startOneViewSimulator } from '../../simulators/oneview/server';
 import { startPagerDutySimulator } from '../../simulators/pagerduty/server';
+import { startRabbitBroker } from '../../simulators/rabbitmq/broker';
 import { bridgeDataConverter } from '../../src/client/data-converter';
 import { ensurePollers } from '../../src/worker/ensure-pollers';
 import { forcePoll, pollerStatus, pushAlerts, testApplianceConnections } from '../../src/client/poller-operations';
 import type { WorkerConfig } from '../../src/config/types';
 import { BRIDGE_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
-import { alertWorkflowId, pollerWorkflowId } from '../../src/shared/workflow-ids';
+import { alertWorkflowId, pollerWorkflowId, scmbConsumerWorkflowId } from '../../src/shared/workflow-ids';
 import { createBridgeWorker } from '../../src/worker/create-worker';
 import { applySendQueueLimit } from '../../src/worker/send-queue-limit';
 import { createJsonLogger } from '../../src/logging/json-logger';
@@ -29,6 +30,8 @@ import { FIXTURE_PAYLOAD_KEY } from './fixture-key';
 
 const OUT = join(__dirname, '..', 'fixtures', 'histories');
 const APPLIANCE = 'replay-appliance';
+/** A second appliance with its message bus on: its poller, and the consumer workflow the poller starts. */
+const BUS_APPLIANCE = 'replay-scmb';
 const TASK_QUEUE = 'replay-fixtures';
 const ROUTING_KEY = 'R0UT1NGKEYF0RREPLAYF1XTURES00001';
 const idOf = (uri: string) => uri.slice(uri.lastIndexOf('/') + 1);
@@ -47,6 +50,9 @@ async function main(): Promise<void> {
   const oneView = await startOneViewSimulator({ tls: true });
   const pagerDuty = await startPagerDutySimulator({ rateLimitPerMinute: 0 });
   const sim = controls(oneView.url, pagerDuty.url);
+  const broker = await startRabbitBroker();
+  const busOneView = await startOneViewSimulator({ tls: true, scmb: { broker, certificateGenerationMs: 300 } });
+  const busSim = controls(busOneView.url, pagerDuty.url);
   const connection = await Connection.connect({ address: env.address });
   const client = new Client({ connection, dataConverter: bridgeDataConverter({ key: FIXTURE_PAYLOAD_KEY }) });
   const config: WorkerConfig = {
@@ -68,6 +74,19 @@ async function main(): Promise<void> {
         sslVerify: true,
         caCertPem: oneView.certificatePem,
         routingKey: ROUTING_KEY,
+      },
+      {
+        id: BUS_APPLIANCE,
+        host: busOneView.url.replace(/^https?:\/\//, ''),
+        baseUrl: busOneView.url,
+        username: 'administrator',
+        password: 'admin-password',
+        severities: ['Critical'],
+        pollIntervalSeconds: 3600,
+        sslVerify: true,
+        caCertPem: busOneView.certificatePem,
+        routingKey: ROUTING_KEY,
+        scmb: { port: broker.port, pollIntervalSeconds: 3600 },
       },
     ],
     pagerDuty: {
@@ -91,17 +110,13 @@ async function main(): Promise<void> {
   });
   const running = bridge.run();
   try {
-    // Two Critical alerts page; one clears and resolves, then OneView re-activates it and it pages again; one is
+    // The replay-appliance: two Critical alerts page; one clears and resolves, then OneView re-activates it and it pages again; one is
     // pushed, then a pushed clear of it is confirmed with the appliance (which never had it: gone); the poller tests
     // its connection and continues-as-new after 3 polls.
     const [first] = await sim.addAlerts([{ severity: 'Critical' }, { severity: 'Critical' }, { severity: 'Warning' }]);
     await ensurePollers(client, config, { maxPollsPerRun: 3 });
-    await waitFor(
-      'two incidents',
-      () => sim.incidents(),
-      (i) => i.length === 2,
-      60_000,
-    );
+    const mine = async () => (await sim.incidents()).filter((i) => i.dedup_key.startsWith(`oneview/${APPLIANCE}/`));
+    await waitFor('two incidents', mine, (i) => i.length === 2, 60_000);
     await sim.clearAlert(idOf(first!.uri));
     await forcePoll(client, APPLIANCE);
     await waitFor(
@@ -134,12 +149,7 @@ async function main(): Promise<void> {
       requestId: 'req-replay',
     };
     await pushAlerts(client, APPLIANCE, [pushed]);
-    await waitFor(
-      'the pushed incident',
-      () => sim.incidents(),
-      (i) => i.length === 3,
-      60_000,
-    );
+    await waitFor('the pushed incident', mine, (i) => i.length === 3, 60_000);
     await pushAlerts(client, APPLIANCE, [{ ...pushed, alertState: 'Cleared', modified: new Date().toISOString() }]);
     await waitFor(
       'the confirmed clear',
@@ -172,6 +182,34 @@ async function main(): Promise<void> {
       60_000,
     );
 
+    // The appliance with its message bus: an alert pages and clears by the bus, the appliance drops the consumer's
+    // connection, and the consumer comes back (the poller polls at once to catch up).
+    const busStatus = () => pollerStatus(client, BUS_APPLIANCE);
+    await waitFor('the message bus connected', busStatus, (s) => s.scmb?.connected === true, 60_000);
+    const [busAlert] = await busSim.addAlerts([{ severity: 'Critical' }]);
+    const busKey = `oneview/${BUS_APPLIANCE}/alert/${idOf(busAlert!.uri)}`;
+    await waitFor(
+      'the bus alert paged',
+      () => sim.incidents(),
+      (i) => i.some((x) => x.dedup_key === busKey),
+      60_000,
+    );
+    await busSim.clearAlert(idOf(busAlert!.uri));
+    await waitFor(
+      'the bus clear resolved',
+      () => sim.incidents(),
+      (i) => i.some((x) => x.dedup_key === busKey && x.status === 'resolved'),
+      60_000,
+    );
+    const pollsBeforeDrop = (await busStatus()).counters.polls;
+    await busSim.scmbControl({ dropConnections: true });
+    await waitFor(
+      'the consumer back and the catch-up poll done',
+      busStatus,
+      (s) => s.scmb?.connected === true && s.counters.polls > pollsBeforeDrop,
+      60_000,
+    );
+
     mkdirSync(OUT, { recursive: true });
     const save = async (name: string, handle: WorkflowHandle, runId?: string) => {
       const history = await client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
@@ -179,32 +217,38 @@ async function main(): Promise<void> {
       writeFileSync(join(OUT, `${name}.binpb`), temporal.api.history.v1.History.encode(history).finish());
       process.stdout.write(`recorded ${name}: ${history.events?.length ?? 0} events\n`);
     };
-    const poller = client.workflow.getHandle(pollerWorkflowId(APPLIANCE));
-    // Every finished run of the poller (each ended by continue-as-new), and the current one once it has worked.
-    const runs: string[] = [];
-    for await (const e of client.workflow.list({
-      query: `WorkflowId = '${poller.workflowId}' AND ExecutionStatus = 'ContinuedAsNew'`,
-    }))
-      runs.push(e.runId);
-    runs.sort((a, b) => a.localeCompare(b));
-    for (const [i, runId] of runs.entries()) await save(`poller-run-${i + 1}-continued-as-new`, poller, runId);
-    await waitFor(
-      'the current poller run to finish its first task',
-      () => poller.fetchHistory(),
-      (h) => (h.events?.length ?? 0) >= 3,
-    );
-    await save('poller-current-run', poller);
+    /** Every finished run of an appliance's poller (each ended by continue-as-new), and the current one once it has worked. */
+    const savePollerRuns = async (prefix: string, applianceId: string) => {
+      const poller = client.workflow.getHandle(pollerWorkflowId(applianceId));
+      const runs: string[] = [];
+      for await (const e of client.workflow.list({
+        query: `WorkflowId = '${poller.workflowId}' AND ExecutionStatus = 'ContinuedAsNew'`,
+      }))
+        runs.push(e.runId);
+      runs.sort((a, b) => a.localeCompare(b));
+      for (const [i, runId] of runs.entries()) await save(`${prefix}-run-${i + 1}-continued-as-new`, poller, runId);
+      await waitFor(
+        'the current poller run to finish its first task',
+        () => poller.fetchHistory(),
+        (h) => (h.events?.length ?? 0) >= 3,
+      );
+      await save(`${prefix}-current-run`, poller);
+    };
+    await savePollerRuns('poller', APPLIANCE);
+    await savePollerRuns('poller-scmb', BUS_APPLIANCE);
     await save('delivery-triggered-resolved', firstHandle, firstRun);
     await save('delivery-reactivated-open', firstHandle);
     await save('delivery-pushed-cleared-gone', client.workflow.getHandle(alertWorkflowId(APPLIANCE, '90001')));
     await save('delivery-rejected-failed', failed);
+    await save('scmb-consumer-running', client.workflow.getHandle(scmbConsumerWorkflowId(BUS_APPLIANCE)));
   } finally {
     bridge.shutdown();
     await running;
     await bridge.closeDependencies();
     await workerConnection.close();
     await connection.close();
-    await Promise.all([oneView.close(), pagerDuty.close()]);
+    await Promise.all([oneView.close(), busOneView.close(), pagerDuty.close()]);
+    await broker.stop();
     await env.teardown();
   }
 }

@@ -27,7 +27,7 @@ test('recorded histories of every workflow are on file (npm run histories:record
   const types = new Set(
     histories.map(({ history }) => history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name),
   );
-  expect([...types].sort()).toEqual(['alertDeliveryWorkflow', 'appliancePollerWorkflow']);
+  expect([...types].sort()).toEqual(['alertDeliveryWorkflow', 'appliancePollerWorkflow', 'scmbConsumerWorkflow']);
 });
 
 /** The events of a recorded history, and the messages they carry, for the tests that check which paths are on file. */
@@ -72,6 +72,26 @@ test('the poller histories hold its main paths: local-activity polls, pushes, a 
       : [],
   );
   expect(starts.length).toBeGreaterThan(new Set(starts).size);
+});
+
+test("a message-bus appliance's poller starts its consumer under the consumer's own ID and hears its state", () => {
+  const files = histories.filter((h) => h.file.startsWith('poller-scmb-')).map((h) => h.file);
+  const all = files.flatMap(events);
+  const children = all.flatMap((e) =>
+    e.startChildWorkflowExecutionInitiatedEventAttributes
+      ? [e.startChildWorkflowExecutionInitiatedEventAttributes]
+      : [],
+  );
+  expect(children.map((c) => c.workflowId)).toContain('oneview-scmb/replay-scmb');
+  // Connected, dropped by the appliance, connected again: the poller heard each.
+  expect(files.flatMap(signalsIn).filter((name) => name === 'scmbState').length).toBeGreaterThanOrEqual(2);
+  expect(files.flatMap(signalsIn)).toContain('alertsPushed');
+  // The consumer holds one long, heartbeating activity: a dead worker's subscription moves on after its timeout.
+  const scheduled = events('scmb-consumer-running.binpb').flatMap((e) =>
+    e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes] : [],
+  );
+  expect(scheduled.map((a) => a.activityType?.name)).toEqual(['consumeScmb']);
+  expect(Number(scheduled[0]!.heartbeatTimeout?.seconds)).toBe(20);
 });
 
 test('a delivery sends on the send queue, with its routing key as fairness key and its priority, and signals nobody', () => {
