@@ -4,4 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 bash scripts/install-temporal.sh
+# The appliance's message bus; without root the demo still runs, paging by polling.
+bash scripts/install-system-deps.sh rabbitmq-server || true
 exec node --import tsx scripts/demo.ts "$@"

@@ -8,6 +8,7 @@ import { controls } from '../simulators/control-client';
 import { BRIDGE_SEARCH_ATTRIBUTES } from '../src/shared/search-attributes';
 import { startOneViewSimulator } from '../simulators/oneview/server';
 import { startPagerDutySimulator } from '../simulators/pagerduty/server';
+import { rabbitMqInstalled, startRabbitBroker } from '../simulators/rabbitmq/broker';
 import { devServerDynamicConfigArgs } from './dev-server-flags';
 import { findTemporalExecutable } from './temporal-binaries';
 
@@ -111,7 +112,17 @@ async function run(): Promise<void> {
     address = env.address;
   }
 
-  const oneView = await startOneViewSimulator({ tls: true, users: { administrator: 'demo-password' } });
+  // The appliance's message bus on a RabbitMQ of its own, as on a real appliance: the demo pages by push. Without the
+  // broker (no root to install it) it pages by polling alone.
+  const broker = rabbitMqInstalled() ? await startRabbitBroker() : undefined;
+  if (broker) cleanups.push(() => broker.stop());
+  else
+    say('RabbitMQ is not installed (bash scripts/install-system-deps.sh rabbitmq-server): the demo pages by polling');
+  const oneView = await startOneViewSimulator({
+    tls: true,
+    users: { administrator: 'demo-password' },
+    ...(broker ? { scmb: { broker, certificateGenerationMs: 500 } } : {}),
+  });
   cleanups.push(() => oneView.close());
   const pagerDuty = await startPagerDutySimulator();
   cleanups.push(() => pagerDuty.close());
@@ -121,9 +132,10 @@ async function run(): Promise<void> {
   const applianceId = 'demo-synergy';
   // One fresh key per demo run, shared by the worker and the web process: payloads (session tokens included) are
   // encrypted in history, and the Web UI reads them through the web process's codec endpoint.
+  const payloadKey = randomBytes(32).toString('base64');
   const shared = {
     TEMPORAL_ADDRESS: address,
-    PAYLOAD_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    PAYLOAD_ENCRYPTION_KEY: payloadKey,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
   };
   // One token per role, fresh each run. Printed as files to read, never as values: demo output gets pasted into chats
@@ -137,6 +149,9 @@ async function run(): Promise<void> {
   const tokenFile = (role: keyof typeof tokens) => join('.demo', `${role}-token`);
   for (const role of Object.keys(tokens) as (keyof typeof tokens)[])
     writeFileSync(join(ROOT, tokenFile(role)), tokens[role], { mode: 0o600 });
+  writeFileSync(join(ROOT, '.demo', 'payload-key'), payloadKey, { mode: 0o600 });
+  const web = `http://127.0.0.1:${webPort}`;
+  writeDemoEnv({ address, web });
   const fail = () => void stopAll(1);
   const processes = [
     startProcess(
@@ -152,6 +167,7 @@ async function run(): Promise<void> {
         // The simulator's certificate is generated at start; a real deployment sets ONEVIEW_CACERT instead.
         ONEVIEW_SSL_VERIFY: 'false',
         POLL_INTERVAL: '10',
+        ...(broker ? { ONEVIEW_SCMB: 'true', ONEVIEW_SCMB_PORT: String(broker.port) } : {}),
         WORKER_HTTP_HOST: '127.0.0.1',
         WORKER_HTTP_PORT: String(await freePort(9464)),
         TEMPORAL_METRICS_PORT: String(await freePort(9465)),
@@ -187,11 +203,22 @@ async function run(): Promise<void> {
   }
 
   const sim = controls(oneView.url, pagerDuty.url);
+  if (broker) {
+    // The alerts are raised once the bridge listens, so that they page by push rather than by the catch-up poll.
+    const deadline = Date.now() + 90_000;
+    while (Date.now() < deadline && !(await sim.scmb()).connections.some((c) => c.user === 'default'))
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    say(
+      Date.now() < deadline
+        ? "the bridge listens to the appliance's message bus (SCMB): alerts page within a second; polling stays as the safety net"
+        : 'the message bus did not connect within 90 s: the alerts page by polling (see the worker log)',
+    );
+  }
+  const raisedAt = Date.now();
   const added = await sim.addAlerts(DEMO_ALERTS);
   say(
     `injected ${added.length} alerts (3 Critical, 2 Warning, 1 OK that OneView clears at birth); the bridge pages Critical and Warning`,
   );
-  const web = `http://127.0.0.1:${webPort}`;
   say(
     `Temporal Web UI: ${uiUrl}/namespaces/default/workflows  (look for oneview-poller/${applianceId} and oneview-alert/${applianceId}/...)`,
   );
@@ -212,10 +239,12 @@ async function run(): Promise<void> {
   say(`  1. open ${web}/codec/sign-in and paste the token from ${tokenFile('codec')}`);
   say(`  2. in the Web UI: Codec Server (top bar) → use the browser setting → endpoint ${web}/codec,`);
   say('     tick "Include cross-origin credentials" → Apply');
-  const cli = existsSync(join(ROOT, '.temporal', 'bin', 'temporal')) ? '.temporal/bin/temporal' : 'temporal';
-  say('Decrypted with the temporal CLI:');
-  say(`  ${cli} workflow query --address ${address} --workflow-id oneview-poller/${applianceId} --type status \\`);
-  say(`    --codec-endpoint ${web}/codec --codec-auth "Bearer $(cat ${tokenFile('codec')})"`);
+  say('Operate it from another terminal in this directory (README: "Five minutes with the demo"):');
+  say('  source .demo/env');
+  say('  npm run ops:status');
+  say('  npm run ops:list-alerts -- --severity Critical');
+  say(`  npm run ops:force-poll -- --appliance ${applianceId}`);
+  say(`  temporal workflow query --workflow-id oneview-poller/${applianceId} --type status`);
   say('Ctrl-C stops everything.');
 
   const toClear = added[0];
@@ -223,12 +252,16 @@ async function run(): Promise<void> {
   // The clear is scheduled once its incident is open, not from start: on a busy machine the first poll can come late,
   // and an alert cleared before it was ever seen would never page.
   let clearTimer: NodeJS.Timeout | undefined;
+  let clearedAt = 0;
   const scheduleClear = () => {
     if (clearTimer || !toClear || !clearId) return;
     clearTimer = setTimeout(() => {
       say(
-        `OneView clears alert ${clearId} ("${toClear.description}"); the next poll (every 10 s) resolves its incident`,
+        broker
+          ? `OneView clears alert ${clearId} ("${toClear.description}"); the message bus brings the clear, the bridge checks it with OneView and resolves`
+          : `OneView clears alert ${clearId} ("${toClear.description}"); the next poll (every 10 s) resolves its incident`,
       );
+      clearedAt = Date.now();
       void sim.clearAlert(clearId);
     }, 15_000);
   };
@@ -242,8 +275,10 @@ async function run(): Promise<void> {
         for (const { receivedAt, event } of events.slice(seen)) {
           const payload = event.payload as { severity: string; summary: string } | undefined;
           const what = payload ? `${payload.severity.padEnd(8)} ${payload.summary}` : '';
+          const since = event.event_action === 'trigger' ? raisedAt : clearedAt;
+          const after = since > 0 ? `, ${Date.parse(receivedAt) - since} ms after OneView` : '';
           say(
-            `PagerDuty ${String(event.event_action).toUpperCase().padEnd(8)} ${String(event.dedup_key)} ${what} (${receivedAt})`,
+            `PagerDuty ${String(event.event_action).toUpperCase().padEnd(8)} ${String(event.dedup_key)} ${what} (${receivedAt}${after})`,
           );
           if (event.event_action === 'trigger' && event.dedup_key === `oneview/${applianceId}/alert/${clearId}`)
             scheduleClear();
@@ -255,6 +290,28 @@ async function run(): Promise<void> {
   cleanups.push(() => clearInterval(watch));
 
   if (exitAfterSeconds > 0) setTimeout(() => void stopAll(0), exitAfterSeconds * 1000);
+}
+
+/**
+ * Writes `.demo/env`: sourced, it points the operator scripts and the temporal CLI (with the codec, so payloads read
+ * decrypted) at this demo. It names the key and token files rather than holding their values.
+ */
+function writeDemoEnv(at: { address: string; web: string }): void {
+  const file = (name: string) => `'${join(ROOT, '.demo', name)}'`;
+  const temporalBin = join(ROOT, '.temporal', 'bin');
+  const lines = [
+    '# Written by `npm run demo` for its current run: `source .demo/env`, then `npm run ops:*` and `temporal` work on it.',
+    `export TEMPORAL_ADDRESS='${at.address}'`,
+    'export TEMPORAL_NAMESPACE=default',
+    'unset PAYLOAD_ENCRYPTION_KEY',
+    `export PAYLOAD_ENCRYPTION_KEY_FILE=${file('payload-key')}`,
+    `export TEMPORAL_CODEC_ENDPOINT='${at.web}/codec'`,
+    `export TEMPORAL_CODEC_AUTH="Bearer $(cat ${file('codec-token')})"`,
+    `export BRIDGE_URL='${at.web}'`,
+    ...(existsSync(join(temporalBin, 'temporal')) ? [`export PATH='${temporalBin}':"$PATH"`] : []),
+    '',
+  ];
+  writeFileSync(join(ROOT, '.demo', 'env'), lines.join('\n'), { mode: 0o600 });
 }
 
 /** Starts one of the product's entry points as its own process, its log lines shown, its failure ending the demo. */

@@ -3,11 +3,18 @@
 # and the alert rules, Chromium renders the demo's Web UI, RabbitMQ plays the appliance's State-Change Message Bus.
 # Nothing happens when all are present. Without root or sudo
 # it says what to install and fails, rather than letting those tests fail later with a vaguer message.
+# Arguments name the packages wanted (`install-system-deps.sh rabbitmq-server`: the demo's message bus); none means all.
 set -euo pipefail
+wanted() { [ ${#selected[@]} -eq 0 ] || [[ " ${selected[*]} " == *" $1 "* ]]; }
+selected=("$@")
 missing=()
-command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
-[ -n "${CHROMIUM_PATH:-}" ] || command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-[ -x "${RABBITMQ_SBIN:-/usr/lib/rabbitmq/bin}/rabbitmq-server" ] || missing+=(rabbitmq-server)
+if wanted prometheus; then command -v promtool >/dev/null 2>&1 || missing+=(prometheus); fi
+if wanted chromium; then
+  [ -n "${CHROMIUM_PATH:-}" ] || command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+fi
+if wanted rabbitmq-server; then
+  [ -x "${RABBITMQ_SBIN:-/usr/lib/rabbitmq/bin}/rabbitmq-server" ] || missing+=(rabbitmq-server)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ]; then

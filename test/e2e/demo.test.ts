@@ -73,6 +73,9 @@ test('the demo pages, resolves, shows its workflows in the Web UI, and Ctrl-C st
       60_000,
     );
     expect(output.match(/PagerDuty TRIGGER/g)).toHaveLength(5);
+    // The demo's appliance has its message bus (RabbitMQ is part of the test setup): the bridge subscribed before the
+    // alerts were raised, so they came by push.
+    expect(output).toContain("the bridge listens to the appliance's message bus (SCMB)");
 
     // The Web UI, as a browser renders it, lists the poller and the deliveries.
     const listUrl = `${uiBase}/namespaces/default/workflows`;
@@ -170,23 +173,64 @@ test('the demo pages, resolves, shows its workflows in the Web UI, and Ctrl-C st
       await stranger.close();
     }
 
-    // The printed temporal CLI command decodes through the codec with the codec token.
-    const cliCommand = output
-      .split('\n')
-      .filter((l) => /^\[demo\]\s+(\S*temporal workflow query|--codec-endpoint)/.test(l))
-      .map((l) => l.replace(/^\[demo\]\s+/, '').replace(/\\$/, ''))
-      .join(' ');
-    expect(cliCommand).toContain('--codec-auth "Bearer $(cat .demo/codec-token)"');
-    const cli = await run('bash', ['-c', cliCommand], {
+    // The printed tour runs as printed: `source .demo/env`, then the operator scripts and the temporal CLI (decoding
+    // through the codec with the codec token) work against the demo.
+    const lines = output.split('\n');
+    const from = lines.findIndex((l) => l.includes('Operate it from another terminal'));
+    const tour = lines
+      .slice(from + 1)
+      .filter((l) => /^\[demo\] {3}\S/.test(l))
+      .map((l) => l.replace(/^\[demo\]\s+/, ''));
+    expect(tour[0]).toBe('source .demo/env');
+    expect(tour).toHaveLength(5);
+    const ran = await run('bash', ['-c', tour.join(' && ')], {
       cwd: ROOT,
       env: { ...process.env, PATH: `${dirname(temporalBinary())}:${process.env.PATH ?? ''}` },
+      maxBuffer: 4 << 20,
     });
-    expect(cli.stdout).toContain('"applianceId":"demo-synergy"');
+    // ops:status: the poller, its appliance and its message bus.
+    expect(ran.stdout).toMatch(/demo-synergy\s.*connected/);
+    // ops:list-alerts --severity Critical: the open Critical deliveries only (3 raised, one of them cleared by now).
+    expect(ran.stdout).toMatch(/^demo-synergy\s+\d+\s+Critical\s+Active\s+triggered/m);
+    expect(ran.stdout).not.toMatch(/^demo-synergy\s+\d+\s+Warning/m);
+    // ops:force-poll, then the CLI's query of the poller, decoded.
+    expect(ran.stdout).toContain('"applianceId":"demo-synergy"');
+    // The README's tour goes on: resolve one open Critical alert by hand, page it again, force a poll over HTTP.
+    const alertId = /^demo-synergy\s+(\d+)\s+Critical\s+Active\s+triggered/m.exec(ran.stdout)![1]!;
+    const key = `oneview/demo-synergy/alert/${alertId}`;
+    const triggersBefore = output.split('\n').filter((l) => l.includes(`TRIGGER  ${key} `)).length;
+    const byHand = await run(
+      'bash',
+      [
+        '-c',
+        [
+          'source .demo/env',
+          `npm run ops:resolve -- --appliance demo-synergy --alert ${alertId} --note "fixed by hand"`,
+          `npm run ops:resend -- --appliance demo-synergy --alert ${alertId} --force`,
+          'curl -sS -X POST -H "Authorization: Bearer $(cat .demo/operator-token)" "$BRIDGE_URL/force-poll?appliance=demo-synergy"',
+        ].join(' && '),
+      ],
+      { cwd: ROOT, env: process.env },
+    );
+    expect(byHand.stdout).toContain(`resent oneview-alert/demo-synergy/${alertId}`);
+    expect(byHand.stdout).toContain('{"workflowIds":["oneview-poller/demo-synergy"]}');
+    await waitFor(
+      'the resolve by hand and the page again, printed',
+      async () => output.split('\n'),
+      (l) =>
+        l.some((x) => x.includes(`RESOLVE  ${key} `)) &&
+        l.filter((x) => x.includes(`TRIGGER  ${key} `)).length === triggersBefore + 1,
+      60_000,
+    );
+    expect(readFileSync(join(ROOT, '.demo', 'env'), 'utf8')).not.toContain(
+      readFileSync(join(ROOT, '.demo', 'payload-key'), 'utf8'),
+    );
 
     // The demo points at its token files; no token reaches its output.
-    for (const role of ['webhook', 'operator', 'codec']) {
-      expect(output).toContain(`.demo/${role}-token`);
-      expect(output).not.toContain(readFileSync(join(ROOT, '.demo', `${role}-token`), 'utf8'));
+    for (const role of ['webhook', 'operator', 'codec', 'payload-key']) {
+      const file = role === 'payload-key' ? role : `${role}-token`;
+      if (role !== 'payload-key') expect(output).toContain(`.demo/${file}`);
+      expect(output).not.toContain(readFileSync(join(ROOT, '.demo', file), 'utf8'));
     }
 
     demo.kill('SIGINT');
