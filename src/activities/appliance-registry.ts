@@ -1,5 +1,6 @@
 import type { ApplianceConfig } from '../config/types';
 import type { OneViewLogin } from '../shared/types';
+import type { BridgeMetrics } from './bridge-metrics';
 import { BridgeError, ErrorCode } from './errors';
 import { OneViewClient } from './oneview/oneview-client';
 
@@ -10,7 +11,10 @@ export class ApplianceRegistry {
   private readonly sessions = new Map<string, Map<string, OneViewLogin>>();
   private readonly byId: Map<string, ApplianceConfig>;
 
-  constructor(appliances: readonly ApplianceConfig[]) {
+  constructor(
+    appliances: readonly ApplianceConfig[],
+    private readonly metrics?: Pick<BridgeMetrics, 'apiLatency'>,
+  ) {
     this.byId = new Map(appliances.map((a) => [a.id, a]));
   }
 
@@ -32,6 +36,7 @@ export class ApplianceRegistry {
         sslVerify: c.sslVerify,
         caCertPem: c.caCertPem,
         caOnly: c.caOnly,
+        observe: (call, seconds) => this.metrics?.apiLatency.observe({ appliance: applianceId, ...call }, seconds),
       });
       this.clients.set(applianceId, client);
     }

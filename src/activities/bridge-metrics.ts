@@ -11,7 +11,7 @@ export interface BridgeMetrics {
   openAlerts: Gauge<'appliance'>;
   sessionActive: Gauge<'appliance'>;
   authDuration: Histogram<'appliance'>;
-  apiLatency: Histogram<'appliance' | 'endpoint'>;
+  apiLatency: Histogram<'appliance' | 'method' | 'endpoint'>;
   pollFailures: Counter<'appliance' | 'reason'>;
   alertsSent: Counter<'appliance' | 'action'>;
   alertsFailed: Counter<'appliance' | 'action' | 'reason'>;
@@ -72,8 +72,8 @@ export function createBridgeMetrics(registry = new Registry()): BridgeMetrics {
     }),
     apiLatency: new Histogram({
       name: 'oneview_api_latency_seconds',
-      help: 'Latency of OneView REST calls by endpoint.',
-      labelNames: ['appliance', 'endpoint'],
+      help: 'Latency of every OneView REST call, answered or failed, by method and endpoint template.',
+      labelNames: ['appliance', 'method', 'endpoint'],
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     }),

@@ -32,12 +32,10 @@ export async function fetchAlertChanges(
 ): Promise<FetchAlertChangesResult> {
   const client = registry.client(input.applianceId);
   const labels = { appliance: input.applianceId };
-  const observe = (endpoint: string) => (seconds: number) =>
-    metrics.apiLatency.observe({ ...labels, endpoint }, seconds);
   const read = (login: OneViewLogin): Promise<RawRead> =>
     input.ids
-      ? readAlerts(client, login, input.ids, observe('/rest/alerts/{id}'))
-      : fetchAllPages(client, login, alertQueryPath(input.watermark, input.severities), observe('/rest/alerts'));
+      ? readAlerts(client, login, input.ids)
+      : fetchAllPages(client, login, alertQueryPath(input.watermark, input.severities));
   let relogin: OneViewLogin | undefined;
   let raw: RawRead;
   try {
@@ -86,12 +84,7 @@ export async function fetchAlertChanges(
   return { alerts: fresh, watermark, relogin, pages: raw.pages, rejected };
 }
 
-async function fetchAllPages(
-  client: OneViewClient,
-  login: OneViewLogin,
-  firstPage: string,
-  observeSeconds: (seconds: number) => void,
-): Promise<RawRead> {
+async function fetchAllPages(client: OneViewClient, login: OneViewLogin, firstPage: string): Promise<RawRead> {
   const members: unknown[] = [];
   const visited = new Set<string>();
   let next: string | null | undefined = firstPage;
@@ -100,9 +93,7 @@ async function fetchAllPages(
       throw new BridgeError(ErrorCode.oneViewInvalidBody, `alert paging did not end after ${MAX_PAGES} pages`);
     }
     visited.add(next);
-    const started = performance.now();
     const page = await client.getPage(next, login.token, login.apiVersion);
-    observeSeconds((performance.now() - started) / 1000);
     members.push(...page.members);
     // Some appliances answer a last page whose nextPageUri is the page itself: that is the end, not a loop.
     if (page.uri) visited.add(page.uri);
@@ -112,18 +103,11 @@ async function fetchAllPages(
 }
 
 /** GETs each alert; the ids come from the validator, so each is one safe path segment. */
-async function readAlerts(
-  client: OneViewClient,
-  login: OneViewLogin,
-  ids: string[],
-  observeSeconds: (seconds: number) => void,
-): Promise<RawRead> {
+async function readAlerts(client: OneViewClient, login: OneViewLogin, ids: string[]): Promise<RawRead> {
   const members: unknown[] = [];
   const gone: string[] = [];
   for (const id of ids) {
-    const started = performance.now();
     const alert = await client.getResource(`/rest/alerts/${encodeURIComponent(id)}`, login.token, login.apiVersion);
-    observeSeconds((performance.now() - started) / 1000);
     if (alert === undefined) gone.push(id);
     else members.push(alert);
   }

@@ -39,7 +39,7 @@ export function createActivityDeps(
 ): ActivityDeps {
   return {
     client,
-    registry: new ApplianceRegistry(config.appliances),
+    registry: new ApplianceRegistry(config.appliances, metrics),
     sender: new PagerDutySender(config.pagerDuty.eventsUrl),
     metrics,
     rateLimitMinMs: config.pagerDuty.retry.rateLimitMinMs,

@@ -1,3 +1,4 @@
+import { collectDefaultMetrics } from 'prom-client';
 import { createTemporalClient } from '../client/temporal-client';
 import { loadOrExit } from '../config/load-or-exit';
 import { temporalSecretValues } from '../config/temporal-secrets';
@@ -11,6 +12,8 @@ async function run(): Promise<void> {
   const log = createJsonLogger(config.logLevel, undefined, webSecrets(config));
   const client = await createTemporalClient(config.temporal);
   const server = await startWebServer({ config, client, log });
+  // Heap, event-loop lag, GC and file descriptors: what tells a slow web process from a slow Temporal.
+  collectDefaultMetrics({ register: server.registry });
   log.info('web started', {
     port: server.port,
     operatorEndpoints: config.operatorToken ? 'on' : 'off (OPERATOR_TOKEN unset)',

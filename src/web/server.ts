@@ -18,11 +18,14 @@ import { SECURITY_HEADERS } from './security-headers';
 import type { WebConfig } from './web-config';
 import { WebError, WebErrorCode } from './web-error';
 import { createWebMetrics } from './web-metrics';
+import type { Registry } from 'prom-client';
 import { webhookRoute } from './webhook-route';
 
 /** A running web process. */
 export interface WebServer {
   port: number;
+  /** The registry GET /metrics serves (the process's own metrics join it in main). */
+  registry: Registry;
   close(): Promise<void>;
 }
 
@@ -136,6 +139,7 @@ export async function startWebServer(options: { config: WebConfig; client: Clien
   });
   return {
     port: (server.address() as AddressInfo).port,
+    registry: metrics.registry,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,3 +1,4 @@
+import { collectDefaultMetrics } from 'prom-client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { ensurePollers } from './ensure-pollers';
 import { connectionOptions } from '../client/connection-options';
@@ -64,6 +65,8 @@ async function run(): Promise<void> {
     maxCachedWorkflows: config.maxCachedWorkflows,
   });
   workerState = () => bridge.state();
+  // Heap, event-loop lag, GC and file descriptors: a worker whose event loop stalls misses heartbeats and task timeouts.
+  collectDefaultMetrics({ register: bridge.metrics.registry });
   const http = await startWorkerHttpServer({
     ...config.http,
     registry: bridge.metrics.registry,

@@ -5,6 +5,7 @@ import { type CertificateProblem, certificateProblem } from '../certificate-erro
 import { BridgeError, ErrorCode } from '../errors';
 import { classifyNetworkError, describeNetworkError } from '../network-error';
 import { describeProxyRefusal, outboundDispatcher } from '../outbound-agent';
+import { endpointTemplate } from './endpoint-template';
 import { resolvePageUri } from './page-uri';
 import { describeCertificate, readPeerCertificate } from './peer-certificate';
 import { trustedCertificates } from './trusted-cas';
@@ -23,6 +24,8 @@ export interface OneViewClientOptions {
   caOnly?: boolean;
   connectTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /** Called after every request, answered or failed, with its method, endpoint template and duration. */
+  observe?: (call: { method: string; endpoint: string }, seconds: number) => void;
 }
 
 /** Login credentials of one appliance. */
@@ -216,6 +219,7 @@ export class OneViewClient {
     body?: string,
   ): Promise<{ status: number; body: string }> {
     const url = typeof target === 'string' ? new URL(target, this.options.baseUrl) : target;
+    const started = performance.now();
     try {
       const res = await request(url, {
         method,
@@ -236,6 +240,11 @@ export class OneViewClient {
         `${method} ${url.pathname} failed: ${reason}`,
         {},
         { cause: err },
+      );
+    } finally {
+      this.options.observe?.(
+        { method, endpoint: endpointTemplate(url.pathname) },
+        (performance.now() - started) / 1000,
       );
     }
   }
