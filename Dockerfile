@@ -1,8 +1,10 @@
 # One image for the worker, the web process and the operator scripts (the chart picks the command).
 # Debian (glibc), not Alpine: @temporalio/core-bridge ships prebuilt native binaries for glibc only.
-# The tag is pinned; pin the digest too (node:22-bookworm-slim@sha256:...) where your registry policy asks for it.
+# The base is pinned to the Node.js release CI and the tests run on (scripts/ensure-node.sh, package.json engines);
+# add its digest (--build-arg NODE_IMAGE=node:22.20.0-bookworm-slim@sha256:...) where your registry policy asks.
+ARG NODE_IMAGE=node:22.20.0-bookworm-slim
 
-FROM node:22-bookworm-slim AS bundle
+FROM ${NODE_IMAGE} AS bundle
 WORKDIR /app
 COPY package.json package-lock.json ./
 # Every dependency here, typescript included; the runtime stage installs the production ones only.
@@ -16,12 +18,16 @@ RUN npm run compile
 # Webpack runs here once instead of at every worker start.
 RUN node --import tsx scripts/build-workflow-bundle.ts lib/workflow-bundle.js
 
-FROM node:22-bookworm-slim
+FROM ${NODE_IMAGE}
 ENV NODE_ENV=production \
     WORKFLOW_BUNDLE_PATH=/app/lib/workflow-bundle.js
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# The Temporal core bridge ships native libraries for five platforms (about 140 MB); the image runs on one.
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force \
+ && find node_modules/@temporalio/core-bridge/releases -mindepth 1 -maxdepth 1 \
+      ! -name "$(uname -m)-unknown-linux-gnu" -exec rm -rf {} + \
+ && rm -rf node_modules/@temporalio/core-bridge/sdk-core
 # The sources stay for the operator scripts, which run under tsx.
 COPY tsconfig.json ./
 COPY src ./src

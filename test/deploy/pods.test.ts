@@ -185,7 +185,17 @@ describe('the image', () => {
     const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/^USER 10001$/m);
     expect(dockerfile).toMatch(/WORKFLOW_BUNDLE_PATH=\/app\/lib\/workflow-bundle\.js/);
-    expect(dockerfile).toMatch(/^FROM node:22-bookworm-slim AS bundle$/m);
+    expect(dockerfile).toMatch(/^FROM \$\{NODE_IMAGE\} AS bundle$/m);
+    // The image runs the Node.js release the tests and CI run on (scripts/ensure-node.sh), within package.json's engines.
+    const imageNode = /^ARG NODE_IMAGE=node:(\d+)\.(\d+)\.(\d+)-bookworm-slim$/m.exec(dockerfile)?.slice(1);
+    const testedNode = /^NODE_WHEEL_VERSION=(\d+)\.(\d+)\.(\d+)$/m
+      .exec(readFileSync(join(ROOT, 'scripts', 'ensure-node.sh'), 'utf8'))
+      ?.slice(1);
+    expect(imageNode).toEqual(testedNode);
+    const engines = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }).engines;
+    expect(engines.node).toBe(`>=${imageNode![0]}.12.0 <${Number(imageNode![0]) + 1}`);
+    // Only the runtime platform's native Temporal binaries.
+    expect(dockerfile).toMatch(/core-bridge\/releases .*\n.*! -name "\$\(uname -m\)-unknown-linux-gnu" -exec rm -rf/);
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
     // The chart's compiled entries are built in the image from tsconfig.build.json, whose output is lib/.
     expect(dockerfile).toMatch(/^RUN npm run compile$/m);
