@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { PROMQL_KEYWORDS } from './rule-scope';
 
 /**
  * The bridge's own monitoring: the Prometheus alert rules (checked and unit-tested with promtool), their runbook,
@@ -118,37 +119,6 @@ function promtool(args: string[]): { status: number; output: string } {
   }
   return { status: run.status ?? -1, output: `${run.stdout}${run.stderr}` };
 }
-
-const PROMQL_KEYWORDS = new Set([
-  'sum',
-  'min',
-  'max',
-  'avg',
-  'group',
-  'stddev',
-  'stdvar',
-  'count',
-  'count_values',
-  'bottomk',
-  'topk',
-  'quantile',
-  'limitk',
-  'limit_ratio',
-  'by',
-  'without',
-  'on',
-  'ignoring',
-  'group_left',
-  'group_right',
-  'and',
-  'or',
-  'unless',
-  'bool',
-  'offset',
-  'atan2',
-  'inf',
-  'nan',
-]);
 
 /** The metric names a PromQL expression selects (strings, label matchers, ranges and grouping labels removed). */
 export function metricNames(expr: string): string[] {

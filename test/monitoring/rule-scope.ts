@@ -56,7 +56,7 @@ export interface Selector {
 }
 
 /** Words of PromQL that look like metric names but are not (functions are told apart by their parenthesis). */
-const KEYWORDS = new Set([
+export const PROMQL_KEYWORDS = new Set([
   'sum',
   'min',
   'max',
@@ -82,6 +82,7 @@ const KEYWORDS = new Set([
   'unless',
   'bool',
   'offset',
+  'atan2',
   'inf',
   'nan',
 ]);
@@ -95,7 +96,7 @@ export function selectors(expr: string): Selector[] {
   const found: Selector[] = [];
   for (const m of withoutGrouping.matchAll(/(?<![\w:$.])([a-zA-Z_:][\w:]*)\s*(\{[^}]*\})?(?!\s*\(|[\w:])/g)) {
     const metric = m[1] as string;
-    if (KEYWORDS.has(metric.toLowerCase())) continue;
+    if (PROMQL_KEYWORDS.has(metric.toLowerCase())) continue;
     const body = m[2] ?? '';
     const parsed = [...body.matchAll(/(\w+)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"/g)].map((x) => ({
       label: x[1] as string,
