@@ -3,7 +3,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 /** The worker's own Prometheus metrics, with the names SRE dashboards of the seed product already query. */
 export interface BridgeMetrics {
   registry: Registry;
-  alertsProcessed: Counter<'appliance'>;
+  alertsProcessed: Counter<'appliance' | 'source'>;
   alertsRejected: Counter<'appliance' | 'reason'>;
   lastSuccessfulPoll: Gauge<'appliance'>;
   pollInterval: Gauge<'appliance'>;
@@ -29,8 +29,8 @@ export function createBridgeMetrics(registry = new Registry()): BridgeMetrics {
     registry,
     alertsProcessed: new Counter({
       name: 'oneview_alerts_processed_total',
-      help: 'Alerts read from OneView by polling (new and changed ones) and handed to the poller.',
-      labelNames: ['appliance'],
+      help: 'Alerts read from OneView, by appliance and source: poll and bus (SCMB) here, webhook in the web process.',
+      labelNames: ['appliance', 'source'],
       registers: [registry],
     }),
     alertsRejected: new Counter({

@@ -80,7 +80,7 @@ export async function fetchAlertChanges(
   if (input.ids) return { alerts: records, gone: raw.gone, relogin, pages: raw.pages, rejected };
   const { fresh, watermark } = applyWatermark(records, input.watermark);
   // A reconciliation snapshot re-reads every active alert: not new work, so not counted as processed.
-  if (!input.snapshot) metrics.alertsProcessed.inc(labels, fresh.length);
+  if (!input.snapshot) metrics.alertsProcessed.inc({ ...labels, source: 'poll' }, fresh.length);
   return { alerts: fresh, watermark, relogin, pages: raw.pages, rejected };
 }
 
