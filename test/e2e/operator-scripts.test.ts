@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AlertDeliveryRow } from '../../src/client/alert-operations';
 import { deliveryVisibilityQuery } from '../../src/client/delivery-query';
@@ -418,4 +419,48 @@ test('stop-poller pauses, resumes and terminates; start-pollers starts it again;
   );
   // The new run reconciled: no alert paged twice.
   expect((await h.sim.incidents()).every((i) => i.opened === 1)).toBe(true);
+});
+
+test('every ops command docs/operations.md shows runs as written and exits 0 (its appliance and alert ids made real)', async () => {
+  const h = harness();
+  // A delivery that is running (to resolve by hand) and one PagerDuty refused (to resend), as the examples assume.
+  const [open] = await h.sim.addAlerts([{ severity: 'Critical' }]);
+  await forcePoll(h.client, ids.applianceId);
+  await waitFor(
+    'the open delivery triggered',
+    () => h.sim.incidents(),
+    (i) => i.some((x) => x.dedup_key === keyOf(idOf(open!.uri))),
+  );
+  await h.sim.pagerDutyFault({ status: 400, count: 1, body: '{"status":"invalid event","message":"invalid"}' });
+  const [refused] = await h.sim.addAlerts([{ severity: 'Critical' }]);
+  await forcePoll(h.client, ids.applianceId);
+  await waitFor(
+    'the refused delivery failed',
+    () => h.client.workflow.getHandle(alertWorkflowId(ids.applianceId, idOf(refused!.uri))).describe(),
+    (d) => d.status.name === 'FAILED',
+  );
+  const real: Record<string, string> = {
+    // One appliance plays both of the examples' appliances.
+    'synergy-a': ids.applianceId,
+    'synergy-b': ids.applianceId,
+    '5121': idOf(open!.uri),
+    '5188': idOf(refused!.uri),
+  };
+  const docs = readFileSync(join(ROOT, 'docs', 'operations.md'), 'utf8');
+  const commands = [...docs.matchAll(/^\$ npm run (?:--silent )?ops:([\w-]+)(?: -- (.*?))?\s*(?:#.*)?$/gm)].map(
+    ([line, name, rest]) => ({
+      line,
+      name: name!,
+      args: [...(rest ?? '').matchAll(/"([^"]*)"|(\S+)/g)].map(([, quoted, bare]) => real[bare!] ?? quoted ?? bare!),
+    }),
+  );
+  // Every script the docs describe has at least one example.
+  expect(new Set(commands.map((c) => c.name))).toEqual(new Set(SCRIPTS));
+  const failed: string[] = [];
+  for (const c of commands) {
+    // In the order the docs give them: the last stop-poller example terminates the poller, start-pollers starts it.
+    const res = await script(c.name, c.args, c.name === 'start-pollers' ? workerEnv(config) : {});
+    if (res.code !== 0) failed.push(`${c.line} → exit ${res.code}: ${res.stderr.trim()}`);
+  }
+  expect(failed).toEqual([]);
 });
