@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { BridgeError } from './errors';
 
 /** The worker's own Prometheus metrics, with the names SRE dashboards of the seed product already query. */
 export interface BridgeMetrics {
@@ -127,4 +128,16 @@ export function createBridgeMetrics(registry = new Registry()): BridgeMetrics {
       registers: [registry],
     }),
   };
+}
+
+/**
+ * Counts one failed attempt to read an appliance (login or alert fetch) by its error code, once however deep it failed:
+ * a fetch whose re-login fails counts at the fetch, not again inside the login.
+ */
+export function countPollFailure(
+  metrics: Pick<BridgeMetrics, 'pollFailures'>,
+  applianceId: string,
+  err: unknown,
+): void {
+  if (err instanceof BridgeError) metrics.pollFailures.inc({ appliance: applianceId, reason: err.code });
 }

@@ -3,7 +3,7 @@ import { boundText } from '../shared/bounded-text';
 import { toAlertRecord } from '../shared/alert-record';
 import type { AlertRecord, FetchAlertChangesInput, FetchAlertChangesResult, OneViewLogin } from '../shared/types';
 import type { ApplianceRegistry } from './appliance-registry';
-import type { BridgeMetrics } from './bridge-metrics';
+import { countPollFailure, type BridgeMetrics } from './bridge-metrics';
 import { BridgeError, ErrorCode } from './errors';
 import { alertQueryPath } from './oneview/alert-query';
 import type { OneViewClient } from './oneview/oneview-client';
@@ -51,10 +51,8 @@ export async function fetchAlertChanges(
       raw = await read(relogin);
     }
   } catch (err) {
-    if (err instanceof BridgeError) {
-      metrics.pollFailures.inc({ ...labels, reason: err.code });
-      if (err.code === 'ONEVIEW_AUTH') metrics.sessionActive.set(labels, 0);
-    }
+    countPollFailure(metrics, input.applianceId, err);
+    if (err instanceof BridgeError && err.code === 'ONEVIEW_AUTH') metrics.sessionActive.set(labels, 0);
     throw err;
   }
   metrics.sessionActive.set(labels, 1);
