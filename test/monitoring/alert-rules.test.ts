@@ -2,12 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Registry, collectDefaultMetrics } from 'prom-client';
 import { PROMQL_KEYWORDS } from './rule-scope';
 
 /**
  * The bridge's own monitoring: the Prometheus alert rules (checked and unit-tested with promtool), their runbook,
- * and the Grafana dashboard (valid JSON, every query on the template data source, every metric one the bridge or
- * the Temporal SDK exports, every expression valid PromQL).
+ * and the Grafana dashboard (valid JSON, every query on the template data source, every metric one the bridge,
+ * prom-client or the Temporal SDK exports, every expression valid PromQL; dashboard.test.ts checks its scoping).
  */
 
 const ROOT = resolve(__dirname, '../..');
@@ -296,7 +297,17 @@ interface Panel {
   panels?: Panel[];
 }
 
+/** prom-client's default metrics (process_*, nodejs_*), which both processes export: the dashboard's runtime panels. */
+function promClientDefaultSeries(): string[] {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return registry
+    .getMetricsAsArray()
+    .flatMap((m) => (String(m.type) === 'histogram' ? histogramSeries(m.name) : [m.name]));
+}
+
 describe('grafana dashboard', () => {
+  const DASHBOARD_SERIES = new Set([...KNOWN_SERIES, ...promClientDefaultSeries()]);
   const text = readFileSync(DASHBOARD, 'utf8');
   const dashboard = JSON.parse(text) as {
     schemaVersion: number;
@@ -325,8 +336,10 @@ describe('grafana dashboard', () => {
     expect(vars.get('datasource')).toMatchObject({ type: 'datasource', query: 'prometheus' });
     const appliance = vars.get('appliance');
     expect(appliance).toMatchObject({ type: 'query', multi: true, datasource: { uid: '${datasource}' } });
-    expect(appliance?.definition).toBe('label_values(oneview_session_active, appliance)');
-    expect(JSON.stringify(appliance?.query)).toContain('label_values(oneview_session_active, appliance)');
+    // Every appliance the release's workers are configured with: the poll interval is set at start, before any poll.
+    const query = 'label_values(oneview_poll_interval_seconds{job="$job", namespace="$namespace"}, appliance)';
+    expect(appliance?.definition).toBe(query);
+    expect(JSON.stringify(appliance?.query)).toContain(JSON.stringify(query).slice(1, -1));
   });
 
   test('panel ids are unique', () => {
@@ -347,13 +360,21 @@ describe('grafana dashboard', () => {
     expect(wrong).toEqual([]);
   });
 
-  test('every query uses only metrics the bridge, Prometheus or the Temporal SDK export', () => {
+  test('every query uses only metrics the bridge, Prometheus, prom-client or the Temporal SDK export', () => {
     const unknown = targets.flatMap(({ panel, target }) => {
       const names = metricNames(target.expr ?? '');
       if (names.length === 0) return [`${panel.title} ${target.refId}: no metric`];
-      return names.filter((n) => !KNOWN_SERIES.has(n)).map((n) => `${panel.title} ${target.refId}: ${n}`);
+      return names.filter((n) => !DASHBOARD_SERIES.has(n)).map((n) => `${panel.title} ${target.refId}: ${n}`);
     });
     expect(unknown).toEqual([]);
+    // And so do the variables' queries.
+    const variableQueries = dashboard.templating.list
+      .filter((v) => v.type === 'query')
+      // label_values(selector, label): the label is no metric.
+      .map((v) => ({ name: v.name, names: metricNames((v.definition ?? '').replace(/,\s*\w+\s*\)$/, ')')) }));
+    expect(
+      variableQueries.filter((v) => v.names.length === 0 || v.names.some((n) => !DASHBOARD_SERIES.has(n))),
+    ).toEqual([]);
   });
 
   test('the dashboard covers the required metrics', () => {
@@ -378,6 +399,14 @@ describe('grafana dashboard', () => {
       'temporal_worker_task_slots_available',
       'temporal_activity_execution_failed_total',
       'temporal_sticky_cache_size',
+      'oneview_scmb_connected',
+      'oneview_scmb_messages_total',
+      'oneview_scmb_reconnects_total',
+      'up',
+      'nodejs_heap_size_used_bytes',
+      'nodejs_eventloop_lag_p99_seconds',
+      'nodejs_gc_duration_seconds_sum',
+      'process_resident_memory_bytes',
     ];
     expect(required.filter((n) => !used.has(n))).toEqual([]);
   });
@@ -389,7 +418,11 @@ describe('grafana dashboard', () => {
         const expr = (target.expr ?? '')
           .replace(/\$__rate_interval|\$__interval|\$\{__rate_interval\}|\$\{__interval\}/g, '5m')
           .replace(/\$__range|\$\{__range\}/g, '1h')
-          .replace(/\$\{?appliance\}?/g, '.*');
+          .replace(/\$\{?appliance\}?/g, '.*')
+          .replace(/\$\{?namespace\}?/g, 'bridge')
+          .replace(/\$\{?job\}?/g, 'bridge-hponeview-pagerduty-bridge-worker')
+          .replace(/\$\{?web_job\}?/g, 'bridge-hponeview-pagerduty-bridge-web')
+          .replace(/\$\{?temporal_namespace\}?/g, 'default');
         expect(expr).not.toContain('$');
         return `      - record: dashboard:panel_${panel.id}:${target.refId}\n        expr: ${JSON.stringify(expr)}`;
       });
