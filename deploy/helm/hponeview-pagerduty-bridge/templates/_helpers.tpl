@@ -43,6 +43,36 @@ app.kubernetes.io/version: {{ .ctx.Chart.AppVersion | quote }}
 app.kubernetes.io/part-of: hponeview-pagerduty-bridge
 app.kubernetes.io/managed-by: {{ .ctx.Release.Service }}
 helm.sh/chart: {{ include "bridge.chart" .ctx }}
+{{- with .ctx.Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/* Label keys the chart sets itself: commonLabels and podLabels may not set them (templates/validate.yaml). */}}
+{{- define "bridge.ownLabelKeys" -}}
+{{- list "app.kubernetes.io/name" "app.kubernetes.io/instance" "app.kubernetes.io/component" "app.kubernetes.io/version" "app.kubernetes.io/part-of" "app.kubernetes.io/managed-by" "helm.sh/chart" | toJson }}
+{{- end }}
+
+{{/*
+Labels of a Deployment's pod template: the object's labels (commonLabels included), then podLabels, then
+<component>.podLabels, each winning over the one before. Never used in a selector. Args (dict): ctx, component.
+*/}}
+{{- define "bridge.podLabels" -}}
+{{- $labels := include "bridge.labels" . | fromYaml }}
+{{- range $layer := list .ctx.Values.podLabels (index .ctx.Values .component).podLabels }}
+{{- range $key, $value := $layer }}{{ $_ := set $labels $key $value }}{{ end }}
+{{- end }}
+{{- toYaml $labels }}
+{{- end }}
+
+{{/* Annotations of a Deployment's pod template: podAnnotations, then <component>.podAnnotations over them, then
+`fixed` (the chart's own) over both. Args (dict): ctx, component, fixed (map). */}}
+{{- define "bridge.podAnnotations" -}}
+{{- $annotations := dict }}
+{{- range $layer := list .ctx.Values.podAnnotations (index .ctx.Values .component).podAnnotations .fixed }}
+{{- range $key, $value := $layer }}{{ $_ := set $annotations $key $value }}{{ end }}
+{{- end }}
+{{- if $annotations }}{{ toYaml $annotations }}{{ end }}
 {{- end }}
 
 {{- define "bridge.serviceAccountName" -}}
@@ -242,36 +272,53 @@ templates/validate.yaml lets through only with payloadEncryption.allowPlaintextH
       {{- end }}
 {{- end }}
 
-{{/* Pod-level security: non-root, fixed UID/GID so mounted secrets (0440, group fsGroup) are readable. */}}
+{{/*
+Pod-level security: non-root, RuntimeDefault seccomp and a fixed UID/GID 10001 (the image's USER) with fsGroup 10001,
+so the mounted secrets (0440, group fsGroup) are readable. Each key of podSecurityContext replaces the chart's (a
+profile or seLinuxOptions as a whole; 0 counts, unlike with mergeOverwrite). openshift.enabled
+leaves out runAsUser, runAsGroup and fsGroup: the restricted SCC assigns them from the namespace's range (the image's
+files are root-owned and world-readable, so any UID runs it; fsGroup still makes the secrets readable).
+*/}}
 {{- define "bridge.podSecurityContext" -}}
-runAsNonRoot: true
-runAsUser: 10001
-runAsGroup: 10001
-fsGroup: 10001
-seccompProfile:
-  type: RuntimeDefault
+{{- $sc := dict "runAsNonRoot" true "seccompProfile" (dict "type" "RuntimeDefault") }}
+{{- if not .Values.openshift.enabled }}
+{{- $_ := set $sc "runAsUser" 10001 }}
+{{- $_ = set $sc "runAsGroup" 10001 }}
+{{- $_ = set $sc "fsGroup" 10001 }}
+{{- end }}
+{{- range $key, $value := .Values.podSecurityContext }}{{ $_ := set $sc $key $value }}{{ end }}
+{{- toYaml $sc }}
 {{- end }}
 
+{{/*
+Container-level security: no privilege escalation, read-only root, every capability dropped; the user, group and
+seccomp profile repeat the pod's (so a podSecurityContext override reaches the containers too). Each key of
+securityContext replaces the chart's; the schema lets no value loosen what is hardened here.
+*/}}
 {{- define "bridge.containerSecurityContext" -}}
-runAsNonRoot: true
-runAsUser: 10001
-runAsGroup: 10001
-allowPrivilegeEscalation: false
-readOnlyRootFilesystem: true
-privileged: false
-capabilities:
-  drop: ["ALL"]
-seccompProfile:
-  type: RuntimeDefault
+{{- $pod := include "bridge.podSecurityContext" . | fromYaml }}
+{{- $sc := dict "runAsNonRoot" true "allowPrivilegeEscalation" false "readOnlyRootFilesystem" true "privileged" false "capabilities" (dict "drop" (list "ALL")) }}
+{{- range list "runAsUser" "runAsGroup" "seccompProfile" }}
+{{- if hasKey $pod . }}{{ $_ := set $sc . (get $pod .) }}{{ end }}
+{{- end }}
+{{- range $key, $value := .Values.securityContext }}{{ $_ := set $sc $key $value }}{{ end }}
+{{- toYaml $sc }}
 {{- end }}
 
 {{/*
 Scheduling shared by the Deployments: prefer one pod per node (anti-affinity) and spread over zones and nodes.
-ScheduleAnyway/preferred, so a small cluster still schedules every replica. Args (dict): ctx, component.
+ScheduleAnyway/preferred, so a small cluster still schedules every replica. <component>.affinity, else affinity
+(rendered through `tpl`, for selectors naming the release), replaces the default anti-affinity;
+<component>.nodeSelector/.tolerations, when set, replace the top-level ones.
+Args (dict): ctx, component.
 */}}
 {{- define "bridge.scheduling" -}}
 {{- $ctx := .ctx -}}
+{{- $component := index $ctx.Values .component -}}
 affinity:
+{{- with $component.affinity | default $ctx.Values.affinity }}
+  {{- tpl (toYaml .) $ctx | nindent 2 }}
+{{- else }}
   podAntiAffinity:
     preferredDuringSchedulingIgnoredDuringExecution:
       - weight: 100
@@ -280,8 +327,10 @@ affinity:
           labelSelector:
             matchLabels:
               {{- include "bridge.selectorLabels" . | nindent 14 }}
+{{- end }}
+{{- with $ctx.Values.topologySpread.topologyKeys }}
 topologySpreadConstraints:
-  {{- range $ctx.Values.topologySpread.topologyKeys }}
+  {{- range . }}
   - topologyKey: {{ . }}
     maxSkew: {{ $ctx.Values.topologySpread.maxSkew }}
     whenUnsatisfiable: {{ $ctx.Values.topologySpread.whenUnsatisfiable }}
@@ -291,17 +340,54 @@ topologySpreadConstraints:
       matchLabels:
         {{- include "bridge.selectorLabels" $ | nindent 8 }}
   {{- end }}
-{{- with $ctx.Values.nodeSelector }}
+{{- end }}
+{{- with $component.nodeSelector | default $ctx.Values.nodeSelector }}
 nodeSelector:
   {{- toYaml . | nindent 2 }}
 {{- end }}
-{{- with $ctx.Values.tolerations }}
+{{- with $component.tolerations | default $ctx.Values.tolerations }}
 tolerations:
   {{- toYaml . | nindent 2 }}
 {{- end }}
 {{- with $ctx.Values.priorityClassName }}
 priorityClassName: {{ . }}
 {{- end }}
+{{- end }}
+
+{{/* Scheduling of the hook Job: only what was asked for (top-level affinity, nodeSelector, tolerations). */}}
+{{- define "bridge.jobScheduling" -}}
+{{- with .Values.affinity }}
+affinity:
+  {{- tpl (toYaml .) $ | nindent 2 }}
+{{- end }}
+{{- with .Values.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}
+
+{{/*
+The volumes the chart mounts in a component's pod, as a JSON map name -> mount path (what extraVolumes and
+extraVolumeMounts are checked against). Args (dict): ctx, component (worker|web).
+*/}}
+{{- define "bridge.chartVolumes" -}}
+{{- $v := .ctx.Values }}
+{{- $volumes := dict "tmp" "/tmp" "secrets" (trimSuffix "/" $v.secrets.mountPath) }}
+{{- if and $v.temporal.tls.enabled $v.temporal.tls.existingSecret }}{{ $_ := set $volumes "temporal-tls" "/etc/bridge/temporal-tls" }}{{ end }}
+{{- if eq .component "worker" }}
+{{- if $v.appliances }}{{ $_ := set $volumes "appliances" "/etc/bridge/config" }}{{ end }}
+{{- if $v.oneview.caCertificates }}{{ $_ := set $volumes "ca" "/etc/bridge/ca" }}{{ end }}
+{{- end }}
+{{- toJson $volumes }}
+{{- end }}
+
+{{/* A list of values rendered through `tpl` (extraVolumes, extraVolumeMounts), as JSON. Args (dict): ctx, list. */}}
+{{- define "bridge.tplList" -}}
+{{- if .list }}{{ tpl (toYaml .list) .ctx | fromYamlArray | toJson }}{{ else }}[]{{ end }}
 {{- end }}
 
 {{/* Image, pull secrets and the pod fields every pod shares. */}}
