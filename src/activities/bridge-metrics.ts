@@ -131,8 +131,8 @@ export function createBridgeMetrics(registry = new Registry()): BridgeMetrics {
 }
 
 /**
- * Counts one failed attempt to read an appliance (login or alert fetch) by its error code, once however deep it failed:
- * a fetch whose re-login fails counts at the fetch, not again inside the login.
+ * Counts one failed attempt to read an appliance (login or alert fetch) by its error code; a fetch whose re-login fails
+ * is counted once, by the login.
  */
 export function countPollFailure(
   metrics: Pick<BridgeMetrics, 'pollFailures'>,

@@ -37,6 +37,7 @@ export async function fetchAlertChanges(
       ? readAlerts(client, login, input.ids)
       : fetchAllPages(client, login, alertQueryPath(input.watermark, input.severities));
   let relogin: OneViewLogin | undefined;
+  let counted = false;
   let raw: RawRead;
   try {
     registry.remember(input.applianceId, input.session);
@@ -46,12 +47,18 @@ export async function fetchAlertChanges(
       if (!(err instanceof BridgeError && err.details.status === 401)) throw err;
       log.info('OneView answered 401; logging in again once', { appliance: input.applianceId });
       // The old session is logged out too: a 401 can also mean a missing privilege on a session that still lives.
-      relogin = await renewSession(registry, metrics, { applianceId: input.applianceId, previous: input.session });
+      try {
+        relogin = await renewSession(registry, metrics, { applianceId: input.applianceId, previous: input.session });
+      } catch (reloginErr) {
+        // renewSession counted it: one failed attempt, counted once.
+        counted = true;
+        throw reloginErr;
+      }
       // A 401 right after a fresh login is a privilege problem, not an expired session: reported, never looped on.
       raw = await read(relogin);
     }
   } catch (err) {
-    countPollFailure(metrics, input.applianceId, err);
+    if (!counted) countPollFailure(metrics, input.applianceId, err);
     if (err instanceof BridgeError && err.code === 'ONEVIEW_AUTH') metrics.sessionActive.set(labels, 0);
     throw err;
   }

@@ -10,7 +10,7 @@ import type {
   ConsumeScmbInput,
 } from '../shared/types';
 import { ApplianceRegistry } from './appliance-registry';
-import { countPollFailure, createBridgeMetrics, type BridgeMetrics } from './bridge-metrics';
+import { createBridgeMetrics, type BridgeMetrics } from './bridge-metrics';
 import { fetchAlertChanges } from './fetch-alert-changes';
 import { listOpenDeliveries } from './list-open-deliveries';
 import { testConnection } from './test-connection';
@@ -50,10 +50,7 @@ export function createActivityDeps(
 export function createActivities(deps: ActivityDeps) {
   return {
     renewSession: atBoundary((input: RenewSessionInput): Promise<OneViewLogin> =>
-      renewSession(deps.registry, deps.metrics, input).catch((err: unknown) => {
-        countPollFailure(deps.metrics, input.applianceId, err);
-        throw err;
-      }),
+      renewSession(deps.registry, deps.metrics, input),
     ),
     fetchAlertChanges: atBoundary((input: FetchAlertChangesInput) =>
       fetchAlertChanges(deps.registry, deps.metrics, input),
