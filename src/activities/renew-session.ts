@@ -1,7 +1,8 @@
 import { log } from '@temporalio/activity';
 import type { OneViewLogin, RenewSessionInput } from '../shared/types';
 import type { ApplianceRegistry } from './appliance-registry';
-import { countPollFailure, type BridgeMetrics } from './bridge-metrics';
+import type { BridgeMetrics } from './bridge-metrics';
+import { BridgeError } from './errors';
 
 /** Logs in to an appliance (negotiating the API version) and only then logs the previous session out. */
 export async function renewSession(
@@ -23,7 +24,7 @@ export async function renewSession(
     );
   } catch (err) {
     metrics.sessionActive.set(labels, 0);
-    countPollFailure(metrics, input.applianceId, err);
+    if (err instanceof BridgeError) metrics.pollFailures.inc({ ...labels, reason: err.code });
     throw err;
   } finally {
     stopTimer();
