@@ -408,11 +408,16 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
 
   const maxPolls = state.maxPollsPerRun ?? DEFAULT_MAX_POLLS_PER_RUN;
   let pollsThisRun = 0;
+  // Whether the wait for the next poll ran out. The poll is decided on that, not on the clock: a query answered by
+  // replaying an evicted poller between its timer firing and its next task can leave the workflow clock behind, and a
+  // clock decision taken then is not the one a later replay takes (a nondeterminism error that stops the poller).
+  let intervalElapsed = false;
   for (;;) {
     await keepConsumer();
     if (!state.paused && state.pending.length > 0) await handleAlerts(state.pending.splice(0));
-    if (!state.paused && (state.pollRequested || Date.now() >= state.nextPollAt)) {
+    if (!state.paused && (state.pollRequested || intervalElapsed || Date.now() >= state.nextPollAt)) {
       state.pollRequested = false;
+      intervalElapsed = false;
       await poll();
       pollsThisRun++;
       state.nextPollAt = Date.now() + state.delayAfterPoll();
@@ -424,10 +429,10 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
     // While paused only `resume` wakes the loop; a forcePoll sent meanwhile runs at resume.
     if (state.paused) await condition(() => !state.paused);
     else
-      await condition(
+      intervalElapsed = !(await condition(
         () => state.pollRequested || state.pending.length > 0,
         Math.max(1, state.nextPollAt - Date.now()),
-      );
+      ));
   }
 }
 
