@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { PROMQL_KEYWORDS } from './rule-scope';
+import { runPromtool } from '../support/promtool';
 
 /**
  * The bridge's own monitoring: the Prometheus alert rules (checked and unit-tested with promtool), their runbook,
@@ -104,23 +104,6 @@ const KNOWN_SERIES = new Set<string>([
 
 // ------------------------------------------------------------------------------------------- helpers
 
-/** Runs promtool; a missing promtool fails the test (it is a requirement, not an option). */
-function promtool(args: string[]): { status: number; output: string } {
-  const run = spawnSync(process.env.PROMTOOL_PATH ?? 'promtool', args, { cwd: ROOT, encoding: 'utf8' });
-  if (run.error) {
-    const code = (run.error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      throw new Error(
-        'promtool is not installed. It comes with the Debian package "prometheus": run `apt-get install prometheus` ' +
-          '(after `apt-get update`; `bash scripts/install-system-deps.sh` does both), or point PROMTOOL_PATH at a ' +
-          'promtool binary, then run this test again.',
-      );
-    }
-    throw run.error;
-  }
-  return { status: run.status ?? -1, output: `${run.stdout}${run.stderr}` };
-}
-
 /** The metric names a PromQL expression selects (strings, label matchers, ranges and grouping labels removed). */
 export function metricNames(expr: string): string[] {
   const stripped = expr
@@ -217,13 +200,13 @@ describe('alert rules', () => {
   });
 
   test('promtool check rules accepts the rule file', () => {
-    const { status, output } = promtool(['check', 'rules', RULES]);
+    const { status, output } = runPromtool(['check', 'rules', RULES]);
     expect({ status, output }).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
     expect(output).toContain(`SUCCESS: ${alerts.length} rules found`);
   });
 
   test('promtool test rules passes every unit test', () => {
-    const { status, output } = promtool(['test', 'rules', RULE_TESTS]);
+    const { status, output } = runPromtool(['test', 'rules', RULE_TESTS]);
     expect({ status, output }).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
   });
 
@@ -428,7 +411,7 @@ describe('grafana dashboard', () => {
       });
       const file = join(dir, 'dashboard-queries.rules.yaml');
       writeFileSync(file, `groups:\n  - name: dashboard\n    rules:\n${rules.join('\n')}\n`);
-      const { status, output } = promtool(['check', 'rules', file]);
+      const { status, output } = runPromtool(['check', 'rules', file]);
       expect({ status, output }).toEqual({
         status: 0,
         output: expect.stringContaining(`SUCCESS: ${rules.length} rules found`),

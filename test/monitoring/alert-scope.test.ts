@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { JOB_MATCHERS, type ReleaseScope, alertExprs, scopeExpr, selectors } from './rule-scope';
+import { runPromtool } from '../support/promtool';
 
 /**
  * What the alert rules and their runbook say about the code, checked against the code: the job every selector is
@@ -64,13 +64,6 @@ function withoutAnnotations(text: string): string {
     if (skipBelow === undefined) kept.push(line);
   }
   return kept.join('\n');
-}
-
-/** Runs promtool; missing, it fails the test (alert-rules.test.ts says how to install it). */
-function promtool(args: string[]): { status: number; output: string } {
-  const run = spawnSync(process.env.PROMTOOL_PATH ?? 'promtool', args, { cwd: ROOT, encoding: 'utf8' });
-  if (run.error) throw run.error;
-  return { status: run.status ?? -1, output: `${run.stdout}${run.stderr}` };
 }
 
 describe('alert rule selectors', () => {
@@ -137,7 +130,7 @@ describe('the chart form of the rules (templates/prometheusrule.yaml, mirrored b
   test('leaves no job pattern and passes promtool check rules', () => {
     const scoped = readFileSync(join(dir, 'scoped.rules.yaml'), 'utf8');
     expect(alertExprs(scoped).filter((a) => /bridge\.\*/.test(a.expr))).toEqual([]);
-    const { status, output } = promtool(['check', 'rules', join(dir, 'scoped.rules.yaml')]);
+    const { status, output } = runPromtool(['check', 'rules', join(dir, 'scoped.rules.yaml')]);
     expect({ status, output }).toEqual({
       status: 0,
       output: expect.stringContaining(`SUCCESS: ${alerts.length} rules`),
@@ -203,7 +196,7 @@ ${bucket(`job="other-worker",namespace="default"`, '+Inf', '0+1000x30')}
         exp_alerts: []
 `;
     writeFileSync(join(dir, 'scoped-tests.yaml'), tests);
-    const { status, output } = promtool(['test', 'rules', join(dir, 'scoped-tests.yaml')]);
+    const { status, output } = runPromtool(['test', 'rules', join(dir, 'scoped-tests.yaml')]);
     expect({ status, output }).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
   });
 });

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,6 +6,7 @@ import { createBridgeMetrics } from '../../src/activities/bridge-metrics';
 import { sendTaskQueueOf } from '../../src/shared/send-queue';
 import { createWebMetrics } from '../../src/web/web-metrics';
 import { type Selector, selectors } from './rule-scope';
+import { runPromtool } from '../support/promtool';
 
 /**
  * The Grafana dashboard shows one release of the bridge: every expression is scoped by the template variables to
@@ -185,18 +185,11 @@ const fill = (expr: string) =>
     (all, braced?: string, plain?: string) => FILLED[braced ?? plain ?? ''] ?? all,
   );
 
-/** Runs promtool; missing, it fails the test (alert-rules.test.ts says how to install it). */
-function promtool(args: string[]): { status: number; output: string } {
-  const run = spawnSync(process.env.PROMTOOL_PATH ?? 'promtool', args, { cwd: ROOT, encoding: 'utf8' });
-  if (run.error) throw run.error;
-  return { status: run.status ?? -1, output: `${run.stdout}${run.stderr}` };
-}
-
 /** promtool test rules on PromQL expression tests alone (no rule file). */
 function promtoolExprTests(dir: string, name: string, tests: string): { status: number; output: string } {
   const file = join(dir, `${name}.yaml`);
   writeFileSync(file, `rule_files: []\nevaluation_interval: 1m\ntests:\n${tests}`);
-  return promtool(['test', 'rules', file]);
+  return runPromtool(['test', 'rules', file]);
 }
 
 const series = (name: string, labels: Record<string, string>, values: string) =>
@@ -413,7 +406,7 @@ ${series('up', { job: 'other-worker', namespace: RELEASE.namespace, instance: '1
       );
       const file = join(dir, 'variables.rules.yaml');
       writeFileSync(file, `groups:\n  - name: variables\n    rules:\n${rules.join('\n')}\n`);
-      const { status, output } = promtool(['check', 'rules', file]);
+      const { status, output } = runPromtool(['check', 'rules', file]);
       expect({ status, output }).toEqual({
         status: 0,
         output: expect.stringContaining(`SUCCESS: ${rules.length} rules found`),

@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 
 /** What `promtool check metrics` said of an exposition. */
 export interface PromtoolResult {
@@ -28,4 +29,26 @@ export function metricTypes(exposition: string): Map<string, string> {
   const types = new Map<string, string>();
   for (const match of exposition.matchAll(/^# TYPE (\S+) (\S+)$/gm)) types.set(match[1]!, match[2]!);
   return types;
+}
+
+/**
+ * Runs promtool with arguments from the repository root; a missing promtool fails the test (it is a requirement, not
+ * an option).
+ */
+export function runPromtool(args: string[]): { status: number; output: string } {
+  const run = spawnSync(process.env.PROMTOOL_PATH ?? 'promtool', args, {
+    cwd: join(__dirname, '..', '..'),
+    encoding: 'utf8',
+  });
+  if (run.error) {
+    if ((run.error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error(
+        'promtool is not installed. It comes with the Debian package "prometheus": run `apt-get install prometheus` ' +
+          '(after `apt-get update`; `bash scripts/install-system-deps.sh` does both), or point PROMTOOL_PATH at a ' +
+          'promtool binary, then run this test again.',
+      );
+    }
+    throw run.error;
+  }
+  return { status: run.status ?? -1, output: `${run.stdout}${run.stderr}` };
 }
