@@ -24,6 +24,7 @@ import type {
   AlertClear,
   AlertRecord,
   ConnectionCheck,
+  FetchAlertChangesResult,
   OneViewLogin,
   OneViewSession,
   PollerCounters,
@@ -260,14 +261,24 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
    * longer has) resolves; one it still reports active changes nothing.
    */
   async function confirmClears(current: OneViewSession, answered: Set<string>): Promise<void> {
-    const ids = [...state.clearsToConfirm].filter((id) => !answered.has(id));
+    // Taken now: a clear pushed while the read below runs stays for the poll its push asked for.
+    const taken = [...state.clearsToConfirm];
+    state.clearsToConfirm.clear();
+    const ids = taken.filter((id) => !answered.has(id));
     if (ids.length > 0) {
-      const read = await fetchAlertChanges({
-        applianceId: appliance(),
-        session: current,
-        severities: state.settings.severities,
-        ids,
-      });
+      let read: FetchAlertChangesResult;
+      try {
+        read = await fetchAlertChanges({
+          applianceId: appliance(),
+          session: current,
+          severities: state.settings.severities,
+          ids,
+        });
+      } catch (err) {
+        // Unanswered: asked again at the next poll.
+        for (const id of ids) state.clearsToConfirm.add(id);
+        throw err;
+      }
       if (read.relogin) state.session = stamp(read.relogin);
       const stillOpen = read.alerts.filter((a) => isOpenState(a.alertState));
       state.counters.clearsUnconfirmed += stillOpen.length;
@@ -281,7 +292,6 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
         (read.gone ?? []).map((id) => signalClear(id, { reason: 'gone', note: 'no longer on the appliance' })),
       );
     }
-    state.clearsToConfirm.clear();
   }
 
   /**

@@ -319,6 +319,31 @@ test('a pushed Cleared resolves only once a read of the alert says Cleared or go
     expect(p.fake.sentFor('still-active')).toEqual(['trigger']);
   }));
 
+test('a clear pushed while the poller reads earlier pushed clears is read at the next poll, not dropped with them', () =>
+  withPoller(devServer, {}, async (p) => {
+    p.fake.changesNextPoll(alert('first', { minute: 1 }), alert('second', { minute: 1 }));
+    await p.start();
+    await p.sent('first', ['trigger']);
+    await p.sent('second', ['trigger']);
+
+    for (const id of ['first', 'second']) p.fake.current.set(id, alert(id, { minute: 2, state: 'Cleared' }));
+    let release = () => {};
+    p.fake.holdReadsById = new Promise<void>((resolve) => (release = resolve));
+    await p.push([alert('first', { minute: 2, state: 'Cleared' })]);
+    await waitFor(
+      'the read of the first clear',
+      async () => p.fake.readsById,
+      (r) => r.length === 1,
+    );
+    // The second clear arrives while the first one's read is in flight.
+    await p.push([alert('second', { minute: 2, state: 'Cleared' })]);
+    release();
+
+    await p.sent('first', ['trigger', 'resolve']);
+    await p.sent('second', ['trigger', 'resolve']);
+    expect(p.fake.readsById).toEqual([['first'], ['second']]);
+  }));
+
 test('an unreachable appliance is polled after the interval doubled per failure up to 5 min, with its session kept; a success restores the interval', () =>
   withPoller(timeSkipping, { settings: { pollIntervalMs: MINUTE } }, async (p) => {
     await p.start();

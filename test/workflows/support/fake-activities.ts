@@ -79,6 +79,9 @@ export class FakeAppliance {
   /** Thrown by every call of that activity while set. */
   readonly failing: { renewSession?: FailureType; fetchAlertChanges?: FailureType } = {};
 
+  /** While set, a read by id waits for it to settle (a test acts while the poller's read is in flight). */
+  holdReadsById?: Promise<void>;
+
   private readonly changes: AlertRecord[][] = [];
   private watermark?: AlertWatermark;
   private tokens = 0;
@@ -116,6 +119,7 @@ export class FakeAppliance {
         this.calls.fetchAlertChanges.push(input);
         if (this.failing.fetchAlertChanges) throw oneViewFailure(this.failing.fetchAlertChanges);
         if (input.ids) {
+          await this.holdReadsById;
           const found = input.ids.flatMap((id) => (this.current.has(id) ? [this.current.get(id)!] : []));
           return { alerts: found, gone: input.ids.filter((id) => !this.current.has(id)), pages: input.ids.length };
         }
