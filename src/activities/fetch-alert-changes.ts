@@ -1,11 +1,17 @@
 import { log } from '@temporalio/activity';
 import { boundText } from '../shared/bounded-text';
-import { toAlertRecord } from '../shared/alert-record';
-import type { AlertRecord, FetchAlertChangesInput, FetchAlertChangesResult, OneViewLogin } from '../shared/types';
+import { timestamp, toAlertRecord } from '../shared/alert-record';
+import type {
+  AlertRecord,
+  AlertWatermark,
+  FetchAlertChangesInput,
+  FetchAlertChangesResult,
+  OneViewLogin,
+} from '../shared/types';
 import type { ApplianceRegistry } from './appliance-registry';
 import type { BridgeMetrics } from './bridge-metrics';
 import { BridgeError, ErrorCode } from './errors';
-import { alertQueryPath } from './oneview/alert-query';
+import { alertQueryPath, newestChangePath } from './oneview/alert-query';
 import type { OneViewClient } from './oneview/oneview-client';
 import { applyWatermark } from './oneview/watermark';
 import { renewSession } from './renew-session';
@@ -18,7 +24,12 @@ interface RawRead {
   members: unknown[];
   pages: number;
   gone: string[];
+  /** On a first poll: where the next one starts when nothing active anchors the watermark. */
+  start?: AlertWatermark;
 }
+
+/** Before any alert exists, every change is new. */
+const BEFORE_ANY_ALERT: AlertWatermark = { modified: new Date(0).toISOString(), idsAtModified: [] };
 
 /**
  * Fetches every alert changed since the watermark, following `nextPageUri` to the end (or, with `ids`, those alerts one
@@ -32,10 +43,14 @@ export async function fetchAlertChanges(
 ): Promise<FetchAlertChangesResult> {
   const client = registry.client(input.applianceId);
   const labels = { appliance: input.applianceId };
-  const read = (login: OneViewLogin): Promise<RawRead> =>
-    input.ids
-      ? readAlerts(client, login, input.ids)
-      : fetchAllPages(client, login, alertQueryPath(input.watermark, input.severities));
+  const read = async (login: OneViewLogin): Promise<RawRead> => {
+    if (input.ids) return readAlerts(client, login, input.ids);
+    // A first poll reads only active alerts, so its watermark comes from them; with none, the poll after it would read
+    // only active alerts too and never see a clear. The newest change of any alert, read first, is where it starts.
+    const start = input.watermark || input.snapshot ? undefined : await newestChange(client, login);
+    const raw = await fetchAllPages(client, login, alertQueryPath(input.watermark, input.severities));
+    return { ...raw, pages: raw.pages + (start ? 1 : 0), start };
+  };
   let relogin: OneViewLogin | undefined;
   let raw: RawRead;
   try {
@@ -81,7 +96,22 @@ export async function fetchAlertChanges(
   const { fresh, watermark } = applyWatermark(records, input.watermark);
   // A reconciliation snapshot re-reads every active alert: not new work, so not counted as processed.
   if (!input.snapshot) metrics.alertsProcessed.inc(labels, fresh.length);
-  return { alerts: fresh, watermark, relogin, pages: raw.pages, rejected };
+  return { alerts: fresh, watermark: watermark ?? raw.start, relogin, pages: raw.pages, rejected };
+}
+
+/**
+ * The watermark a first poll starts from: the newest change of any alert, with no id marked as handled (whatever
+ * changed at that instant is read again, never missed), or the beginning of time on an appliance without alerts.
+ * Undefined when the appliance's answer has no readable `modified`: the next poll is a first poll again.
+ */
+async function newestChange(client: OneViewClient, login: OneViewLogin): Promise<AlertWatermark | undefined> {
+  const page = await client.getPage(newestChangePath(), login.token, login.apiVersion);
+  if (page.members.length === 0) return BEFORE_ANY_ALERT;
+  const newest = page.members[0];
+  const modified = timestamp(
+    typeof newest === 'object' && newest !== null ? (newest as { modified?: unknown }).modified : undefined,
+  );
+  return modified ? { modified, idsAtModified: [] } : undefined;
 }
 
 async function fetchAllPages(client: OneViewClient, login: OneViewLogin, firstPage: string): Promise<RawRead> {

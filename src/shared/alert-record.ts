@@ -184,7 +184,7 @@ function oneOf<T extends string>(value: unknown, allowed: readonly T[]): T | und
 }
 
 /** The canonical form (`toISOString`) of a strict ISO-8601 date-time, or undefined. */
-function timestamp(value: unknown): string | undefined {
+export function timestamp(value: unknown): string | undefined {
   if (typeof value !== 'string' || !TIMESTAMP.test(value)) return undefined;
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();

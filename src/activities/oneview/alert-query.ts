@@ -20,3 +20,9 @@ export function alertQueryPath(watermark: AlertWatermark | undefined, severities
 function quote(value: string): string {
   return value.replace(/'/g, "''");
 }
+
+/** The newest change of any alert, whatever its state or severity: where a poll that found nothing active starts. */
+export function newestChangePath(): string {
+  const params = new URLSearchParams({ start: '0', count: '1', sort: 'modified:descending' });
+  return `/rest/alerts?${params.toString()}`;
+}
