@@ -21,10 +21,14 @@ test('alerts page and clears resolve by the message bus while the poll waits 15 
   });
   const bridge = await runBridge(h.client, config);
   try {
+    // Connected, and the catch-up poll the connection asks for has run.
     const connected = await waitFor(
-      'the consumer connected',
+      'the consumer connected and caught up',
       () => pollerStatus(h.client, ids.applianceId),
-      (s) => s.scmb?.connected === true,
+      (s) =>
+        s.scmb?.connected === true &&
+        s.lastPollAt !== undefined &&
+        Date.parse(s.lastPollAt) >= Date.parse(s.scmb.since),
       60_000,
     );
     // The certificate was generated once, on the bridge's own request (404 first, then one POST).
@@ -55,15 +59,11 @@ test('alerts page and clears resolve by the message bus while the poll waits 15 
     );
     expect(incidents.filter((i) => keys.includes(i.dedup_key))).toHaveLength(10);
 
-    // The appliance drops its consumers; an alert raised while none listens is read by the catch-up poll.
-    await h.sim.scmbControl({ dropConnections: true, dropMessages: 1 });
+    // A change the bus loses never reaches the consumer; the catch-up poll of its next connection reads it.
+    await h.sim.scmbControl({ dropMessages: 1 });
     const [missed] = await h.sim.addAlerts([{ severity: 'Critical' }]);
-    await waitFor(
-      'the consumer back',
-      () => h.sim.scmb(),
-      (s) => s.connections.filter((c) => c.user === 'default').length === 1,
-      30_000,
-    );
+    expect((await h.sim.scmb()).dropped).toBe(1);
+    await h.sim.scmbControl({ dropConnections: true });
     const missedKey = `oneview/${ids.applianceId}/alert/${missed!.uri.slice(missed!.uri.lastIndexOf('/') + 1)}`;
     await waitFor(
       'the missed alert paged',
@@ -71,6 +71,14 @@ test('alerts page and clears resolve by the message bus while the poll waits 15 
       (i) => i.some((x) => x.dedup_key === missedKey),
       30_000,
     );
+    const back = await waitFor(
+      'the consumer back',
+      () => pollerStatus(h.client, ids.applianceId),
+      (s) => s.scmb?.connected === true && Date.parse(s.scmb.since) > Date.parse(connected.scmb!.since),
+      30_000,
+    );
+    expect(back.counters.polls).toBeGreaterThan(afterTriggers.counters.polls);
+    expect((await h.sim.scmb()).connections.filter((c) => c.user === 'default')).toHaveLength(1);
     // Never twice: one trigger per alert, whichever path saw it first.
     const all = await h.sim.incidents();
     for (const k of [...keys, missedKey]) expect(all.find((i) => i.dedup_key === k)?.triggers).toBe(1);

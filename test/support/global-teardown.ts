@@ -16,5 +16,6 @@ export default async function globalTeardown(): Promise<void> {
     // The logs are kept for a look; the failure lists files and secret names only.
     throw new Error(`log check failed (logs kept in ${dir}):\n${result.problems.slice(0, 50).join('\n')}`);
   }
-  rmSync(dir, { recursive: true, force: true });
+  // KEEP_TEST_LOGS=1 keeps a passing run's logs too, for reading what an intermittent failure did.
+  if (!process.env.KEEP_TEST_LOGS) rmSync(dir, { recursive: true, force: true });
 }
