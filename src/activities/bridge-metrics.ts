@@ -1,9 +1,10 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { BridgeError } from './errors';
 
 /** The worker's own Prometheus metrics, with the names SRE dashboards of the seed product already query. */
 export interface BridgeMetrics {
   registry: Registry;
-  alertsProcessed: Counter<'appliance'>;
+  alertsProcessed: Counter<'appliance' | 'source'>;
   alertsRejected: Counter<'appliance' | 'reason'>;
   lastSuccessfulPoll: Gauge<'appliance'>;
   pollInterval: Gauge<'appliance'>;
@@ -29,8 +30,8 @@ export function createBridgeMetrics(registry = new Registry()): BridgeMetrics {
     registry,
     alertsProcessed: new Counter({
       name: 'oneview_alerts_processed_total',
-      help: 'Alerts read from OneView by polling (new and changed ones) and handed to the poller.',
-      labelNames: ['appliance'],
+      help: 'Alerts read from OneView, by appliance and source: poll and bus (SCMB) here, webhook in the web process.',
+      labelNames: ['appliance', 'source'],
       registers: [registry],
     }),
     alertsRejected: new Counter({
@@ -127,4 +128,16 @@ export function createBridgeMetrics(registry = new Registry()): BridgeMetrics {
       registers: [registry],
     }),
   };
+}
+
+/**
+ * Counts one failed attempt to read an appliance (login or alert fetch) by its error code; a fetch whose re-login fails
+ * is counted once, by the login.
+ */
+export function countPollFailure(
+  metrics: Pick<BridgeMetrics, 'pollFailures'>,
+  applianceId: string,
+  err: unknown,
+): void {
+  if (err instanceof BridgeError) metrics.pollFailures.inc({ appliance: applianceId, reason: err.code });
 }

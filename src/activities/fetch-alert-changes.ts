@@ -9,7 +9,7 @@ import type {
   OneViewLogin,
 } from '../shared/types';
 import type { ApplianceRegistry } from './appliance-registry';
-import type { BridgeMetrics } from './bridge-metrics';
+import { countPollFailure, type BridgeMetrics } from './bridge-metrics';
 import { BridgeError, ErrorCode } from './errors';
 import { alertQueryPath, newestChangePath } from './oneview/alert-query';
 import type { OneViewClient } from './oneview/oneview-client';
@@ -52,6 +52,7 @@ export async function fetchAlertChanges(
     return { ...raw, pages: raw.pages + (start ? 1 : 0), start };
   };
   let relogin: OneViewLogin | undefined;
+  let counted = false;
   let raw: RawRead;
   try {
     registry.remember(input.applianceId, input.session);
@@ -61,15 +62,19 @@ export async function fetchAlertChanges(
       if (!(err instanceof BridgeError && err.details.status === 401)) throw err;
       log.info('OneView answered 401; logging in again once', { appliance: input.applianceId });
       // The old session is logged out too: a 401 can also mean a missing privilege on a session that still lives.
-      relogin = await renewSession(registry, metrics, { applianceId: input.applianceId, previous: input.session });
+      try {
+        relogin = await renewSession(registry, metrics, { applianceId: input.applianceId, previous: input.session });
+      } catch (reloginErr) {
+        // renewSession counted it: one failed attempt, counted once.
+        counted = true;
+        throw reloginErr;
+      }
       // A 401 right after a fresh login is a privilege problem, not an expired session: reported, never looped on.
       raw = await read(relogin);
     }
   } catch (err) {
-    if (err instanceof BridgeError) {
-      metrics.pollFailures.inc({ ...labels, reason: err.code });
-      if (err.code === 'ONEVIEW_AUTH') metrics.sessionActive.set(labels, 0);
-    }
+    if (!counted) countPollFailure(metrics, input.applianceId, err);
+    if (err instanceof BridgeError && err.code === 'ONEVIEW_AUTH') metrics.sessionActive.set(labels, 0);
     throw err;
   }
   metrics.sessionActive.set(labels, 1);
@@ -95,7 +100,7 @@ export async function fetchAlertChanges(
   if (input.ids) return { alerts: records, gone: raw.gone, relogin, pages: raw.pages, rejected };
   const { fresh, watermark } = applyWatermark(records, input.watermark);
   // A reconciliation snapshot re-reads every active alert: not new work, so not counted as processed.
-  if (!input.snapshot) metrics.alertsProcessed.inc(labels, fresh.length);
+  if (!input.snapshot) metrics.alertsProcessed.inc({ ...labels, source: 'poll' }, fresh.length);
   return { alerts: fresh, watermark: watermark ?? raw.start, relogin, pages: raw.pages, rejected };
 }
 

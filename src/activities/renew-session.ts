@@ -1,8 +1,7 @@
 import { log } from '@temporalio/activity';
 import type { OneViewLogin, RenewSessionInput } from '../shared/types';
 import type { ApplianceRegistry } from './appliance-registry';
-import type { BridgeMetrics } from './bridge-metrics';
-import { BridgeError } from './errors';
+import { countPollFailure, type BridgeMetrics } from './bridge-metrics';
 
 /** Logs in to an appliance (negotiating the API version) and only then logs the previous session out. */
 export async function renewSession(
@@ -24,7 +23,7 @@ export async function renewSession(
     );
   } catch (err) {
     metrics.sessionActive.set(labels, 0);
-    if (err instanceof BridgeError) metrics.pollFailures.inc({ ...labels, reason: err.code });
+    countPollFailure(metrics, input.applianceId, err);
     throw err;
   } finally {
     stopTimer();

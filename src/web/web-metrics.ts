@@ -23,6 +23,13 @@ export function createWebMetrics() {
       labelNames: ['appliance'],
       registers: [registry],
     }),
+    // The worker's counter of the same name counts the poll and the bus: summed over both jobs, every alert source.
+    processed: new Counter({
+      name: 'oneview_alerts_processed_total',
+      help: 'Alerts read from OneView, by appliance and source: webhook here, poll and bus (SCMB) in the worker.',
+      labelNames: ['appliance', 'source'],
+      registers: [registry],
+    }),
     authFailures: new Counter({
       name: 'web_auth_failures_total',
       help: 'Requests refused for a missing or invalid credential, by route.',

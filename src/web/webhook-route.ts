@@ -29,6 +29,7 @@ export function webhookRoute(deps: { client: Client; metrics: WebMetrics; log: L
         parsed.alerts.map((a) => ({ ...a, requestId })),
       );
       metrics.pushed.inc({ appliance }, parsed.alerts.length);
+      metrics.processed.inc({ appliance, source: 'webhook' }, parsed.alerts.length);
       log.info('alerts pushed to the poller', {
         appliance,
         workflowId,

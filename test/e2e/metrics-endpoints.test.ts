@@ -87,7 +87,9 @@ test('every metrics endpoint passes promtool, with the documented names, types a
     );
     const types = metricTypes(bridge);
     for (const [name, type] of Object.entries(WORKER_METRICS)) expect([name, types.get(name)]).toEqual([name, type]);
-    expect(sample(bridge, `oneview_alerts_processed_total${label}`)).toBeGreaterThanOrEqual(3);
+    expect(
+      sample(bridge, `oneview_alerts_processed_total{appliance="${ids.applianceId}",source="poll"}`),
+    ).toBeGreaterThanOrEqual(3);
     expect(sample(bridge, `oneview_session_active${label}`)).toBe(1);
     expect(sample(bridge, `oneview_poll_interval_seconds${label}`)).toBe(config.appliances[0]!.pollIntervalSeconds);
     expect(Date.now() / 1000 - sample(bridge, `oneview_last_successful_poll_timestamp_seconds${label}`)!).toBeLessThan(

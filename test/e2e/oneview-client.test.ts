@@ -129,6 +129,16 @@ test('fetch follows every page, stops on a nextPageUri that repeats, and re-logs
     expect(await metrics.registry.getSingleMetricAsString('oneview_session_active')).toContain(
       'oneview_session_active{appliance="ov1"} 0',
     );
+
+    // A fetch whose re-login fails is one failed attempt: counted once, by the login, not again by the fetch around it.
+    const failures = async () =>
+      (await metrics.pollFailures.get()).values.reduce((n, v) => n + (v.labels.appliance === 'ov1' ? v.value : 0), 0);
+    const counted = await failures();
+    await control.oneViewFault({ invalidateSessions: true });
+    await control.oneViewFault({ status: 401, count: 1, pathPrefix: '/rest/login-sessions' });
+    const relogFailed = await failure(fetch({ applianceId: 'ov1', session, severities: ['Critical'] }));
+    expect(relogFailed.code).toBe(ErrorCode.oneViewAuth);
+    expect((await failures()) - counted).toBe(1);
   } finally {
     await registry.close();
   }

@@ -152,6 +152,10 @@ test('hostile and broken messages on the bus are counted and dropped; the consum
         .reduce((n, line) => n + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
     expect(sum('oneview_alerts_rejected_total')).toBe(4);
     expect(sum('oneview_scmb_messages_total')).toBeGreaterThanOrEqual(6);
+    // The real alert is counted as read from the bus, with the polled and pushed ones.
+    expect(metrics).toMatch(
+      new RegExp(`^oneview_alerts_processed_total\\{appliance="${ids.applianceId}",source="bus"\\} 1$`, 'm'),
+    );
   } finally {
     await publisher.close().catch(() => undefined);
     await bridge.stop();

@@ -82,7 +82,7 @@ test('/health and /ready report the pollers and Temporal; only the operator sees
   expect(await call('GET', '/ready')).toMatchObject({ status: 200, body: { status: 'ready' } });
 });
 
-test('a webhook-pushed Critical alert reaches PagerDuty, with its request id', async () => {
+test('a webhook-pushed Critical alert reaches PagerDuty, with its request id, and is counted', async () => {
   const h = harness();
   const sent = Date.now();
   const res = await call('POST', `/oneview-webhook?appliance=${ids.applianceId}`, {
@@ -101,6 +101,11 @@ test('a webhook-pushed Critical alert reaches PagerDuty, with its request id', a
   // How fast is the bench's to say (BENCHMARKS.md, latency); this prints it for whoever reads the run.
   const arrived = Date.parse(events.find((x) => x.event.dedup_key === key)!.receivedAt);
   process.stdout.write(`webhook → PagerDuty: ${arrived - sent} ms\n`);
+  // Pushed alerts are counted with the polled ones, by source.
+  const metrics = await (await request(`${web.base}/metrics`)).body.text();
+  expect(metrics).toMatch(
+    new RegExp(`^oneview_alerts_processed_total\\{appliance="${ids.applianceId}",source="webhook"\\} [1-9]\\d*$`, 'm'),
+  );
   // The worker's log lines of that delivery (workflow and activity) carry the request id, appliance and alert.
   const lines = await waitFor(
     'the worker log lines of the pushed alert',

@@ -74,7 +74,10 @@ export async function consumeScmb(deps: ScmbDeps, input: ConsumeScmbInput): Prom
         log.warn('message-bus message refused', { appliance: applianceId, problems: parsed.problems.slice(0, 5) });
       }
     }
-    if (alerts.length > 0) await pushAlerts(deps.client, applianceId, alerts);
+    if (alerts.length > 0) {
+      await pushAlerts(deps.client, applianceId, alerts);
+      deps.metrics.alertsProcessed.inc({ ...labels, source: 'bus' }, alerts.length);
+    }
     status = { ...status, lastMessageAt: new Date().toISOString() };
     // The poller's status shows the last message's time; telling it once in a while is enough.
     if (Date.now() - lastMessageReportAt >= MESSAGE_REPORT_EVERY_MS) {
