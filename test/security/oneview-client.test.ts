@@ -174,8 +174,12 @@ describe('a nextPageUri is followed only on the appliance itself, under /rest/',
       await control.addAlerts(Array.from({ length: 3 }, () => ({ severity: 'Critical' })));
       await control.oneViewFault({ nextPageUri: `https://127.0.0.1:${foreign.port}/rest/alerts?start=25&count=25` });
       const session = { ...login, createdAt: 0, expiresAt: Number.MAX_SAFE_INTEGER };
+      // A poll with a watermark: its first GET is the alert query the fault answers (a first poll reads one more).
+      const watermark = { modified: new Date(0).toISOString(), idsAtModified: [] };
       const refused = await failure(
-        env.run(() => fetchAlertChanges(registry, metrics, { applianceId: 'ov1', session, severities: ['Critical'] })),
+        env.run(() =>
+          fetchAlertChanges(registry, metrics, { applianceId: 'ov1', session, severities: ['Critical'], watermark }),
+        ),
       );
       expect(refused.code).toBe(ErrorCode.oneViewInvalidBody);
       expect(foreign.connections()).toBe(0);
