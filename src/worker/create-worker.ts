@@ -4,6 +4,7 @@ import { createActivities, createActivityDeps } from '../activities';
 import { createBridgeMetrics, type BridgeMetrics } from '../activities/bridge-metrics';
 import { bridgeDataConverter } from '../client/data-converter';
 import type { WorkerConfig } from '../config/types';
+import { messageBusTaskQueueOf } from '../shared/message-bus-queue';
 import { sendTaskQueueOf } from '../shared/send-queue';
 import { WORKING_STATES } from './fatal-watchdog';
 import { trackOpenDeliveries } from './open-deliveries-gauge';
@@ -58,7 +59,7 @@ export async function createBridgeWorker(options: {
     appliances.map((a) => a.id),
   );
   const deps = createActivityDeps(options.config, options.client, metrics);
-  const { sendPagerDutyEvent, ...pollerActivities } = createActivities(deps);
+  const { sendPagerDutyEvent, consumeScmb, ...pollerActivities } = createActivities(deps);
   const common = {
     connection: options.connection,
     namespace: temporal.namespace,
@@ -83,7 +84,18 @@ export async function createBridgeWorker(options: {
     taskQueue: sendTaskQueueOf(temporal.taskQueue),
     activities: { sendPagerDutyEvent },
   });
-  const workers = [worker, sendWorker];
+  // One slot per bus appliance: any worker may end up holding every consumer. No bus appliance, no queue to poll.
+  const busAppliances = appliances.filter((a) => a.scmb).length;
+  const busWorker =
+    busAppliances > 0
+      ? await Worker.create({
+          ...common,
+          taskQueue: messageBusTaskQueueOf(temporal.taskQueue),
+          activities: { consumeScmb },
+          maxConcurrentActivityTaskExecutions: busAppliances,
+        })
+      : undefined;
+  const workers = busWorker ? [worker, sendWorker, busWorker] : [worker, sendWorker];
   return {
     worker,
     sendWorker,

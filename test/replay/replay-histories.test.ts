@@ -92,6 +92,8 @@ test("a message-bus appliance's poller starts its consumer under the consumer's 
   );
   expect(scheduled.map((a) => a.activityType?.name)).toEqual(['consumeScmb']);
   expect(Number(scheduled[0]!.heartbeatTimeout?.seconds)).toBe(20);
+  // On a queue of its own: hours-long consumers never hold the slots the appliance's other activities need.
+  expect(scheduled[0]!.taskQueue?.name).toBe('replay-fixtures-message-bus');
 });
 
 test('a delivery sends on the send queue, with its routing key as fairness key and its priority, and signals nobody', () => {
