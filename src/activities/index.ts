@@ -29,6 +29,8 @@ export interface ActivityDeps {
   metrics: BridgeMetrics;
   /** Shortest wait after a 429 (PAGERDUTY_RATE_LIMIT_MIN_DELAY_MS). */
   rateLimitMinMs: number;
+  /** Where appliances' own "cannot see it" incidents go, when not to each appliance's key. */
+  blindRoutingKey?: string;
 }
 
 /** Builds the dependencies of the activities from the worker's configuration. */
@@ -43,6 +45,7 @@ export function createActivityDeps(
     sender: new PagerDutySender(config.pagerDuty.eventsUrl),
     metrics,
     rateLimitMinMs: config.pagerDuty.retry.rateLimitMinMs,
+    ...(config.pagerDuty.blindRoutingKey ? { blindRoutingKey: config.pagerDuty.blindRoutingKey } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import type { SendPagerDutyEventInput, SendPagerDutyEventResult } from '../share
 import type { ApplianceRegistry } from './appliance-registry';
 import type { BridgeMetrics } from './bridge-metrics';
 import { BridgeError, ErrorCode } from './errors';
+import { buildBlindEvent } from './pagerduty/build-blind-event';
 import { buildEvent } from './pagerduty/build-event';
 import type { PagerDutySender, SendOutcome } from './pagerduty/pagerduty-sender';
 import { rateLimitDelayMs } from './pagerduty/rate-limit-delay';
@@ -14,6 +15,8 @@ export interface SendDeps {
   sender: PagerDutySender;
   metrics: BridgeMetrics;
   rateLimitMinMs: number;
+  /** Where appliances' own "cannot see it" incidents go (PAGERDUTY_BLIND_ROUTING_KEY); each appliance's key otherwise. */
+  blindRoutingKey?: string;
 }
 
 /**
@@ -26,19 +29,29 @@ export async function sendPagerDutyEvent(
 ): Promise<SendPagerDutyEventResult> {
   const appliance = deps.registry.config(input.applianceId);
   const labels = { appliance: input.applianceId, action: input.action };
-  const event = buildEvent({
-    ...input,
-    applianceUrl: appliance.baseUrl,
-    routingKey: appliance.routingKey,
-    severityMap: appliance.severityMap,
-  });
+  const event = input.blind
+    ? buildBlindEvent({
+        ...input,
+        applianceUrl: appliance.baseUrl,
+        routingKey: deps.blindRoutingKey ?? appliance.routingKey,
+        incident: input.blind,
+      })
+    : buildEvent({
+        ...input,
+        applianceUrl: appliance.baseUrl,
+        routingKey: appliance.routingKey,
+        severityMap: appliance.severityMap,
+      });
+  // What each log line says this event is about: an alert, or the appliance's own incident.
+  const about = input.alert
+    ? { alertId: input.alert.id, requestId: input.alert.requestId }
+    : { incident: 'appliance unreadable' as const };
   const problems = validateEvent(event);
   if (problems.length > 0) {
     deps.metrics.alertsFailed.inc({ ...labels, reason: 'invalid_event' });
     log.error('refusing to send an invalid PagerDuty event (a bug in the bridge)', {
       appliance: input.applianceId,
-      alertId: input.alert.id,
-      requestId: input.alert.requestId,
+      ...about,
       problems,
     });
     throw new BridgeError(
@@ -50,13 +63,12 @@ export async function sendPagerDutyEvent(
   if (outcome.kind === 'accepted') {
     deps.metrics.alertsSent.inc(labels);
     // End to end: from the change on the appliance (creation or clear) to PagerDuty's 202.
-    const since = Date.parse(input.alert.modified);
+    const since = input.alert ? Date.parse(input.alert.modified) : NaN;
     if (!Number.isNaN(since)) deps.metrics.deliveryDuration.observe(labels, Math.max(0, (Date.now() - since) / 1000));
     log.info('PagerDuty accepted event', {
       appliance: input.applianceId,
       action: input.action,
-      alertId: input.alert.id,
-      requestId: input.alert.requestId,
+      ...about,
       dedupKey: event.dedup_key,
     });
     return { dedupKey: outcome.dedupKey };
@@ -67,8 +79,7 @@ export async function sendPagerDutyEvent(
     log.error('PagerDuty rejected the event for good; not retrying', {
       appliance: input.applianceId,
       action: input.action,
-      alertId: input.alert.id,
-      requestId: input.alert.requestId,
+      ...about,
       error: err.message,
     });
   } else {
@@ -76,8 +87,7 @@ export async function sendPagerDutyEvent(
     log.warn('PagerDuty send failed, will retry', {
       appliance: input.applianceId,
       action: input.action,
-      alertId: input.alert.id,
-      requestId: input.alert.requestId,
+      ...about,
       error: err.message,
       retryInMs: err.details.nextRetryDelayMs,
     });
@@ -90,7 +100,7 @@ function outcomeError(
   input: SendPagerDutyEventInput,
   rateLimitMinMs: number,
 ): BridgeError {
-  const what = `PagerDuty ${input.action} of alert ${input.alert.id}`;
+  const what = `PagerDuty ${input.action} of ${input.alert ? `alert ${input.alert.id}` : "the appliance's own incident"}`;
   switch (outcome.kind) {
     case 'rejected':
       return new BridgeError(ErrorCode.pagerDutyRejected, `${what} rejected (${outcome.status}): ${outcome.reason}`, {

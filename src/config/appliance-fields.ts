@@ -2,7 +2,8 @@ import { ONEVIEW_SEVERITIES } from '../shared/alert-record';
 import { APPLIANCE_ID_PATTERN } from '../shared/workflow-ids';
 import { hasUserInfo, parseUrlValue, shownUrl } from './safe-url';
 
-const ROUTING_KEY = /^[A-Za-z0-9]{32}$/;
+/** An Events API v2 integration key: 32 letters and digits. */
+export const ROUTING_KEY_PATTERN = /^[A-Za-z0-9]{32}$/;
 
 /** `https://host[:port]` from a host, host:port or URL; undefined when it is none of these or names a user. */
 export function toBaseUrl(host: string): string | undefined {
@@ -55,7 +56,7 @@ export function checkApplianceFields(
       `${label('severities')} must list some of ${ONEVIEW_SEVERITIES.join(', ')}, got '${unknown.join(',')}'`,
     );
   }
-  if (fields.routingKey && !ROUTING_KEY.test(fields.routingKey)) {
+  if (fields.routingKey && !ROUTING_KEY_PATTERN.test(fields.routingKey)) {
     // Never echo the key: a wrong one may still be a real secret of another integration.
     problems.push(`${label('routingKey')} must be a 32-character Events API v2 integration key (letters and digits)`);
   }

@@ -4,6 +4,7 @@ import {
   checkApplianceFields,
   normalizeSeverities,
   parseSeverityMap,
+  ROUTING_KEY_PATTERN,
   toBaseUrl,
 } from './appliance-fields';
 import { type ApplianceDefaults, readAppliancesFile } from './appliances-file';
@@ -108,11 +109,18 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: Re
   const shutdownGraceMs = reader.integer('WORKER_SHUTDOWN_GRACE_SECONDS', 10, 1, 3600) * 1000;
   const ratePerMinute = reader.integer('PAGERDUTY_RATE_LIMIT_PER_MINUTE', 100, 0, 100_000);
   const maxCachedWorkflows = readCacheSize(reader);
+  const blindAfterMs = reader.integer('BLIND_AFTER_MINUTES', 10, 0, 1440) * 60_000;
+  const blindRoutingKey = reader.secret('PAGERDUTY_BLIND_ROUTING_KEY', false);
+  if (blindRoutingKey !== undefined && !ROUTING_KEY_PATTERN.test(blindRoutingKey))
+    reader.problems.push(
+      'PAGERDUTY_BLIND_ROUTING_KEY must be a 32-character Events API v2 integration key (letters and digits)',
+    );
   if (reader.problems.length > 0) throw new ConfigError(reader.problems);
   return deepFreeze({
     temporal,
     appliances,
-    pagerDuty: { eventsUrl, retry, ratePerMinute },
+    pagerDuty: { eventsUrl, retry, ratePerMinute, ...(blindRoutingKey ? { blindRoutingKey } : {}) },
+    blindAfterMs,
     session: { lifetimeMs: lifetimeHours * 3_600_000, renewBeforeMs: renewMinutes * 60_000 },
     http,
     sdkMetricsPort,

@@ -55,7 +55,11 @@ export interface WorkerConfig {
     retry: { baseMs: number; maxMs: number; rateLimitMinMs: number };
     /** Events per routing key in any minute, across every worker; 0 turns the limiter off. */
     ratePerMinute: number;
+    /** Where appliances' own "cannot see it" incidents go (PAGERDUTY_BLIND_ROUTING_KEY); each appliance's key otherwise. */
+    blindRoutingKey?: string;
   };
+  /** How long an appliance's polls may fail before its own incident opens (BLIND_AFTER_MINUTES); 0: never. */
+  blindAfterMs: number;
   session: { lifetimeMs: number; renewBeforeMs: number };
   /** How often each poller reconciles open deliveries with its appliance; 0 turns it off. */
   reconcileIntervalMs: number;

@@ -77,6 +77,30 @@ export interface PollerSettings {
   historyRetentionMs?: number;
   /** The appliance's State-Change Message Bus is on: the poll interval while its consumer is connected. */
   scmb?: { pollIntervalMs: number };
+  /** After polls have failed this long, the poller opens the appliance's own "cannot see it" incident; 0 or absent: never. */
+  blindAfterMs?: number;
+  /** The non-secret id of the routing key that incident goes to (PAGERDUTY_BLIND_ROUTING_KEY), when not the appliance's. */
+  blindRoutingKeyId?: string;
+}
+
+/** Why the bridge cannot see an appliance: what its own incident says. */
+export interface BlindIncident {
+  /** When the polls began to fail (ISO-8601). */
+  since: string;
+  /** Failure type of the last failed poll, e.g. OneViewNetworkError. */
+  errorType: string;
+  /** Its message (never a secret). */
+  error: string;
+}
+
+/** Input of `applianceBlindWorkflow`: whose incident, and what it says. */
+export interface BlindDeliveryInput {
+  applianceId: string;
+  applianceHost: string;
+  incident: BlindIncident;
+  /** The fairness key of its sends: the id of the routing key it goes to. */
+  routingKeyId?: string;
+  retry?: PagerDutyRetry;
 }
 
 /** What the poller knows of its appliance's message-bus consumer (the `scmbState` signal; shown in `status`). */
@@ -137,6 +161,8 @@ export interface PollerCounters {
   reconciledClears: number;
   logins: number;
   continuedAsNew: number;
+  /** Times the poller opened the appliance's own "cannot see it" incident. */
+  blindIncidents: number;
 }
 
 /** Input of `appliancePollerWorkflow`; also the state handed to the next run by continue-as-new. */
@@ -167,6 +193,10 @@ export interface PollerInput {
   lastConnectionTest?: { at: number; check: ConnectionCheck };
   /** The message-bus consumer's last reported state. */
   scmb?: ScmbStatus;
+  /** When the current run of failed polls began (epoch ms, workflow time). */
+  failingSince?: number;
+  /** The appliance's "cannot see it" incident is open, and how many polls in a row have succeeded since. */
+  blind?: { okPolls: number };
 }
 
 /** Answer of the poller's `status` query. */
@@ -188,6 +218,10 @@ export interface PollerStatus {
   counters: PollerCounters;
   /** Present when the appliance's message bus is on. */
   scmb?: ScmbStatus;
+  /** Since when polls have failed in a row (ISO-8601). */
+  failingSince?: string;
+  /** The appliance's own "cannot see it" incident is open. */
+  blindIncidentOpen: boolean;
 }
 
 /** Input of `fetchAlertChanges`. */
@@ -269,12 +303,11 @@ export interface AlertDeliveryInput {
 export type DeliveryAction = 'trigger' | 'resolve';
 
 /** Input of `sendPagerDutyEvent`; the routing key is looked up by appliance on the worker, never carried. */
-export interface SendPagerDutyEventInput {
+export type SendPagerDutyEventInput = {
   action: DeliveryAction;
   applianceId: string;
   applianceHost: string;
-  alert: AlertRecord;
-}
+} & ({ alert: AlertRecord; blind?: undefined } | { blind: BlindIncident; alert?: undefined });
 
 /** Result of `sendPagerDutyEvent`: PagerDuty accepted the event. */
 export interface SendPagerDutyEventResult {

@@ -4,6 +4,7 @@ import { ALERT_ID_PATTERN } from './alert-record';
 const POLLER_PREFIX = 'oneview-poller/';
 const DELIVERY_PREFIX = 'oneview-alert/';
 const SCMB_PREFIX = 'oneview-scmb/';
+const BLIND_PREFIX = 'oneview-blind/';
 
 /**
  * An appliance id as configured (ONEVIEW_APPLIANCE_ID, the `id` of APPLIANCES_FILE): it becomes part of workflow IDs,
@@ -19,6 +20,15 @@ export function pollerWorkflowId(applianceId: string): string {
 /** Workflow ID of the one message-bus consumer of an appliance: its uniqueness is what keeps it to one. */
 export function scmbConsumerWorkflowId(applianceId: string): string {
   return `${SCMB_PREFIX}${applianceId}`;
+}
+
+/**
+ * Workflow ID of an appliance's own "the bridge cannot see it" incident: one at a time per appliance, and outside the
+ * alert deliveries' prefix, so reconciliation (which resolves deliveries of alerts the appliance no longer has) never
+ * touches it.
+ */
+export function blindWorkflowId(applianceId: string): string {
+  return `${BLIND_PREFIX}${applianceId}`;
 }
 
 /** Workflow ID of the delivery of one OneView alert; an already-started ID is how duplicates are rejected. */

@@ -20,7 +20,7 @@ export function routingKeyIdOf(routingKey: string): string {
 /** The secret-free settings a poller runs with, derived from an appliance's configuration. */
 export function pollerSettingsFor(
   appliance: ApplianceConfig,
-  config: Pick<WorkerConfig, 'session' | 'pagerDuty' | 'reconcileIntervalMs'>,
+  config: Pick<WorkerConfig, 'session' | 'pagerDuty' | 'reconcileIntervalMs' | 'blindAfterMs'>,
 ): PollerSettings {
   return {
     applianceId: appliance.id,
@@ -33,6 +33,10 @@ export function pollerSettingsFor(
     routingKeyId: routingKeyIdOf(appliance.routingKey),
     pagerDutyRetry: { baseMs: config.pagerDuty.retry.baseMs, maxMs: config.pagerDuty.retry.maxMs },
     ...(appliance.scmb ? { scmb: { pollIntervalMs: appliance.scmb.pollIntervalSeconds * 1000 } } : {}),
+    blindAfterMs: config.blindAfterMs,
+    ...(config.pagerDuty.blindRoutingKey
+      ? { blindRoutingKeyId: routingKeyIdOf(config.pagerDuty.blindRoutingKey) }
+      : {}),
   };
 }
 
@@ -50,7 +54,10 @@ export interface EnsurePollersResult {
  */
 export async function ensurePollers(
   client: Client,
-  config: Pick<WorkerConfig, 'appliances' | 'session' | 'temporal' | 'pagerDuty' | 'reconcileIntervalMs'>,
+  config: Pick<
+    WorkerConfig,
+    'appliances' | 'session' | 'temporal' | 'pagerDuty' | 'reconcileIntervalMs' | 'blindAfterMs'
+  >,
   extra: { maxPollsPerRun?: number } = {},
 ): Promise<EnsurePollersResult> {
   const ids: string[] = [];

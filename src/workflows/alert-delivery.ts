@@ -2,31 +2,19 @@ import {
   ApplicationFailure,
   condition,
   log,
-  proxyActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
-  workflowInfo,
 } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
 import { checkAlertRecord } from '../shared/alert-record';
 import { dedupKeyFor } from '../shared/dedup-key';
 import { FailureType } from '../shared/failure-types';
 import { ALERT_STATE, DELIVERY_STATE } from '../shared/search-attributes';
-import { sendPriorityOf, sendTaskQueueOf } from '../shared/send-queue';
-import type {
-  AlertClear,
-  AlertDeliveryInput,
-  DeliveryAction,
-  DeliveryPhase,
-  DeliveryState,
-  PagerDutyRetry,
-} from '../shared/types';
+import { sendPriorityOf } from '../shared/send-queue';
+import type { AlertClear, AlertDeliveryInput, DeliveryAction, DeliveryPhase, DeliveryState } from '../shared/types';
 import { failureMessage } from './failure-details';
 import { alertClearedSignal, stateQuery } from './messages';
-
-/** Backoff of a failing send when the starter gave none: 1 s doubling to 5 min (PAGERDUTY_RETRY_* defaults). */
-const DEFAULT_RETRY: PagerDutyRetry = { baseMs: 1000, maxMs: 300_000 };
+import { sendActivity } from './send-activity';
 
 /**
  * Delivers one OneView alert to PagerDuty: trigger, wait for OneView to clear it, resolve.
@@ -81,7 +69,11 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
   });
 
   const send = (action: DeliveryAction) =>
-    sendActivity(input, action).sendPagerDutyEvent({
+    sendActivity({
+      routingKeyId: input.routingKeyId,
+      retry: input.retry,
+      priorityKey: sendPriorityOf(action, input.alert.severity),
+    }).sendPagerDutyEvent({
       action,
       applianceId: input.applianceId,
       applianceHost: input.applianceHost,
@@ -108,27 +100,6 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
   log.info('incident resolved', { ...logFields, reason: clear?.reason });
   enter('resolved');
   return state;
-}
-
-/**
- * The send activity on the send queue, where Temporal paces each routing key (fairness key) and orders its sends
- * (priority). Eager dispatch would hand the task straight to this worker past the queue's limit, so it is off. Temporal
- * owns the retrying: the backoff below for 5xx and network errors, without an attempt limit (a lost resolve leaves an
- * incident open forever); a 429 sets its own wait from Retry-After; a refused event is final (the activity marks it).
- */
-function sendActivity(input: AlertDeliveryInput, action: DeliveryAction) {
-  const retry = input.retry ?? DEFAULT_RETRY;
-  return proxyActivities<ReturnType<typeof createActivities>>({
-    taskQueue: sendTaskQueueOf(workflowInfo().taskQueue),
-    allowEagerDispatch: false,
-    // One POST with a 10 s client timeout; a worker that dies mid-send is detected after this and the send retried.
-    startToCloseTimeout: '15s',
-    retry: { initialInterval: retry.baseMs, backoffCoefficient: 2, maximumInterval: retry.maxMs },
-    priority: {
-      priorityKey: sendPriorityOf(action, input.alert.severity),
-      ...(input.routingKeyId ? { fairnessKey: input.routingKeyId } : {}),
-    },
-  });
 }
 
 /** The line the Web UI shows under a delivery: what the alert is and where its delivery stands. */

@@ -31,8 +31,9 @@ import type {
   PollerInput,
   PollerStatus,
 } from '../shared/types';
-import { alertWorkflowId, scmbConsumerWorkflowId } from '../shared/workflow-ids';
+import { alertWorkflowId, blindWorkflowId, scmbConsumerWorkflowId } from '../shared/workflow-ids';
 import { alertDeliveryWorkflow } from './alert-delivery';
+import { applianceBlindWorkflow } from './appliance-blind';
 import { scmbConsumerWorkflow } from './scmb-consumer';
 import { failureMessage, failureType } from './failure-details';
 import type { StartDecision } from './handled-alerts';
@@ -47,7 +48,7 @@ import {
   testConnectionUpdate,
   updateSettingsSignal,
 } from './messages';
-import { DEFAULT_MAX_POLLS_PER_RUN, PollerState } from './poller-state';
+import { BLIND_RECOVERY_POLLS, DEFAULT_MAX_POLLS_PER_RUN, PollerState } from './poller-state';
 import { checkPushedAlerts, checkScmbStatus, isSettingsFor } from './signal-checks';
 
 // A poll is one short GET that only this poller's next decision needs, so it runs inside the workflow task: an idle
@@ -375,12 +376,82 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
         error: state.lastError,
       });
     }
+    await watchBlindness(state.consecutiveFailures === 0);
     state.counters.polls++;
     state.lastPollAt = Date.now();
     const forgotten = state.handled.prune(Date.now(), settings.historyRetentionMs);
     if (forgotten > 0)
       log.warn('too many alerts remembered; the oldest were forgotten', { appliance: settings.applianceId, forgotten });
     setCurrentDetails(pollerDetails(settings.applianceHost, state.status(), state.counters));
+  }
+
+  /**
+   * Opens the appliance's own incident once its polls have failed for `blindAfterMs`, and resolves it after
+   * BLIND_RECOVERY_POLLS successful polls in a row: an outage pages once, and a flapping link does not page again at
+   * every failure. The decision lives in this state, so no restart can race it.
+   */
+  async function watchBlindness(pollOk: boolean): Promise<void> {
+    const now = Date.now();
+    if (pollOk) {
+      state.failingSince = undefined;
+      if (!state.blind || ++state.blind.okPolls < BLIND_RECOVERY_POLLS) return;
+      state.blind = undefined;
+      try {
+        await getExternalWorkflowHandle(blindWorkflowId(appliance())).signal(alertClearedSignal, {
+          reason: 'cleared',
+          note: 'the appliance is read again',
+        });
+        log.info('appliance read again; resolving its own incident', { appliance: appliance() });
+      } catch {
+        // None running (resolved by hand): nothing to resolve.
+      }
+      return;
+    }
+    state.failingSince ??= now;
+    if (state.blind) {
+      state.blind.okPolls = 0;
+      return;
+    }
+    const due = state.blindDueAt();
+    if (due === undefined || now < due) return;
+    const { settings } = state;
+    try {
+      await startChild(applianceBlindWorkflow, {
+        workflowId: blindWorkflowId(settings.applianceId),
+        args: [
+          {
+            applianceId: settings.applianceId,
+            applianceHost: settings.applianceHost,
+            incident: {
+              since: new Date(state.failingSince).toISOString(),
+              errorType: state.lastErrorType ?? 'Error',
+              error: state.lastError ?? 'unknown',
+            },
+            routingKeyId: settings.blindRoutingKeyId ?? settings.routingKeyId,
+            retry: settings.pagerDutyRetry,
+          },
+        ],
+        staticSummary: `The bridge cannot read appliance ${settings.applianceId}`,
+        // It must still resolve when this run continues-as-new.
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+      });
+      state.counters.blindIncidents++;
+      log.warn('appliance unreadable for too long; opening its own incident', {
+        appliance: settings.applianceId,
+        since: new Date(state.failingSince).toISOString(),
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
+        log.warn("opening the appliance's own incident failed; trying again at the next poll", {
+          appliance: settings.applianceId,
+          error: failureMessage(err),
+        });
+        return;
+      }
+      // Already open (a previous run opened it): this run owns resolving it.
+    }
+    state.blind = { okPolls: 0 };
   }
 
   /**
@@ -431,6 +502,9 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
       await poll();
       pollsThisRun++;
       state.nextPollAt = Date.now() + state.delayAfterPoll();
+      // A failing appliance is polled once more when its own incident falls due: it opens on time, not a backoff late.
+      const blindDue = state.blindDueAt();
+      if (blindDue !== undefined && blindDue > Date.now()) state.nextPollAt = Math.min(state.nextPollAt, blindDue);
     }
     if (workflowInfo().continueAsNewSuggested || pollsThisRun >= maxPolls) {
       await condition(allHandlersFinished);

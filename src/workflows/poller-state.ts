@@ -44,7 +44,11 @@ const ZERO_COUNTERS: PollerCounters = {
   reconciledClears: 0,
   logins: 0,
   continuedAsNew: 0,
+  blindIncidents: 0,
 };
+
+/** Successful polls in a row before the appliance's own incident resolves: one lucky poll of a flapping link is not enough. */
+export const BLIND_RECOVERY_POLLS = 2;
 
 /**
  * Everything one appliance's poller knows, in one place: the loop and the handlers change it, the `status` query reads
@@ -73,6 +77,10 @@ export class PollerState {
   readonly maxPollsPerRun?: number;
   /** The message-bus consumer's last report, while the settings have a message bus. */
   scmb?: ScmbStatus;
+  /** When the current run of failed polls began (workflow time); undefined after a successful poll. */
+  failingSince?: number;
+  /** The appliance's own "cannot see it" incident is open, with the successful polls in a row since. */
+  blind?: { okPolls: number };
 
   constructor(input: PollerInput) {
     this.settings = input.settings;
@@ -94,6 +102,8 @@ export class PollerState {
     this.lastConnectionTest = input.lastConnectionTest;
     this.maxPollsPerRun = input.maxPollsPerRun;
     this.scmb = input.settings.scmb ? input.scmb : undefined;
+    this.failingSince = input.failingSince;
+    this.blind = input.blind ? { ...input.blind } : undefined;
     // A new run keeps the previous run's rhythm instead of polling again at once.
     this.nextPollAt = this.lastPollAt !== undefined ? this.lastPollAt + this.delayAfterPoll() : Date.now();
   }
@@ -135,7 +145,19 @@ export class PollerState {
       pollIntervalMs: this.settings.pollIntervalMs,
       counters: { ...this.counters },
       ...(this.scmb ? { scmb: { ...this.scmb } } : {}),
+      ...(this.failingSince !== undefined ? { failingSince: new Date(this.failingSince).toISOString() } : {}),
+      blindIncidentOpen: this.blind !== undefined,
     };
+  }
+
+  /**
+   * When the appliance's own incident is due (workflow time): `blindAfterMs` after polls began to fail, while they
+   * still fail and none is open; undefined otherwise.
+   */
+  blindDueAt(): number | undefined {
+    const after = this.settings.blindAfterMs ?? 0;
+    if (after <= 0 || this.blind || this.failingSince === undefined) return undefined;
+    return this.failingSince + after;
   }
 
   /** The state as the next run's input. */
@@ -158,6 +180,8 @@ export class PollerState {
       handled: this.handled.size > 0 ? this.handled.entries() : undefined,
       lastConnectionTest: this.lastConnectionTest,
       scmb: this.scmb,
+      failingSince: this.failingSince,
+      blind: this.blind,
     };
   }
 }

@@ -93,8 +93,14 @@ test('fetch follows every page, stops on a nextPageUri that repeats, and re-logs
   const registry = new ApplianceRegistry([appliance()]);
   const metrics = createBridgeMetrics();
   const env = new MockActivityEnvironment();
+  // Polls with a watermark before every alert: each reads the alert pages only (a first poll reads one more GET).
   const fetch = (input: FetchAlertChangesInput) =>
-    env.run(() => fetchAlertChanges(registry, metrics, input)) as Promise<FetchAlertChangesResult>;
+    env.run(() =>
+      fetchAlertChanges(registry, metrics, {
+        watermark: { modified: new Date(0).toISOString(), idsAtModified: [] },
+        ...input,
+      }),
+    ) as Promise<FetchAlertChangesResult>;
   try {
     await control.addAlerts(Array.from({ length: 60 }, () => ({ severity: 'Critical' })));
     const login = (await env.run(() => renewSession(registry, metrics, { applianceId: 'ov1' }))) as OneViewLogin;

@@ -99,6 +99,7 @@ async function main(): Promise<void> {
     sdkMetricsPort: 0,
     shutdownGraceMs: 10_000,
     reconcileIntervalMs: 3_600_000,
+    blindAfterMs: 600_000,
     logLevel: 'WARN',
   };
   const workerConnection = await NativeConnection.connect({ address: env.address });

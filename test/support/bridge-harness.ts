@@ -134,6 +134,7 @@ export function bridgeConfig(
     sdkMetricsPort: 0,
     shutdownGraceMs: 10_000,
     reconcileIntervalMs: 3_600_000,
+    blindAfterMs: 600_000,
     logLevel: 'WARN',
   };
 }

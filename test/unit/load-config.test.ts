@@ -326,3 +326,24 @@ test("ONEVIEW_SCMB turns the single appliance's message bus on, with ONEVIEW_SCM
       .appliances[0]!.scmb,
   ).toEqual({ port: 15671, pollIntervalSeconds: 300 });
 });
+
+test("BLIND_AFTER_MINUTES (default 10, 0 off) and PAGERDUTY_BLIND_ROUTING_KEY set the appliances' own incidents; a wrong key is a problem, unprinted", () => {
+  expect(loadConfig(VALID).blindAfterMs).toBe(10 * 60_000);
+  expect(loadConfig(VALID).pagerDuty.blindRoutingKey).toBeUndefined();
+  const set = loadConfig({
+    ...VALID,
+    BLIND_AFTER_MINUTES: '0',
+    PAGERDUTY_BLIND_ROUTING_KEY: 'zyxwvutsrqponmlkjihgfedcba543210',
+  });
+  expect(set.blindAfterMs).toBe(0);
+  expect(set.pagerDuty.blindRoutingKey).toBe('zyxwvutsrqponmlkjihgfedcba543210');
+  const problems = problemsOf({
+    ...VALID,
+    BLIND_AFTER_MINUTES: '-1',
+    PAGERDUTY_BLIND_ROUTING_KEY: 'not-a-key-but-secret',
+  });
+  expect(problems).toHaveLength(2);
+  expect(problems.join('\n')).toContain('BLIND_AFTER_MINUTES');
+  expect(problems.join('\n')).toContain('PAGERDUTY_BLIND_ROUTING_KEY must be a 32-character');
+  expect(problems.join('\n')).not.toContain('not-a-key-but-secret');
+});

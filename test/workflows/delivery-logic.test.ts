@@ -43,7 +43,7 @@ function fakeSender(script: { failures?: number; refuse?: boolean } = {}) {
       if (attempt <= (script.failures ?? 0))
         throw ApplicationFailure.create({ message: 'failed (503)', type: 'PagerDutyServerError' });
       sent.push({ action: input.action, attempt });
-      return { dedupKey: `oneview/${input.applianceId}/alert/${input.alert.id}` };
+      return { dedupKey: `oneview/${input.applianceId}/alert/${input.alert?.id}` };
     },
   };
 }

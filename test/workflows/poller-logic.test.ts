@@ -367,6 +367,45 @@ test('an unreachable appliance is polled after the interval doubled per failure 
     expect(p.fake.calls.renewSession).toHaveLength(1);
   }));
 
+test('an appliance unreadable for 10 minutes opens one incident of its own, on time; a flapping recovery does not page again; two good polls in a row resolve it', () =>
+  withPoller(timeSkipping, { settings: { pollIntervalMs: MINUTE, blindAfterMs: 10 * MINUTE } }, async (p) => {
+    await p.start();
+    p.fake.failing.fetchAlertChanges = FailureType.oneViewNetwork;
+    const first = await p.pollOnce();
+    const failingSince = Date.parse(first.failingSince!);
+    expect(first.blindIncidentOpen).toBe(false);
+
+    // Backing off (1, 2, 4 min), then polled once more when the incident falls due rather than 5 min after the last.
+    const failing = [];
+    for (let s = first; !s.blindIncidentOpen && failing.length < 6;) failing.push((s = await scheduledPoll(p)));
+    const opened = failing.at(-1)!;
+    expect(opened.blindIncidentOpen).toBe(true);
+    expect(failing.map((s) => (Date.parse(s.lastPollAt!) - failingSince) / MINUTE).map(Math.floor)).toEqual([
+      1, 3, 7, 10,
+    ]);
+    expect(opened.counters.blindIncidents).toBe(1);
+    await p.sent('bridge', ['trigger']);
+    expect(p.fake.sentFor('bridge')).toEqual(['trigger']);
+
+    // Flapping: one good poll, then failing again for longer than 10 minutes: still the one incident, never resolved.
+    delete p.fake.failing.fetchAlertChanges;
+    expect((await scheduledPoll(p)).blindIncidentOpen).toBe(true);
+    p.fake.failing.fetchAlertChanges = FailureType.oneViewNetwork;
+    let again = await scheduledPoll(p);
+    while (Date.parse(again.lastPollAt!) - Date.parse(again.failingSince!) < 11 * MINUTE)
+      again = await scheduledPoll(p);
+    expect(again).toMatchObject({ blindIncidentOpen: true, counters: { blindIncidents: 1 } });
+
+    // Read again: two good polls in a row resolve it, and the alerts' own deliveries were never touched.
+    delete p.fake.failing.fetchAlertChanges;
+    expect((await scheduledPoll(p)).blindIncidentOpen).toBe(true);
+    const recovered = await scheduledPoll(p);
+    expect(recovered).toMatchObject({ blindIncidentOpen: false, consecutiveFailures: 0 });
+    expect(recovered.failingSince).toBeUndefined();
+    await p.sent('bridge', ['trigger', 'resolve']);
+    expect(recovered.counters.blindIncidents).toBe(1);
+  }));
+
 test('a rejected login backs off up to 30 min and drops the session, so the next poll logs in again; a success restores the interval', () =>
   withPoller(timeSkipping, { settings: { pollIntervalMs: 5 * MINUTE } }, async (p) => {
     await p.start();

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { createActivities } from '../../../src/activities';
-import { dedupKeyFor } from '../../../src/shared/dedup-key';
+import { blindDedupKeyFor, dedupKeyFor } from '../../../src/shared/dedup-key';
 import type { FailureType } from '../../../src/shared/failure-types';
 import type {
   AlertRecord,
@@ -154,8 +154,11 @@ export class FakeAppliance {
         return { applianceId: input.applianceId, ok: true, steps };
       },
       sendPagerDutyEvent: async (input: SendPagerDutyEventInput): Promise<SendPagerDutyEventResult> => {
-        this.calls.sendPagerDutyEvent.push({ action: input.action, alertId: input.alert.id });
-        return { dedupKey: dedupKeyFor(input.applianceId, input.alert.id) };
+        // The appliance's own incident is recorded under the alert id 'bridge'.
+        this.calls.sendPagerDutyEvent.push({ action: input.action, alertId: input.alert?.id ?? 'bridge' });
+        return {
+          dedupKey: input.alert ? dedupKeyFor(input.applianceId, input.alert.id) : blindDedupKeyFor(input.applianceId),
+        };
       },
     };
   }

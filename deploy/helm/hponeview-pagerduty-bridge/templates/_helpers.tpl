@@ -113,6 +113,7 @@ passwordFile/routingKeyFile under secrets.mountPath. Only these are projected in
 {{- define "bridge.workerSecretKeys" -}}
 {{- $keys := include "bridge.payloadKeys" . | fromJsonArray }}
 {{- if .Values.secrets.defaultRoutingKey }}{{ $keys = append $keys "PAGERDUTY_ROUTING_KEY" }}{{ end }}
+{{- if .Values.secrets.blindRoutingKey }}{{ $keys = append $keys "PAGERDUTY_BLIND_ROUTING_KEY" }}{{ end }}
 {{- if .Values.temporal.apiKey.enabled }}{{ $keys = append $keys "TEMPORAL_API_KEY" }}{{ end }}
 {{- if not (include "bridge.manyAppliances" .) }}{{ $keys = append $keys "ONEVIEW_PASSWORD" }}{{ end }}
 {{- $prefix := printf "%s/" (trimSuffix "/" .Values.secrets.mountPath) }}
