@@ -9,7 +9,7 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection, Runtime } from '@temporalio/worker';
-import { controls } from '../../simulators/control-client';
+import { controls, simCall } from '../../simulators/control-client';
 import { startOneViewSimulator } from '../../simulators/oneview/server';
 import { startPagerDutySimulator } from '../../simulators/pagerduty/server';
 import { startRabbitBroker } from '../../simulators/rabbitmq/broker';
@@ -18,7 +18,12 @@ import { ensurePollers } from '../../src/worker/ensure-pollers';
 import { forcePoll, pollerStatus, pushAlerts, testApplianceConnections } from '../../src/client/poller-operations';
 import type { WorkerConfig } from '../../src/config/types';
 import { BRIDGE_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
-import { alertWorkflowId, pollerWorkflowId, scmbConsumerWorkflowId } from '../../src/shared/workflow-ids';
+import {
+  alertWorkflowId,
+  blindWorkflowId,
+  pollerWorkflowId,
+  scmbConsumerWorkflowId,
+} from '../../src/shared/workflow-ids';
 import { createBridgeWorker } from '../../src/worker/create-worker';
 import { applySendQueueLimit } from '../../src/worker/send-queue-limit';
 import { createJsonLogger } from '../../src/logging/json-logger';
@@ -32,6 +37,8 @@ const OUT = join(__dirname, '..', 'fixtures', 'histories');
 const APPLIANCE = 'replay-appliance';
 /** A second appliance with its message bus on: its poller, and the consumer workflow the poller starts. */
 const BUS_APPLIANCE = 'replay-scmb';
+/** A third appliance that fails every request for a while: its poller opens, then resolves, its own incident. */
+const BLIND_APPLIANCE = 'replay-blind';
 const TASK_QUEUE = 'replay-fixtures';
 const ROUTING_KEY = 'R0UT1NGKEYF0RREPLAYF1XTURES00001';
 const idOf = (uri: string) => uri.slice(uri.lastIndexOf('/') + 1);
@@ -53,6 +60,8 @@ async function main(): Promise<void> {
   const broker = await startRabbitBroker();
   const busOneView = await startOneViewSimulator({ tls: true, scmb: { broker, certificateGenerationMs: 300 } });
   const busSim = controls(busOneView.url, pagerDuty.url);
+  const blindOneView = await startOneViewSimulator({ tls: true });
+  const blindSim = controls(blindOneView.url, pagerDuty.url);
   const connection = await Connection.connect({ address: env.address });
   const client = new Client({ connection, dataConverter: bridgeDataConverter({ key: FIXTURE_PAYLOAD_KEY }) });
   const config: WorkerConfig = {
@@ -88,6 +97,18 @@ async function main(): Promise<void> {
         routingKey: ROUTING_KEY,
         scmb: { port: broker.port, pollIntervalSeconds: 3600 },
       },
+      {
+        id: BLIND_APPLIANCE,
+        host: blindOneView.url.replace(/^https?:\/\//, ''),
+        baseUrl: blindOneView.url,
+        username: 'administrator',
+        password: 'admin-password',
+        severities: ['Critical'],
+        pollIntervalSeconds: 1,
+        sslVerify: true,
+        caCertPem: blindOneView.certificatePem,
+        routingKey: ROUTING_KEY,
+      },
     ],
     pagerDuty: {
       eventsUrl: pagerDuty.eventsUrl,
@@ -99,7 +120,8 @@ async function main(): Promise<void> {
     sdkMetricsPort: 0,
     shutdownGraceMs: 10_000,
     reconcileIntervalMs: 3_600_000,
-    blindAfterMs: 600_000,
+    // Only the blind appliance ever fails a poll.
+    blindAfterMs: 3000,
     logLevel: 'WARN',
   };
   const workerConnection = await NativeConnection.connect({ address: env.address });
@@ -115,6 +137,7 @@ async function main(): Promise<void> {
     // pushed, then a pushed clear of it is confirmed with the appliance (which never had it: gone); the poller tests
     // its connection and continues-as-new after 3 polls.
     const [first] = await sim.addAlerts([{ severity: 'Critical' }, { severity: 'Critical' }, { severity: 'Warning' }]);
+    await blindSim.oneViewFault({ status: 503, count: 1_000_000, pathPrefix: '/rest' });
     await ensurePollers(client, config, { maxPollsPerRun: 3 });
     const mine = async () => (await sim.incidents()).filter((i) => i.dedup_key.startsWith(`oneview/${APPLIANCE}/`));
     await waitFor('two incidents', mine, (i) => i.length === 2, 60_000);
@@ -211,6 +234,23 @@ async function main(): Promise<void> {
       60_000,
     );
 
+    // The blind appliance: unreadable past BLIND_AFTER, its own incident opens; readable again, two good polls resolve it.
+    const blindKey = `oneview/${BLIND_APPLIANCE}/bridge/unreachable`;
+    await waitFor(
+      'the blind incident',
+      () => sim.incidents(),
+      (i) => i.some((x) => x.dedup_key === blindKey),
+      120_000,
+    );
+    // The appliance answers again (its simulator only: the incidents stay on file).
+    await simCall(blindOneView.url, 'POST', '/_sim/reset');
+    await waitFor(
+      'the blind incident resolved',
+      () => sim.incidents(),
+      (i) => i.some((x) => x.dedup_key === blindKey && x.status === 'resolved'),
+      120_000,
+    );
+
     mkdirSync(OUT, { recursive: true });
     const save = async (name: string, handle: WorkflowHandle, runId?: string) => {
       const history = await client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
@@ -235,7 +275,31 @@ async function main(): Promise<void> {
       );
       await save(`${prefix}-current-run`, poller);
     };
+    /** The runs of the blind appliance's poller that opened or resolved its incident (its 1 s polls make many runs). */
+    const saveBlindPollerRuns = async () => {
+      const poller = client.workflow.getHandle(pollerWorkflowId(BLIND_APPLIANCE));
+      const runIds = new Set([(await poller.describe()).runId]);
+      for await (const e of client.workflow.list({
+        query: `WorkflowId = '${poller.workflowId}' AND ExecutionStatus = 'ContinuedAsNew'`,
+      }))
+        runIds.add(e.runId);
+      const found = { opened: false, resolved: false };
+      for (const runId of [...runIds].sort((a, b) => a.localeCompare(b))) {
+        const history = await client.workflow.getHandle(poller.workflowId, runId).fetchHistory();
+        const opened = history.events?.some(
+          (x) => x.startChildWorkflowExecutionInitiatedEventAttributes?.workflowType?.name === 'applianceBlindWorkflow',
+        );
+        const resolved = history.events?.some((x) => x.signalExternalWorkflowExecutionInitiatedEventAttributes);
+        if (opened && !found.opened) await save('poller-blind-opened', poller, runId);
+        if (resolved && !found.resolved) await save('poller-blind-resolved', poller, runId);
+        found.opened ||= Boolean(opened);
+        found.resolved ||= Boolean(resolved);
+      }
+      if (!found.opened || !found.resolved) throw new Error(`blind poller runs not found: ${JSON.stringify(found)}`);
+    };
     await savePollerRuns('poller', APPLIANCE);
+    await saveBlindPollerRuns();
+    await save('blind-triggered-resolved', client.workflow.getHandle(blindWorkflowId(BLIND_APPLIANCE)));
     await savePollerRuns('poller-scmb', BUS_APPLIANCE);
     await save('delivery-triggered-resolved', firstHandle, firstRun);
     await save('delivery-reactivated-open', firstHandle);
@@ -248,7 +312,7 @@ async function main(): Promise<void> {
     await bridge.closeDependencies();
     await workerConnection.close();
     await connection.close();
-    await Promise.all([oneView.close(), busOneView.close(), pagerDuty.close()]);
+    await Promise.all([oneView.close(), busOneView.close(), blindOneView.close(), pagerDuty.close()]);
     await broker.stop();
     await env.teardown();
   }

@@ -27,7 +27,12 @@ test('recorded histories of every workflow are on file (npm run histories:record
   const types = new Set(
     histories.map(({ history }) => history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name),
   );
-  expect([...types].sort()).toEqual(['alertDeliveryWorkflow', 'appliancePollerWorkflow', 'scmbConsumerWorkflow']);
+  expect([...types].sort()).toEqual([
+    'alertDeliveryWorkflow',
+    'applianceBlindWorkflow',
+    'appliancePollerWorkflow',
+    'scmbConsumerWorkflow',
+  ]);
 });
 
 /** The events of a recorded history, and the messages they carry, for the tests that check which paths are on file. */
@@ -106,6 +111,24 @@ test('a delivery sends on the send queue, with its routing key as fairness key a
   expect(new Set(scheduled.map((a) => a.priority?.fairnessKey)).size).toBe(1);
   expect(scheduled[0]!.priority?.fairnessKey).toMatch(/^[0-9a-f]{16}$/);
   expect(signalsOut('delivery-triggered-resolved.binpb')).toEqual([]);
+});
+
+test("an unreadable appliance's poller opens its own incident under its own ID, resolves it by signal, and the incident sends on the send queue", () => {
+  const children = events('poller-blind-opened.binpb').flatMap((e) =>
+    e.startChildWorkflowExecutionInitiatedEventAttributes
+      ? [e.startChildWorkflowExecutionInitiatedEventAttributes]
+      : [],
+  );
+  expect(children.map((c) => [c.workflowType?.name, c.workflowId])).toEqual([
+    ['applianceBlindWorkflow', 'oneview-blind/replay-blind'],
+  ]);
+  expect(signalsOut('poller-blind-resolved.binpb')).toEqual(['alertCleared']);
+  const scheduled = events('blind-triggered-resolved.binpb').flatMap((e) =>
+    e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes] : [],
+  );
+  expect(scheduled.map((a) => a.activityType?.name)).toEqual(['sendPagerDutyEvent', 'sendPagerDutyEvent']);
+  expect(scheduled.every((a) => a.taskQueue?.name === 'replay-fixtures-pagerduty-sends')).toBe(true);
+  expect(scheduled.map((a) => a.priority?.priorityKey)).toEqual([2, 1]);
 });
 
 test.each(histories.map(({ file }) => file))('%s replays against the current workflow code', async (file) => {
