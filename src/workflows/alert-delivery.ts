@@ -1,20 +1,13 @@
-import {
-  ApplicationFailure,
-  condition,
-  log,
-  setCurrentDetails,
-  setHandler,
-  upsertSearchAttributes,
-} from '@temporalio/workflow';
+import { ApplicationFailure, condition, log, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { checkAlertRecord } from '../shared/alert-record';
 import { dedupKeyFor } from '../shared/dedup-key';
 import { FailureType } from '../shared/failure-types';
 import { ALERT_STATE, DELIVERY_STATE } from '../shared/search-attributes';
 import { sendPriorityOf } from '../shared/send-queue';
-import type { AlertClear, AlertDeliveryInput, DeliveryAction, DeliveryPhase, DeliveryState } from '../shared/types';
+import type { AlertDeliveryInput, DeliveryAction, DeliveryPhase, DeliveryState } from '../shared/types';
 import { failureMessage } from './failure-details';
-import { alertClearedSignal, stateQuery } from './messages';
 import { sendActivity } from './send-activity';
+import { handleClears } from './clear-handler';
 
 /**
  * Delivers one OneView alert to PagerDuty: trigger, wait for OneView to clear it, resolve.
@@ -38,13 +31,13 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
     phase: 'triggering',
     clearedSeen: false,
   };
-  let clear: AlertClear | undefined;
   // Carried on every log line of this delivery, so a webhook call's X-Request-ID finds the worker's lines too.
   const logFields = {
     appliance: input.applianceId,
     alertId: input.alert.id,
     ...(input.alert.requestId ? { requestId: input.alert.requestId } : {}),
   };
+  const clear = handleClears(state, logFields);
   /** Moves to a phase, visible in the `state` query, the Web UI's details and, where registered, search attributes. */
   const enter = (phase: DeliveryPhase) => {
     state.phase = phase;
@@ -53,20 +46,11 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
     if (input.searchAttributes && phase !== 'triggering') {
       upsertSearchAttributes([
         { key: DELIVERY_STATE, value: phase },
-        ...(clear ? [{ key: ALERT_STATE, value: 'Cleared' }] : []),
+        ...(clear() ? [{ key: ALERT_STATE, value: 'Cleared' }] : []),
       ]);
     }
   };
   enter('triggering');
-  setHandler(stateQuery, () => state);
-  setHandler(alertClearedSignal, (payload) => {
-    if (!isAlertClear(payload)) {
-      log.warn('alertCleared signal without a valid reason; ignored', logFields);
-      return;
-    }
-    clear = payload;
-    state.clearedSeen = true;
-  });
 
   const send = (action: DeliveryAction) =>
     sendActivity({
@@ -94,10 +78,10 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
 
   // A clear that arrived while the trigger was still being retried is handled here, after the trigger,
   // so PagerDuty never sees the resolve first.
-  await condition(() => clear !== undefined);
+  await condition(() => clear() !== undefined);
   enter('resolving');
   await send('resolve');
-  log.info('incident resolved', { ...logFields, reason: clear?.reason });
+  log.info('incident resolved', { ...logFields, reason: clear()?.reason });
   enter('resolved');
   return state;
 }
@@ -106,17 +90,4 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
 function deliveryDetails(input: AlertDeliveryInput, phase: DeliveryPhase, error?: string): string {
   const what = [input.alert.severity, input.alert.resourceName, input.alert.description].filter(Boolean).join(' · ');
   return `**${phase}** — ${what}${error ? `\n\nerror: ${error}` : ''}`;
-}
-
-const CLEAR_REASONS: readonly string[] = ['cleared', 'gone', 'resolved-by-hand'] satisfies AlertClear['reason'][];
-
-function isAlertClear(value: unknown): value is AlertClear {
-  const v = value as Partial<AlertClear> | null;
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof v.reason === 'string' &&
-    CLEAR_REASONS.includes(v.reason) &&
-    (v.note === undefined || typeof v.note === 'string')
-  );
 }

@@ -1,9 +1,9 @@
-import { condition, log, setCurrentDetails, setHandler } from '@temporalio/workflow';
+import { condition, log, setCurrentDetails } from '@temporalio/workflow';
 import { blindDedupKeyFor } from '../shared/dedup-key';
-import { SEND_PRIORITY } from '../shared/send-queue';
-import type { AlertClear, BlindDeliveryInput, DeliveryAction, DeliveryState } from '../shared/types';
-import { alertClearedSignal, stateQuery } from './messages';
+import { sendPriorityOf } from '../shared/send-queue';
+import type { BlindDeliveryInput, DeliveryAction, DeliveryState } from '../shared/types';
 import { sendActivity } from './send-activity';
+import { handleClears } from './clear-handler';
 
 /**
  * An appliance's own incident while the bridge cannot read it: trigger, wait until its poller says polls succeed
@@ -18,18 +18,14 @@ export async function applianceBlindWorkflow(input: BlindDeliveryInput): Promise
     phase: 'triggering',
     clearedSeen: false,
   };
-  let clear: AlertClear | undefined;
   const logFields = { appliance: input.applianceId, since: input.incident.since };
-  setHandler(stateQuery, () => state);
-  setHandler(alertClearedSignal, (payload) => {
-    clear = payload;
-    state.clearedSeen = true;
-  });
+  const clear = handleClears(state, logFields);
   const send = (action: DeliveryAction) =>
     sendActivity({
       routingKeyId: input.routingKeyId,
       retry: input.retry,
-      priorityKey: action === 'resolve' ? SEND_PRIORITY.resolve : SEND_PRIORITY.criticalTrigger,
+      // Critical: the silence hides whatever else breaks on the appliance.
+      priorityKey: sendPriorityOf(action, 'Critical'),
     }).sendPagerDutyEvent({
       action,
       applianceId: input.applianceId,
@@ -42,7 +38,7 @@ export async function applianceBlindWorkflow(input: BlindDeliveryInput): Promise
   setCurrentDetails(`**triggered** — cannot read ${input.applianceHost} since ${input.incident.since}`);
   log.warn('appliance unreadable: its own incident triggered', logFields);
   // A resolve that arrived while the trigger was retried waits for it: PagerDuty never sees the resolve first.
-  await condition(() => clear !== undefined);
+  await condition(() => clear() !== undefined);
   state.phase = 'resolving';
   await send('resolve');
   state.phase = 'resolved';

@@ -1,6 +1,6 @@
 import { checkAlertRecord } from '../shared/alert-record';
 import { boundUtf8 } from '../shared/bounded-text';
-import type { AlertRecord, PollerSettings, ScmbStatus } from '../shared/types';
+import type { AlertClear, AlertRecord, PollerSettings, ScmbStatus } from '../shared/types';
 import { APPLIANCE_ID_PATTERN } from '../shared/workflow-ids';
 
 /** Most alerts one `alertsPushed` signal may carry (the webhook sends at most 500 per call). */
@@ -54,4 +54,18 @@ export function checkScmbStatus(value: unknown): ScmbStatus | undefined {
     ...(v.lastMessageAt !== undefined ? { lastMessageAt: v.lastMessageAt as string } : {}),
     ...(typeof v.lastError === 'string' ? { lastError: boundUtf8(v.lastError, 300) } : {}),
   };
+}
+
+const CLEAR_REASONS: readonly string[] = ['cleared', 'gone', 'resolved-by-hand'] satisfies AlertClear['reason'][];
+
+/** Whether an `alertCleared` payload names a known reason (anyone with access to Temporal can signal). */
+export function isAlertClear(value: unknown): value is AlertClear {
+  const v = value as Partial<AlertClear> | null;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.reason === 'string' &&
+    CLEAR_REASONS.includes(v.reason) &&
+    (v.note === undefined || typeof v.note === 'string')
+  );
 }
