@@ -1,8 +1,9 @@
 # One image for the worker, the web process and the operator scripts (the chart picks the command).
 # Debian (glibc), not Alpine: @temporalio/core-bridge ships prebuilt native binaries for glibc only.
-# The base is pinned to the Node.js release CI and the tests run on (scripts/ensure-node.sh, package.json engines);
-# add its digest (--build-arg NODE_IMAGE=node:22.20.0-bookworm-slim@sha256:...) where your registry policy asks.
-ARG NODE_IMAGE=node:22.20.0-bookworm-slim
+# The base is pinned to the Node.js release CI and the tests run on (scripts/ensure-node.sh, package.json engines),
+# and by the digest of its multi-platform index, so a re-pushed tag cannot change what is built. A mirror or a newer
+# patch: --build-arg NODE_IMAGE=<registry>/node:<version>-bookworm-slim@sha256:<index digest>.
+ARG NODE_IMAGE=node:22.20.0-bookworm-slim@sha256:b21fe589dfbe5cc39365d0544b9be3f1f33f55f3c86c87a76ff65a02f8f5848e
 
 FROM ${NODE_IMAGE} AS bundle
 WORKDIR /app

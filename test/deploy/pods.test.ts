@@ -216,7 +216,10 @@ describe('the image', () => {
     expect(dockerfile).toMatch(/WORKFLOW_BUNDLE_PATH=\/app\/lib\/workflow-bundle\.js/);
     expect(dockerfile).toMatch(/^FROM \$\{NODE_IMAGE\} AS bundle$/m);
     // The image runs the Node.js release the tests and CI run on (scripts/ensure-node.sh), within package.json's engines.
-    const imageNode = /^ARG NODE_IMAGE=node:(\d+)\.(\d+)\.(\d+)-bookworm-slim$/m.exec(dockerfile)?.slice(1);
+    // Pinned by release and by the digest of the image's multi-platform index.
+    const imageNode = /^ARG NODE_IMAGE=node:(\d+)\.(\d+)\.(\d+)-bookworm-slim@sha256:[0-9a-f]{64}$/m
+      .exec(dockerfile)
+      ?.slice(1);
     const testedNode = /^NODE_WHEEL_VERSION=(\d+)\.(\d+)\.(\d+)$/m
       .exec(readFileSync(join(ROOT, 'scripts', 'ensure-node.sh'), 'utf8'))
       ?.slice(1);
