@@ -10,6 +10,7 @@ export interface BridgeMetrics {
   pollInterval: Gauge<'appliance'>;
   /** Alerts tracked as open (deliveries waiting for OneView's clear); filled at scrape time, see open-deliveries-gauge.ts. */
   openAlerts: Gauge<'appliance'>;
+  oldestOpenAlert: Gauge<'appliance'>;
   sessionActive: Gauge<'appliance'>;
   authDuration: Histogram<'appliance'>;
   apiLatency: Histogram<'appliance' | 'method' | 'endpoint'>;
@@ -55,6 +56,12 @@ export function createBridgeMetrics(registry = new Registry()): BridgeMetrics {
     openAlerts: new Gauge({
       name: 'processed_alerts_count',
       help: 'Alerts tracked as open: deliveries that paged and wait for OneView to clear the alert.',
+      labelNames: ['appliance'],
+      registers: [registry],
+    }),
+    oldestOpenAlert: new Gauge({
+      name: 'oneview_oldest_open_alert_start_timestamp_seconds',
+      help: 'When the oldest open delivery of the appliance started (unix seconds); absent while none is open.',
       labelNames: ['appliance'],
       registers: [registry],
     }),

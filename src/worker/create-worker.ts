@@ -10,8 +10,9 @@ import { WORKING_STATES } from './fatal-watchdog';
 import { trackOpenDeliveries } from './open-deliveries-gauge';
 
 /**
- * The bridge's two SDK workers in one process (pollers and deliveries on the task queue; PagerDuty sends on the send
- * queue, where Temporal paces them), run, watched and stopped as one, with their activity dependencies.
+ * The bridge's SDK workers in one process (pollers and deliveries on the task queue; PagerDuty sends on the send queue,
+ * where Temporal paces them; message-bus consumers on theirs, when an appliance has one), run, watched and stopped as
+ * one, with their activity dependencies.
  */
 export interface BridgeWorker {
   /** The workflows' worker (task queue TEMPORAL_TASK_QUEUE). */
@@ -53,7 +54,7 @@ export async function createBridgeWorker(options: {
     if (a.scmb) metrics.scmbConnected.set({ appliance: a.id }, 0);
   }
   trackOpenDeliveries(
-    metrics.openAlerts,
+    { open: metrics.openAlerts, oldest: metrics.oldestOpenAlert },
     options.client,
     temporal.taskQueue,
     appliances.map((a) => a.id),

@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { request } from 'undici';
+import { alertWorkflowId } from '../../src/shared/workflow-ids';
 import { bridgeConfig, uniqueAppliance, useHarness } from '../support/bridge-harness';
 import { metricTypes, promtoolCheckMetrics } from '../support/promtool';
 import { waitFor } from '../support/wait-for';
@@ -17,6 +18,7 @@ const WORKER_METRICS = {
   oneview_api_latency_seconds: 'histogram',
   oneview_session_active: 'gauge',
   processed_alerts_count: 'gauge',
+  oneview_oldest_open_alert_start_timestamp_seconds: 'gauge',
   alert_delivery_duration_seconds: 'histogram',
   oneview_last_successful_poll_timestamp_seconds: 'gauge',
   oneview_poll_interval_seconds: 'gauge',
@@ -90,6 +92,14 @@ test('every metrics endpoint passes promtool, with the documented names, types a
     expect(
       sample(bridge, `oneview_alerts_processed_total{appliance="${ids.applianceId}",source="poll"}`),
     ).toBeGreaterThanOrEqual(3);
+    // The one delivery still open is the oldest: its start time, from the same visibility listing.
+    const open = await h.client.workflow
+      .getHandle(alertWorkflowId(ids.applianceId, second!.uri.split('/').pop()!))
+      .describe();
+    expect(sample(bridge, `oneview_oldest_open_alert_start_timestamp_seconds${label}`)).toBeCloseTo(
+      open.startTime.getTime() / 1000,
+      2,
+    );
     expect(sample(bridge, `oneview_session_active${label}`)).toBe(1);
     expect(sample(bridge, `oneview_poll_interval_seconds${label}`)).toBe(config.appliances[0]!.pollIntervalSeconds);
     expect(Date.now() / 1000 - sample(bridge, `oneview_last_successful_poll_timestamp_seconds${label}`)!).toBeLessThan(

@@ -35,6 +35,7 @@ const BRIDGE_COUNTERS = [
 const BRIDGE_GAUGES = [
   'oneview_session_active',
   'processed_alerts_count',
+  'oneview_oldest_open_alert_start_timestamp_seconds',
   'oneview_last_successful_poll_timestamp_seconds',
   'oneview_poll_interval_seconds',
   'oneview_scmb_connected',

@@ -450,10 +450,10 @@ describe('dashboard panels', () => {
 
     // Deliveries open.
     expect(stats.filter((p) => reads(p, 'processed_alerts_count')).map((p) => p.title)).toEqual(['Deliveries open']);
-    // The stand-in for the oldest open page, which no metric exports: it says so.
-    const latency = stats.filter((p) => reads(p, 'alert_delivery_duration_seconds_bucket'));
-    expect(latency).toHaveLength(1);
-    expect(latency[0]?.description).toMatch(/no metric gives the age of the oldest open page/i);
+    // Oldest open page: its age from the oldest open delivery's start time.
+    expect(
+      stats.filter((p) => reads(p, 'oneview_oldest_open_alert_start_timestamp_seconds')).map((p) => p.title),
+    ).toEqual(['Oldest open page']);
 
     // Sends queued: the SDK's activity schedule-to-start on the send queue, and only there.
     const sendQueue = status.filter((p) => reads(p, 'temporal_activity_schedule_to_start_latency_seconds_bucket'));
@@ -528,6 +528,10 @@ ${series('processed_alerts_count', at(worker, 'a'), '2x20')}
 ${series('processed_alerts_count', at(worker, 'a', '10.0.0.6:9464'), '2x20')}
 ${series('processed_alerts_count', at(worker, 'b'), '1x20')}
 ${series('processed_alerts_count', at({ ...worker, namespace: 'staging' }, 'd'), '5x20')}
+${series('oneview_oldest_open_alert_start_timestamp_seconds', at(worker, 'a'), '120x20')}
+${series('oneview_oldest_open_alert_start_timestamp_seconds', at(worker, 'a', '10.0.0.6:9464'), '120x20')}
+${series('oneview_oldest_open_alert_start_timestamp_seconds', at(worker, 'b'), '300x20')}
+${series('oneview_oldest_open_alert_start_timestamp_seconds', at({ ...worker, namespace: 'staging' }, 'd'), '0x20')}
 ${bucket(sends, '0.5', '0x20')}
 ${bucket(sends, '1', '0+60x20')}
 ${bucket(sends, '+Inf', '0+60x20')}
@@ -553,6 +557,11 @@ ${bucket(sends, '+Inf', '0+6000x20', { job: 'other-app-worker', namespace: RELEA
         exp_samples:
           - labels: '{}'
             value: 3
+      - expr: ${JSON.stringify(expr(/oldest open page/i, 'A'))}
+        eval_time: 10m
+        exp_samples:
+          - labels: '{}'
+            value: 480
       - expr: ${JSON.stringify(expr(/sends queued/i, 'A'))}
         eval_time: 10m
         exp_samples:
