@@ -11,9 +11,9 @@ const MAX_ERROR_CHARS = 80;
 
 /** The `status` table of pollers: one row per appliance, times relative to `now`. */
 export function pollerStatusTable(entries: PollerStatusEntry[], now = Date.now()): TextTable {
-  const columns = ['APPLIANCE', 'HOST', 'PAUSED', 'SESSION', 'LAST POLL', 'RESULT', 'FAILURES', 'NEXT POLL', 'DELIVERIES', 'CLEARS', 'BUS', 'LAST ERROR'];
+  const columns = ['APPLIANCE', 'HOST', 'PAUSED', 'SESSION', 'LAST POLL', 'RESULT', 'FAILURES', 'BLIND', 'NEXT POLL', 'DELIVERIES', 'CLEARS', 'BUS', 'LAST ERROR'];
   const rows = entries.map(({ applianceId, status: s, error }) => {
-    if (!s) return [applianceId, '?', '?', '?', '?', 'unknown', '?', '?', '?', '?', '?', truncate(`status query failed: ${error ?? 'unknown error'}`)];
+    if (!s) return [applianceId, '?', '?', '?', '?', 'unknown', '?', '?', '?', '?', '?', '?', truncate(`status query failed: ${error ?? 'unknown error'}`)];
     return [
       applianceId,
       s.applianceHost,
@@ -22,6 +22,8 @@ export function pollerStatusTable(entries: PollerStatusEntry[], now = Date.now()
       relativeTime(s.lastPollAt, now),
       s.lastPollResult ?? '-',
       String(s.consecutiveFailures),
+      // Unread since when; 'paged' once the appliance's own incident is open.
+      s.blindIncidentOpen ? 'paged' : s.failingSince ? relativeTime(s.failingSince, now).replace(/ ago$/, '') : '-',
       s.paused ? 'paused' : relativeTime(s.nextPollAt, now),
       String(s.counters.deliveriesStarted),
       String(s.counters.clearsSignalled),

@@ -209,7 +209,7 @@ test('status prints a row per poller, and the full status with --json', async ()
   expect(table.code).toBe(0);
   const [header, row, ...rest] = table.stdout.trimEnd().split('\n');
   expect(header).toMatch(
-    /^APPLIANCE +HOST +PAUSED +SESSION +LAST POLL +RESULT +FAILURES +NEXT POLL +DELIVERIES +CLEARS +BUS +LAST ERROR$/,
+    /^APPLIANCE +HOST +PAUSED +SESSION +LAST POLL +RESULT +FAILURES +BLIND +NEXT POLL +DELIVERIES +CLEARS +BUS +LAST ERROR$/,
   );
   expect(rest).toEqual([]);
   expect(row?.split(/ {2,}/)).toEqual([
