@@ -57,6 +57,9 @@ export function controls(oneViewUrl: string, pagerDutyUrl: string) {
     bulkAlerts: (count: number, template: Record<string, unknown>) =>
       simCall<{ added: number }>(oneViewUrl, 'POST', '/_sim/alerts/bulk', { count, template }),
     oneViewFault: (fault: unknown) => simCall(oneViewUrl, 'POST', '/_sim/faults', fault),
+    /** Puts the server an alert names (its resourceUri) in OneView's maintenance mode, or takes it out. */
+    serverMaintenance: (resourceUri: string, maintenanceMode: boolean) =>
+      simCall(oneViewUrl, 'POST', '/_sim/server-hardware', { resourceUri, maintenanceMode }),
     events: () => simCall<AcceptedEvent[]>(pagerDutyUrl, 'GET', '/_sim/events'),
     incidents: () => simCall<Incident[]>(pagerDutyUrl, 'GET', '/_sim/incidents'),
     pagerDutyFault: (fault: unknown) => simCall(pagerDutyUrl, 'POST', '/_sim/faults', fault),

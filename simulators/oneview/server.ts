@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { generate } from 'selfsigned';
 import { delay, readBody, sendJson, sendText } from '../common/http-kit';
 import { PUBLISHER_USER, type RabbitBroker } from '../rabbitmq/broker';
+import { ServerHardwareStore } from './server-hardware';
 import { AlertStore } from './alert-store';
 import { CertificateRoutes } from './certificate-routes';
 import { invalidJson } from './error-bodies';
@@ -102,6 +103,7 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
   // A nextPageUri the next alert page carries instead of its own: lets tests offer the client a foreign host or path.
   let forcedNextPageUri: string | undefined;
   const store = new AlertStore();
+  const servers = new ServerHardwareStore();
   const scmb = options.scmb ? new ScmbPublisher(options.scmb.broker, store) : undefined;
   await scmb?.start();
   // Created once the HTTPS certificate exists (the CA collection lists it); requests come only after that.
@@ -229,6 +231,8 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
     }
     if (path === '/rest/alerts' && req.method === 'GET') return listAlerts(url, reply);
     if (path === '/rest/alerts' && req.method === 'DELETE') return deleteAlerts(url, res, finish);
+    if (/^\/rest\/server-hardware\/[A-Za-z0-9-]+$/.test(path) && req.method === 'GET')
+      return reply(200, servers.get(path, version));
     const one = /^\/rest\/alerts\/([^/]+)$/.exec(path);
     if (one) {
       const id = one[1] ?? '';
@@ -473,6 +477,14 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
         return sendJson(res, 200, { added: count, total: store.all().length });
       }
       if (path === '/_sim/alerts' && req.method === 'GET') return sendJson(res, 200, store.all());
+      if (path === '/_sim/server-hardware' && req.method === 'POST') {
+        // { resourceUri, maintenanceMode }: a server (as an alert's resourceUri names it) in or out of maintenance.
+        const input = (await body()) as { resourceUri?: unknown; maintenanceMode?: unknown };
+        if (typeof input.resourceUri !== 'string' || !input.resourceUri.startsWith('/rest/server-hardware/'))
+          return sendJson(res, 400, { error: 'resourceUri must be a /rest/server-hardware/ URI' });
+        servers.setMaintenance(input.resourceUri, input.maintenanceMode === true);
+        return sendJson(res, 200, servers.get(input.resourceUri, currentVersion));
+      }
       const remove = /^\/_sim\/alerts\/([^/]+)$/.exec(path);
       if (remove && req.method === 'DELETE') {
         store.remove(decodeURIComponent(remove[1] ?? ''));
@@ -526,6 +538,7 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
       }
       if (path === '/_sim/reset' && req.method === 'POST') {
         store.reset();
+        servers.reset();
         peakSessions = 0;
         repeatNextPage = 0;
         forcedNextPageUri = undefined;

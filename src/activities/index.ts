@@ -8,6 +8,7 @@ import type {
   RenewSessionInput,
   SendPagerDutyEventInput,
   ConsumeScmbInput,
+  ReadMaintenanceInput,
 } from '../shared/types';
 import { ApplianceRegistry } from './appliance-registry';
 import { createBridgeMetrics, type BridgeMetrics } from './bridge-metrics';
@@ -15,6 +16,7 @@ import { fetchAlertChanges } from './fetch-alert-changes';
 import { listOpenDeliveries } from './list-open-deliveries';
 import { testConnection } from './test-connection';
 import { PagerDutySender } from './pagerduty/pagerduty-sender';
+import { readMaintenance } from './read-maintenance';
 import { renewSession } from './renew-session';
 import { sendPagerDutyEvent } from './send-pagerduty-event';
 import { consumeScmb } from './scmb/consume-scmb';
@@ -58,6 +60,7 @@ export function createActivities(deps: ActivityDeps) {
     fetchAlertChanges: atBoundary((input: FetchAlertChangesInput) =>
       fetchAlertChanges(deps.registry, deps.metrics, input),
     ),
+    readMaintenance: atBoundary((input: ReadMaintenanceInput) => readMaintenance(deps.registry, input)),
     testConnection: (input: TestConnectionInput) => testConnection(deps.registry, input),
     listOpenDeliveries: atBoundary((input: ListOpenDeliveriesInput) => listOpenDeliveries(deps.client, input)),
     sendPagerDutyEvent: atBoundary((input: SendPagerDutyEventInput) => sendPagerDutyEvent(deps, input)),

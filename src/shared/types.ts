@@ -163,6 +163,8 @@ export interface PollerCounters {
   continuedAsNew: number;
   /** Times the poller opened the appliance's own "cannot see it" incident. */
   blindIncidents: number;
+  /** Alerts held, not paged, because their server was in OneView's maintenance mode. */
+  heldForMaintenance: number;
 }
 
 /** Input of `appliancePollerWorkflow`; also the state handed to the next run by continue-as-new. */
@@ -197,6 +199,8 @@ export interface PollerInput {
   failingSince?: number;
   /** The appliance's "cannot see it" incident is open, and how many polls in a row have succeeded since. */
   blind?: { okPolls: number };
+  /** Active alerts held because their server is in OneView's maintenance mode. */
+  held?: AlertRecord[];
 }
 
 /** Answer of the poller's `status` query. */
@@ -222,6 +226,8 @@ export interface PollerStatus {
   failingSince?: string;
   /** The appliance's own "cannot see it" incident is open. */
   blindIncidentOpen: boolean;
+  /** Ids of the active alerts held, not paged, while their server is in OneView's maintenance mode. */
+  heldForMaintenance: string[];
 }
 
 /** Input of `fetchAlertChanges`. */
@@ -250,6 +256,18 @@ export interface FetchAlertChangesResult {
   gone?: string[];
   /** Alerts the appliance returned that failed validation: logged, counted and left out. */
   rejected?: number;
+}
+
+/** Input of `readMaintenance`: the servers (resource URIs of alerts) to look at, with the poller's session. */
+export interface ReadMaintenanceInput {
+  applianceId: string;
+  session: OneViewSession;
+  resourceUris: string[];
+}
+
+/** Result of `readMaintenance`: those of the servers OneView has in maintenance mode. */
+export interface ReadMaintenanceResult {
+  inMaintenance: string[];
 }
 
 /** Input of `testConnection`. */

@@ -55,7 +55,7 @@ import { checkPushedAlerts, checkScmbStatus, isSettingsFor } from './signal-chec
 // poll costs one workflow task and six history events. A worker that dies mid-poll loses its workflow task, which
 // times out (10 s) and is retried elsewhere. An unreachable appliance gets a few quick attempts and then waits for the
 // next poll instead of holding the poller in an endless retry; auth and version problems are final at once.
-const { renewSession, fetchAlertChanges, listOpenDeliveries } = proxyLocalActivities<
+const { renewSession, fetchAlertChanges, listOpenDeliveries, readMaintenance } = proxyLocalActivities<
   ReturnType<typeof createActivities>
 >({
   startToCloseTimeout: '2m',
@@ -248,9 +248,71 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
   async function handleAlerts(alerts: AlertRecord[]): Promise<void> {
     const matching = alerts.filter((a) => severityMatches(a.severity, state.settings.severities));
     state.counters.alertsSeen += matching.length;
+    const starts: [AlertRecord, Exclude<StartDecision, 'skip'>][] = [];
+    for (const a of matching) {
+      if (!isOpenState(a.alertState)) continue;
+      const decision = state.handled.decide(a);
+      if (decision !== 'skip') starts.push([a, decision]);
+    }
+    const inMaintenance = await serversInMaintenance(starts.map(([a]) => a));
+    await Promise.all([
+      ...matching.flatMap((a) => {
+        if (isOpenState(a.alertState)) return [];
+        // Cleared while held for maintenance: it never pages.
+        state.held.delete(a.id);
+        return [signalClear(a.id, { reason: 'cleared' }, a.modified)];
+      }),
+      ...starts.map(([a, decision]) =>
+        a.resourceUri && inMaintenance.has(a.resourceUri) ? hold(a) : startDelivery(a, decision),
+      ),
+    ]);
+  }
+
+  /**
+   * The servers among these alerts' resources that OneView has in maintenance mode. Without a session, or when the
+   * appliance cannot say, none is: a page too many beats a page lost.
+   */
+  async function serversInMaintenance(alerts: AlertRecord[]): Promise<Set<string>> {
+    const resourceUris = [
+      ...new Set(
+        alerts.flatMap((a) => (a.resourceCategory === 'server-hardware' && a.resourceUri ? [a.resourceUri] : [])),
+      ),
+    ];
+    const session = state.session;
+    if (resourceUris.length === 0 || !session) return new Set();
+    try {
+      return new Set((await readMaintenance({ applianceId: appliance(), session, resourceUris })).inMaintenance);
+    } catch (err) {
+      log.warn('could not read maintenance mode; paging as if none', {
+        appliance: appliance(),
+        error: failureMessage(err),
+      });
+      return new Set();
+    }
+  }
+
+  /** Holds an active alert whose server is in OneView's maintenance mode: no page now, looked at again every poll. */
+  function hold(alert: AlertRecord): void {
+    if (!state.held.has(alert.id)) {
+      state.counters.heldForMaintenance++;
+      log.info('alert held: its server is in maintenance mode', {
+        appliance: appliance(),
+        alertId: alert.id,
+        resource: alert.resourceUri,
+      });
+    }
+    state.held.set(alert.id, alert);
+  }
+
+  /** Pages the held alerts whose server has left maintenance mode (still active: a clear would have released them). */
+  async function releaseHeld(): Promise<void> {
+    if (state.held.size === 0) return;
+    const held = [...state.held.values()];
+    const inMaintenance = await serversInMaintenance(held);
+    const released = held.filter((a) => !(a.resourceUri && inMaintenance.has(a.resourceUri)));
+    for (const a of released) state.held.delete(a.id);
     await Promise.all(
-      matching.map((a) => {
-        if (!isOpenState(a.alertState)) return signalClear(a.id, { reason: 'cleared' }, a.modified);
+      released.map((a) => {
         const decision = state.handled.decide(a);
         return decision === 'skip' ? undefined : startDelivery(a, decision);
       }),
@@ -317,6 +379,7 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
     // Alerts remembered as active that the appliance no longer has: over, so a later re-activation pages again.
     for (const id of state.handled.activeIds())
       if (!activeIds.has(id)) state.handled.recordCleared(id, undefined, Date.now());
+    for (const id of state.held.keys()) if (!activeIds.has(id)) state.held.delete(id);
     state.counters.reconciledClears += gone.length;
     await handleAlerts(active.filter((a) => !open.has(a.id)));
     state.counters.reconciliations++;
@@ -361,6 +424,7 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
       await handleAlerts(result.alerts);
       state.watermark = result.watermark ?? state.watermark;
       await confirmClears(state.session, new Set(result.alerts.map((a) => a.id)));
+      await releaseHeld();
       state.lastError = undefined;
       state.lastErrorType = undefined;
       state.consecutiveFailures = 0;

@@ -45,6 +45,7 @@ const ZERO_COUNTERS: PollerCounters = {
   logins: 0,
   continuedAsNew: 0,
   blindIncidents: 0,
+  heldForMaintenance: 0,
 };
 
 /** Successful polls in a row before the appliance's own incident resolves: one lucky poll of a flapping link is not enough. */
@@ -81,6 +82,8 @@ export class PollerState {
   failingSince?: number;
   /** The appliance's own "cannot see it" incident is open, with the successful polls in a row since. */
   blind?: { okPolls: number };
+  /** Active alerts not paged because their server is in OneView's maintenance mode, by alert id. */
+  readonly held: Map<string, AlertRecord>;
 
   constructor(input: PollerInput) {
     this.settings = input.settings;
@@ -104,6 +107,7 @@ export class PollerState {
     this.scmb = input.settings.scmb ? input.scmb : undefined;
     this.failingSince = input.failingSince;
     this.blind = input.blind ? { ...input.blind } : undefined;
+    this.held = new Map((input.held ?? []).map((a) => [a.id, a]));
     // A new run keeps the previous run's rhythm instead of polling again at once.
     this.nextPollAt = this.lastPollAt !== undefined ? this.lastPollAt + this.delayAfterPoll() : Date.now();
   }
@@ -147,6 +151,7 @@ export class PollerState {
       ...(this.scmb ? { scmb: { ...this.scmb } } : {}),
       ...(this.failingSince !== undefined ? { failingSince: new Date(this.failingSince).toISOString() } : {}),
       blindIncidentOpen: this.blind !== undefined,
+      heldForMaintenance: [...this.held.keys()],
     };
   }
 
@@ -182,6 +187,7 @@ export class PollerState {
       scmb: this.scmb,
       failingSince: this.failingSince,
       blind: this.blind,
+      held: this.held.size > 0 ? [...this.held.values()] : undefined,
     };
   }
 }

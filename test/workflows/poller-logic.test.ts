@@ -319,6 +319,32 @@ test('a pushed Cleared resolves only once a read of the alert says Cleared or go
     expect(p.fake.sentFor('still-active')).toEqual(['trigger']);
   }));
 
+test("an alert on a server in OneView's maintenance mode is held, not paged; it pages at the first poll after the server leaves; one cleared while held never pages", () =>
+  withPoller(devServer, {}, async (p) => {
+    const onServer = (id: string, server: string, over: Parameters<typeof alert>[1] = {}) => ({
+      ...alert(id, over),
+      resourceUri: `/rest/server-hardware/${server}`,
+      resourceCategory: 'server-hardware',
+    });
+    p.fake.maintenance.add('/rest/server-hardware/S1');
+    p.fake.changesNextPoll(onServer('held', 'S1'), onServer('cleared-while-held', 'S1'), onServer('paged', 'S2'));
+    const first = await p.start();
+    await p.sent('paged', ['trigger']);
+    expect([...first.heldForMaintenance].sort()).toEqual(['cleared-while-held', 'held']);
+    expect(first.counters.heldForMaintenance).toBe(2);
+
+    // Still in maintenance: one of them clears, and is forgotten.
+    p.fake.changesNextPoll(onServer('cleared-while-held', 'S1', { minute: 1, state: 'Cleared' }));
+    expect((await p.pollOnce()).heldForMaintenance).toEqual(['held']);
+
+    // Out of maintenance, the alert still active: it pages at the next poll.
+    p.fake.maintenance.delete('/rest/server-hardware/S1');
+    expect((await p.pollOnce()).heldForMaintenance).toEqual([]);
+    await p.sent('held', ['trigger']);
+    expect(p.fake.sentFor('cleared-while-held')).toEqual([]);
+    expect((await p.childStarts()).map((c) => c.alertId).sort()).toEqual(['held', 'paged']);
+  }));
+
 test('a clear pushed while the poller reads earlier pushed clears is read at the next poll, not dropped with them', () =>
   withPoller(devServer, {}, async (p) => {
     p.fake.changesNextPoll(alert('first', { minute: 1 }), alert('second', { minute: 1 }));

@@ -10,6 +10,8 @@ import type {
   FetchAlertChangesResult,
   ListOpenDeliveriesInput,
   OneViewLogin,
+  ReadMaintenanceInput,
+  ReadMaintenanceResult,
   RenewSessionInput,
   SendPagerDutyEventInput,
   SendPagerDutyEventResult,
@@ -79,6 +81,9 @@ export class FakeAppliance {
   /** Thrown by every call of that activity while set. */
   readonly failing: { renewSession?: FailureType; fetchAlertChanges?: FailureType } = {};
 
+  /** Resource URIs of the servers OneView has in maintenance mode. */
+  readonly maintenance = new Set<string>();
+
   /** While set, a read by id waits for it to settle (a test acts while the poller's read is in flight). */
   holdReadsById?: Promise<void>;
 
@@ -139,6 +144,9 @@ export class FakeAppliance {
         }
         return { alerts, watermark: this.watermark, pages: 1 };
       },
+      readMaintenance: async (input: ReadMaintenanceInput): Promise<ReadMaintenanceResult> => ({
+        inMaintenance: input.resourceUris.filter((uri) => this.maintenance.has(uri)),
+      }),
       // The message bus is exercised against a real broker (test/e2e/scmb-*.test.ts); these tests have none.
       consumeScmb: async (): Promise<void> => {
         throw new Error('no message bus in workflow-logic tests');
