@@ -449,6 +449,9 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
     setCurrentDetails(pollerDetails(settings.applianceHost, state.status(), state.counters));
   }
 
+  // A start that failed is tried again at the next failed poll, not by the loop's timer (which would spin on it).
+  let blindStartFailed = false;
+
   /**
    * Opens the appliance's own incident once its polls have failed for `blindAfterMs`, and resolves it after
    * BLIND_RECOVERY_POLLS successful polls in a row: an outage pages once, and a flapping link does not page again at
@@ -477,7 +480,13 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
       return;
     }
     const due = state.blindDueAt();
-    if (due === undefined || now < due) return;
+    blindStartFailed = false;
+    if (due !== undefined && now >= due) await openBlind();
+  }
+
+  /** Starts the appliance's own incident (one ID per appliance: a second start finds it open). */
+  async function openBlind(): Promise<void> {
+    if (state.blind || state.failingSince === undefined) return;
     const { settings } = state;
     try {
       await startChild(applianceBlindWorkflow, {
@@ -507,6 +516,7 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
       });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
+        blindStartFailed = true;
         log.warn("opening the appliance's own incident failed; trying again at the next poll", {
           appliance: settings.applianceId,
           error: failureMessage(err),
@@ -566,9 +576,6 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
       await poll();
       pollsThisRun++;
       state.nextPollAt = Date.now() + state.delayAfterPoll();
-      // A failing appliance is polled once more when its own incident falls due: it opens on time, not a backoff late.
-      const blindDue = state.blindDueAt();
-      if (blindDue !== undefined && blindDue > Date.now()) state.nextPollAt = Math.min(state.nextPollAt, blindDue);
     }
     if (workflowInfo().continueAsNewSuggested || pollsThisRun >= maxPolls) {
       await condition(allHandlersFinished);
@@ -576,11 +583,18 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
     }
     // While paused only `resume` wakes the loop; a forcePoll sent meanwhile runs at resume.
     if (state.paused) await condition(() => !state.paused);
-    else
-      intervalElapsed = !(await condition(
+    else {
+      // A failing appliance's own incident falls due on a timer of its own, between polls: it opens on time without
+      // an extra poll, which a login backoff (there to spare the appliance's account lockout) would not allow.
+      const blindDue = state.blindDueAt();
+      const blindFirst = blindDue !== undefined && blindDue < state.nextPollAt && !blindStartFailed;
+      const timedOut = !(await condition(
         () => state.pollRequested || state.pending.length > 0,
-        Math.max(1, state.nextPollAt - Date.now()),
+        Math.max(1, (blindFirst ? blindDue : state.nextPollAt) - Date.now()),
       ));
+      if (timedOut && blindFirst) await openBlind();
+      else intervalElapsed = timedOut;
+    }
   }
 }
 

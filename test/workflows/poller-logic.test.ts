@@ -9,7 +9,7 @@ import { createJsonLogger } from '../../src/logging/json-logger';
 import { sendTaskQueueOf } from '../../src/shared/send-queue';
 import { FailureType } from '../../src/shared/failure-types';
 import type { PollerSettings, PollerStatus } from '../../src/shared/types';
-import { alertWorkflowId, pollerWorkflowId } from '../../src/shared/workflow-ids';
+import { alertWorkflowId, blindWorkflowId, pollerWorkflowId } from '../../src/shared/workflow-ids';
 import type { alertDeliveryWorkflow, appliancePollerWorkflow } from '../../src/workflows';
 import {
   alertsPushedSignal,
@@ -401,14 +401,22 @@ test('an appliance unreadable for 10 minutes opens one incident of its own, on t
     const failingSince = Date.parse(first.failingSince!);
     expect(first.blindIncidentOpen).toBe(false);
 
-    // Backing off (1, 2, 4 min), then polled once more when the incident falls due rather than 5 min after the last.
-    const failing = [];
-    for (let s = first; !s.blindIncidentOpen && failing.length < 6;) failing.push((s = await scheduledPoll(p)));
-    const opened = failing.at(-1)!;
-    expect(opened.blindIncidentOpen).toBe(true);
-    expect(failing.map((s) => (Date.parse(s.lastPollAt!) - failingSince) / MINUTE).map(Math.floor)).toEqual([
-      1, 3, 7, 10,
-    ]);
+    // Backing off 1, 2, 4 min: at 10 min the incident opens on its own timer, between polls, without one more poll.
+    const failing = [await scheduledPoll(p), await scheduledPoll(p), await scheduledPoll(p)];
+    expect(failing.map((s) => Math.floor((Date.parse(s.lastPollAt!) - failingSince) / MINUTE))).toEqual([1, 3, 7]);
+    expect(failing.at(-1)!.blindIncidentOpen).toBe(false);
+    const fetchesBefore = p.fake.polls.length;
+    const blind = p.handle.client.getHandle(blindWorkflowId(first.applianceId));
+    await timeSkipping.sleep(failingSince + 10 * MINUTE + 1000 - (await timeSkipping.currentTimeMs()));
+    const opened = await waitFor('the incident opened', p.status, (s) => s.blindIncidentOpen);
+    expect(Date.parse((await blind.describe()).startTime.toISOString()) - failingSince).toBeGreaterThanOrEqual(
+      10 * MINUTE,
+    );
+    expect(Date.parse((await blind.describe()).startTime.toISOString()) - failingSince).toBeLessThan(
+      10 * MINUTE + 5000,
+    );
+    expect(opened.counters.polls).toBe(failing.at(-1)!.counters.polls);
+    expect(p.fake.polls.length).toBe(fetchesBefore);
     expect(opened.counters.blindIncidents).toBe(1);
     await p.sent('bridge', ['trigger']);
     expect(p.fake.sentFor('bridge')).toEqual(['trigger']);
