@@ -220,6 +220,7 @@ test('status prints a row per poller, and the full status with --json', async ()
     expect.stringMatching(/ago$/),
     'ok',
     '0',
+    '-',
     expect.stringMatching(/^in /),
     '2',
     '0',
