@@ -111,7 +111,13 @@ test('three appliances from APPLIANCES_FILE: two deliver, the one with a wrong p
       60_000,
     );
     expect((await h.client.workflow.getHandle(pollerWorkflowId(good1)).describe()).status.name).toBe('RUNNING');
-    expect(second.output()).toContain(`"retired":["${pollerWorkflowId(bad)}"]`);
+    // The worker reports what it retired once it is up, which may be a moment after the poller was stopped.
+    await waitFor(
+      'the worker to report the retired poller',
+      async () => second.output(),
+      (out) => out.includes(`"retired":["${pollerWorkflowId(bad)}"]`),
+      30_000,
+    );
   } finally {
     second.child.kill('SIGTERM');
     await exited(second.child);
