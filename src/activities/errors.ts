@@ -13,6 +13,7 @@ export const ErrorCode = {
   pagerDutyNetwork: 'PAGERDUTY_NETWORK',
   pagerDutyTimeout: 'PAGERDUTY_TIMEOUT',
   unknownAppliance: 'UNKNOWN_APPLIANCE',
+  unknownRoute: 'UNKNOWN_ROUTE',
   scmbCertificatePending: 'SCMB_CERTIFICATE_PENDING',
   scmbConnection: 'SCMB_CONNECTION',
 } as const;

@@ -1,3 +1,4 @@
+import type { RouteConfig } from '../config/routes-file';
 import type { WorkerConfig } from '../config/types';
 import type { Client } from '@temporalio/client';
 import type {
@@ -33,11 +34,13 @@ export interface ActivityDeps {
   rateLimitMinMs: number;
   /** Where appliances' own "cannot see it" incidents go, when not to each appliance's key. */
   blindRoutingKey?: string;
+  /** ROUTES_FILE's routes by name, with their routing keys. */
+  routes: ReadonlyMap<string, RouteConfig>;
 }
 
 /** Builds the dependencies of the activities from the worker's configuration. */
 export function createActivityDeps(
-  config: Pick<WorkerConfig, 'appliances' | 'pagerDuty'>,
+  config: Pick<WorkerConfig, 'appliances' | 'pagerDuty'> & Partial<Pick<WorkerConfig, 'routes'>>,
   client: Client,
   metrics: BridgeMetrics = createBridgeMetrics(),
 ): ActivityDeps {
@@ -47,6 +50,7 @@ export function createActivityDeps(
     sender: new PagerDutySender(config.pagerDuty.eventsUrl),
     metrics,
     rateLimitMinMs: config.pagerDuty.retry.rateLimitMinMs,
+    routes: new Map((config.routes ?? []).map((r) => [r.name, r])),
     ...(config.pagerDuty.blindRoutingKey ? { blindRoutingKey: config.pagerDuty.blindRoutingKey } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import { log } from '@temporalio/activity';
+import type { RouteConfig } from '../config/routes-file';
 import type { SendPagerDutyEventInput, SendPagerDutyEventResult } from '../shared/types';
 import type { ApplianceRegistry } from './appliance-registry';
 import type { BridgeMetrics } from './bridge-metrics';
@@ -17,6 +18,8 @@ export interface SendDeps {
   rateLimitMinMs: number;
   /** Where appliances' own "cannot see it" incidents go (PAGERDUTY_BLIND_ROUTING_KEY); each appliance's key otherwise. */
   blindRoutingKey?: string;
+  /** ROUTES_FILE's routes by name, with their routing keys. */
+  routes?: ReadonlyMap<string, RouteConfig>;
 }
 
 /**
@@ -39,7 +42,7 @@ export async function sendPagerDutyEvent(
     : buildEvent({
         ...input,
         applianceUrl: appliance.baseUrl,
-        routingKey: appliance.routingKey,
+        routingKey: routingKeyOf(deps, input.route) ?? appliance.routingKey,
         severityMap: appliance.severityMap,
       });
   // What each log line says this event is about: an alert, or the appliance's own incident.
@@ -93,6 +96,18 @@ export async function sendPagerDutyEvent(
     });
   }
   throw err;
+}
+
+/** A route's own routing key (undefined: the appliance's); a route this worker does not know is an error, retried. */
+function routingKeyOf(deps: SendDeps, route: string | undefined): string | undefined {
+  if (route === undefined) return undefined;
+  const config = deps.routes?.get(route);
+  if (!config)
+    throw new BridgeError(
+      ErrorCode.unknownRoute,
+      `route '${route}' is not in this worker's ROUTES_FILE; retrying until a worker that has it takes the send`,
+    );
+  return config.routingKey;
 }
 
 function outcomeError(

@@ -17,6 +17,9 @@ const FAILURE_OF_CODE: Record<ErrorCode, { type: FailureType; nonRetryable: bool
   [ErrorCode.pagerDutyNetwork]: { type: FailureType.pagerDutyNetwork, nonRetryable: false },
   [ErrorCode.pagerDutyTimeout]: { type: FailureType.pagerDutyNetwork, nonRetryable: false },
   [ErrorCode.unknownAppliance]: { type: FailureType.configuration, nonRetryable: true },
+  // Retried: in a rolling update a worker with the old rules may take a send of a route added by the new ones, and a
+  // removed route's open incidents must still resolve once a worker that knows it is back.
+  [ErrorCode.unknownRoute]: { type: FailureType.configuration, nonRetryable: false },
   [ErrorCode.scmbCertificatePending]: { type: FailureType.scmbUnavailable, nonRetryable: false },
   [ErrorCode.scmbConnection]: { type: FailureType.scmbUnavailable, nonRetryable: false },
 };

@@ -9,6 +9,8 @@ import {
 import { readCaCertificates } from './ca-certificates';
 import type { EnvReader } from './env-reader';
 import { readScmbEntry } from './scmb-settings';
+import { readJsonFile } from './json-file';
+import { secretRef } from './secret-ref';
 import type { ApplianceConfig, ScmbConfig } from './types';
 
 /** Defaults the file's entries inherit from the environment. */
@@ -47,15 +49,8 @@ const KNOWN_FIELDS = new Set([
  * itself, only references: `passwordEnv`/`passwordFile`, `routingKeyEnv`/`routingKeyFile`. Problems name their path.
  */
 export function readAppliancesFile(reader: EnvReader, path: string, defaults: ApplianceDefaults): ApplianceConfig[] {
-  const text = reader.readFileOrProblem(path, 'APPLIANCES_FILE');
-  if (text === undefined) return [];
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    reader.problems.push(`APPLIANCES_FILE (${path}) is not valid JSON${jsonErrorPlace(text, err)}`);
-    return [];
-  }
+  const parsed = readJsonFile(reader, path, 'APPLIANCES_FILE');
+  if (parsed === undefined) return [];
   const list = Array.isArray(parsed) ? parsed : (parsed as { appliances?: unknown } | null)?.appliances;
   if (!Array.isArray(list) || list.length === 0) {
     reader.problems.push(
@@ -113,16 +108,18 @@ function readEntry(reader: EnvReader, entry: unknown, at: string, defaults: Appl
     if (typeof e.sslVerify !== 'boolean') problems.push(`${at}.sslVerify must be true or false`);
     else sslVerify = e.sslVerify;
   }
-  const password = secretRef(reader, at, 'password', string('passwordEnv', false), string('passwordFile', false)) ?? '';
+  const refs = (what: 'password' | 'routingKey') =>
+    [string(`${what}Env`, false), string(`${what}File`, false)] as const;
+  const [passwordEnv, passwordFile] = refs('password');
+  if (passwordEnv === undefined && passwordFile === undefined) problems.push(`${at} needs passwordEnv or passwordFile`);
+  const password = secretRef(reader, at, 'password', passwordEnv, passwordFile) ?? '';
+  const [keyEnv, keyFile] = refs('routingKey');
+  if (keyEnv === undefined && keyFile === undefined && defaults.routingKey === undefined)
+    problems.push(`${at} needs routingKeyEnv or routingKeyFile (or PAGERDUTY_ROUTING_KEY for all appliances)`);
   const routingKey =
-    secretRef(
-      reader,
-      at,
-      'routingKey',
-      string('routingKeyEnv', false),
-      string('routingKeyFile', false),
-      defaults.routingKey,
-    ) ?? '';
+    (keyEnv ?? keyFile) === undefined
+      ? (defaults.routingKey ?? '')
+      : (secretRef(reader, at, 'routingKey', keyEnv, keyFile) ?? '');
   const caFile = string('caFile', false);
   let caOnly = false;
   if (e.caOnly !== undefined) {
@@ -158,49 +155,4 @@ function readSeverityMap(raw: unknown, label: string, problems: string[]): Appli
     return undefined;
   }
   return parseSeverityMap(raw as Record<string, unknown>, label, problems);
-}
-
-/** Resolves a secret given by environment variable name or by file path (exactly one), or a default. */
-function secretRef(
-  reader: EnvReader,
-  at: string,
-  what: 'password' | 'routingKey',
-  envName: string | undefined,
-  file: string | undefined,
-  fallback?: string,
-): string | undefined {
-  if (envName !== undefined && file !== undefined) {
-    reader.problems.push(`${at}: set only one of ${what}Env and ${what}File`);
-    return undefined;
-  }
-  // Neither the variable's name nor the path is repeated: a secret written in their place would be printed.
-  if (envName !== undefined) {
-    const v = reader.optional(envName);
-    if (v === undefined) reader.problems.push(`${at}.${what}Env names an environment variable that is not set`);
-    return v;
-  }
-  if (file !== undefined) {
-    const v = reader.readFileOrProblem(file, `${at}.${what}File`, true)?.trim();
-    if (v === '') reader.problems.push(`${at}.${what}File names an empty file`);
-    return v;
-  }
-  if (fallback === undefined) {
-    reader.problems.push(
-      what === 'password'
-        ? `${at} needs passwordEnv or passwordFile`
-        : `${at} needs routingKeyEnv or routingKeyFile (or PAGERDUTY_ROUTING_KEY for all appliances)`,
-    );
-  }
-  return fallback;
-}
-
-/**
- * Where JSON.parse stopped, as line and column; never V8's message, which quotes the text around the error, and the
- * file may hold a secret written where a reference belongs.
- */
-function jsonErrorPlace(text: string, err: unknown): string {
-  const position = /at position (\d+)/.exec((err as Error).message)?.[1];
-  if (position === undefined) return '';
-  const before = text.slice(0, Number(position)).split('\n');
-  return ` (line ${before.length}, column ${(before.at(-1) ?? '').length + 1})`;
 }

@@ -13,6 +13,7 @@ import { ConfigError } from './config-error';
 import { egressProxySettings } from './egress-proxy';
 import { EnvReader, type ReadFile, readFileUtf8 } from './env-reader';
 import { readEncryption } from './payload-encryption';
+import { readRoutesFile } from './routes-file';
 import { readScmbDefaults } from './scmb-settings';
 import { hasUserInfo, shownUrl } from './safe-url';
 import type { ApplianceConfig, LogLevel, TemporalConfig, WorkerConfig } from './types';
@@ -75,6 +76,15 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: Re
   const reader = new EnvReader(env, readFile);
   const temporal = readTemporalConfig(reader);
   const appliances = readAppliances(reader);
+  const routesFile = reader.optional('ROUTES_FILE');
+  const routes =
+    routesFile === undefined
+      ? []
+      : readRoutesFile(
+          reader,
+          routesFile,
+          appliances.map((a) => a.id),
+        );
   const eventsUrl = reader.optional('PAGERDUTY_EVENTS_URL') ?? DEFAULT_EVENTS_URL;
   if (!isHttpUrl(eventsUrl))
     reader.problems.push(`PAGERDUTY_EVENTS_URL must be an http(s) URL, got ${shownUrl(eventsUrl)}`);
@@ -119,6 +129,7 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: Re
   return deepFreeze({
     temporal,
     appliances,
+    routes,
     pagerDuty: { eventsUrl, retry, ratePerMinute, ...(blindRoutingKey ? { blindRoutingKey } : {}) },
     blindAfterMs,
     session: { lifetimeMs: lifetimeHours * 3_600_000, renewBeforeMs: renewMinutes * 60_000 },

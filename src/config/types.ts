@@ -1,3 +1,5 @@
+import type { RouteConfig } from './routes-file';
+
 /** How to reach Temporal, and how payloads are protected on the way. */
 export interface TemporalConfig {
   address: string;
@@ -49,6 +51,8 @@ export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 export interface WorkerConfig {
   temporal: TemporalConfig;
   appliances: ApplianceConfig[];
+  /** ROUTES_FILE's rules, walked in order for every alert; empty: every alert pages its appliance's key. */
+  routes: RouteConfig[];
   pagerDuty: {
     eventsUrl: string;
     /** Waits between send attempts (see src/activities/pagerduty/retry-delay.ts). */

@@ -1,3 +1,6 @@
+import type { DeliveryTarget, RouteRule } from '../routing/route-types';
+import type { PagerDutySeverity } from './severity';
+
 /** OneView alert severities as the appliance reports them. */
 export type OneViewSeverity = 'OK' | 'Warning' | 'Critical' | 'Unknown' | 'Disabled';
 
@@ -81,6 +84,8 @@ export interface PollerSettings {
   blindAfterMs?: number;
   /** The non-secret id of the routing key that incident goes to (PAGERDUTY_BLIND_ROUTING_KEY), when not the appliance's. */
   blindRoutingKeyId?: string;
+  /** ROUTES_FILE's rules (routing keys only by id); absent: every alert pages the appliance's key. */
+  routes?: RouteRule[];
 }
 
 /** Why the bridge cannot see an appliance: what its own incident says. */
@@ -165,6 +170,8 @@ export interface PollerCounters {
   blindIncidents: number;
   /** Alerts held, not paged, because their server was in OneView's maintenance mode. */
   heldForMaintenance: number;
+  /** Alerts a `drop` route kept from paging. */
+  alertsDropped: number;
 }
 
 /** Input of `appliancePollerWorkflow`; also the state handed to the next run by continue-as-new. */
@@ -311,6 +318,11 @@ export interface AlertDeliveryInput {
   /** How failing sends back off; the defaults otherwise. */
   retry?: PagerDutyRetry;
   /**
+   * Where it pages, as the routes decided when it started (it keeps them while open, whatever the rules become);
+   * absent: the appliance's own key.
+   */
+  targets?: DeliveryTarget[];
+  /**
    * The namespace has the bridge's search attributes (ApplianceId, AlertSeverity, AlertState, ResourceCategory,
    * DeliveryState): the starter set them with the start, the delivery keeps AlertState and DeliveryState current.
    */
@@ -325,6 +337,10 @@ export type SendPagerDutyEventInput = {
   action: DeliveryAction;
   applianceId: string;
   applianceHost: string;
+  /** The route whose routing key it goes to; absent or `default`: the appliance's own key. */
+  route?: string;
+  /** The route's PagerDuty severity, instead of the mapped OneView severity. */
+  severity?: PagerDutySeverity;
 } & ({ alert: AlertRecord; blind?: undefined } | { blind: BlindIncident; alert?: undefined });
 
 /** Result of `sendPagerDutyEvent`: PagerDuty accepted the event. */
@@ -343,4 +359,6 @@ export interface DeliveryState {
   phase: DeliveryPhase;
   clearedSeen: boolean;
   error?: string;
+  /** The routes it pages through (`default`: the appliance's own key). */
+  routes: string[];
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { ensureSearchAttributes } from '../client/ensure-search-attributes';
 import { namespaceRetentionMs } from '../client/namespace-retention';
+import { routeRulesOf } from '../config/routes-file';
 import type { ApplianceConfig, WorkerConfig } from '../config/types';
 import { APPLIANCE_ID } from '../shared/search-attributes';
 import type { PollerSettings } from '../shared/types';
@@ -20,7 +21,8 @@ export function routingKeyIdOf(routingKey: string): string {
 /** The secret-free settings a poller runs with, derived from an appliance's configuration. */
 export function pollerSettingsFor(
   appliance: ApplianceConfig,
-  config: Pick<WorkerConfig, 'session' | 'pagerDuty' | 'reconcileIntervalMs' | 'blindAfterMs'>,
+  config: Pick<WorkerConfig, 'session' | 'pagerDuty' | 'reconcileIntervalMs' | 'blindAfterMs'> &
+    Partial<Pick<WorkerConfig, 'routes'>>,
 ): PollerSettings {
   return {
     applianceId: appliance.id,
@@ -37,6 +39,7 @@ export function pollerSettingsFor(
     ...(config.pagerDuty.blindRoutingKey
       ? { blindRoutingKeyId: routingKeyIdOf(config.pagerDuty.blindRoutingKey) }
       : {}),
+    ...(config.routes?.length ? { routes: routeRulesOf(config.routes, routingKeyIdOf) } : {}),
   };
 }
 

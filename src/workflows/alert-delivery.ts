@@ -4,6 +4,7 @@ import { dedupKeyFor } from '../shared/dedup-key';
 import { FailureType } from '../shared/failure-types';
 import { ALERT_STATE, DELIVERY_STATE } from '../shared/search-attributes';
 import { sendPriorityOf } from '../shared/send-queue';
+import { DEFAULT_ROUTE, type DeliveryTarget } from '../routing/route-types';
 import type { AlertDeliveryInput, DeliveryAction, DeliveryPhase, DeliveryState } from '../shared/types';
 import { failureMessage } from './failure-details';
 import { sendActivity } from './send-activity';
@@ -30,7 +31,10 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
     dedupKey: dedupKeyFor(input.applianceId, input.alert.id),
     phase: 'triggering',
     clearedSeen: false,
+    routes: [],
   };
+  const targets: DeliveryTarget[] = input.targets?.length ? input.targets : [{ route: DEFAULT_ROUTE }];
+  state.routes = targets.map((t) => t.route);
   // Carried on every log line of this delivery, so a webhook call's X-Request-ID finds the worker's lines too.
   const logFields = {
     appliance: input.applianceId,
@@ -52,35 +56,51 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
   };
   enter('triggering');
 
-  const send = (action: DeliveryAction) =>
+  const send = (action: DeliveryAction, target: DeliveryTarget) =>
     sendActivity({
-      routingKeyId: input.routingKeyId,
+      routingKeyId: target.routingKeyId ?? input.routingKeyId,
       retry: input.retry,
-      priorityKey: sendPriorityOf(action, input.alert.severity),
+      priorityKey:
+        action === 'trigger' && target.priority ? target.priority : sendPriorityOf(action, input.alert.severity),
     }).sendPagerDutyEvent({
       action,
       applianceId: input.applianceId,
       applianceHost: input.applianceHost,
       alert: input.alert,
+      ...(target.route === DEFAULT_ROUTE ? {} : { route: target.route }),
+      ...(target.severity ? { severity: target.severity } : {}),
     });
-  try {
-    await send('trigger');
-    log.info('incident triggered', logFields);
-  } catch (err) {
-    state.error = failureMessage(err);
+  // Each route's service gets its own trigger; one refused for good does not keep the others from paging.
+  const outcomes = await Promise.allSettled(targets.map((t) => send('trigger', t)));
+  const triggered: DeliveryTarget[] = [];
+  const failures: [route: string, err: unknown][] = [];
+  targets.forEach((t, i) => {
+    const o = outcomes[i];
+    if (o?.status === 'fulfilled') triggered.push(t);
+    else failures.push([t.route, o?.reason]);
+  });
+  if (failures.length > 0) {
+    state.error = failures.map(([route, err]) => `${route}: ${failureMessage(err)}`).join('; ');
+    log.error('PagerDuty trigger failed for good', {
+      ...logFields,
+      routes: failures.map(([r]) => r),
+      error: state.error,
+    });
+  }
+  if (triggered.length === 0) {
     enter('failed');
-    log.error('PagerDuty trigger failed for good', { ...logFields, error: state.error });
     // Only final failures get here (retryable ones are retried forever): the workflow fails with the activity's
     // own failure, so its type (rejected, misconfigured) stays visible in the Web UI.
-    throw err;
+    throw failures[0]?.[1];
   }
+  log.info('incident triggered', { ...logFields, routes: triggered.map((t) => t.route) });
   enter('triggered');
 
   // A clear that arrived while the trigger was still being retried is handled here, after the trigger,
   // so PagerDuty never sees the resolve first.
   await condition(() => clear() !== undefined);
   enter('resolving');
-  await send('resolve');
+  await Promise.all(triggered.map((t) => send('resolve', t)));
   log.info('incident resolved', { ...logFields, reason: clear()?.reason });
   enter('resolved');
   return state;

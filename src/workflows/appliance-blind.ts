@@ -17,6 +17,8 @@ export async function applianceBlindWorkflow(input: BlindDeliveryInput): Promise
     dedupKey: blindDedupKeyFor(input.applianceId),
     phase: 'triggering',
     clearedSeen: false,
+    // Not routed by the rules: it goes to PAGERDUTY_BLIND_ROUTING_KEY, or the appliance's own key.
+    routes: [],
   };
   const logFields = { appliance: input.applianceId, since: input.incident.since };
   const clear = handleClears(state, logFields);

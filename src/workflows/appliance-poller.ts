@@ -16,6 +16,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
+import { alertFactsOf, routeAlert } from '../routing/route-alert';
 import { FailureType } from '../shared/failure-types';
 import { boundUtf8 } from '../shared/bounded-text';
 import { deliveryStartSearchAttributes } from '../shared/search-attributes';
@@ -191,6 +192,18 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
   /** Starts one alert's delivery; any failure stays with this alert (logged, counted, reconciled), never the poller. */
   async function startDelivery(alert: AlertRecord, decision: Exclude<StartDecision, 'skip'>): Promise<void> {
     const { settings } = state;
+    const route = routeAlert(settings.routes ?? [], alertFactsOf(settings.applianceId, alert));
+    if ('dropped' in route) {
+      // Decided once per version of the alert, like a delivery: it is not routed again at every poll.
+      state.counters.alertsDropped++;
+      state.handled.recordActive(alert);
+      log.info('alert dropped by its route', {
+        appliance: settings.applianceId,
+        alertId: alert.id,
+        route: route.dropped,
+      });
+      return;
+    }
     try {
       await startChild(alertDeliveryWorkflow, {
         workflowId: alertWorkflowId(settings.applianceId, alert.id),
@@ -200,6 +213,7 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
             applianceHost: settings.applianceHost,
             alert,
             routingKeyId: settings.routingKeyId,
+            ...(settings.routes ? { targets: route.targets } : {}),
             retry: settings.pagerDutyRetry,
             searchAttributes: settings.searchAttributes,
           },

@@ -46,6 +46,7 @@ const ZERO_COUNTERS: PollerCounters = {
   continuedAsNew: 0,
   blindIncidents: 0,
   heldForMaintenance: 0,
+  alertsDropped: 0,
 };
 
 /** Successful polls in a row before the appliance's own incident resolves: one lucky poll of a flapping link is not enough. */

@@ -71,6 +71,7 @@ async function main(): Promise<void> {
       taskQueue: TASK_QUEUE,
       encryption: { key: FIXTURE_PAYLOAD_KEY },
     },
+    routes: [],
     appliances: [
       {
         id: APPLIANCE,

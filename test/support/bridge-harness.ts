@@ -109,6 +109,7 @@ export function bridgeConfig(
       taskQueue: ids.taskQueue,
       encryption: { key: TEST_PAYLOAD_KEY },
     },
+    routes: [],
     appliances: [
       {
         id: ids.applianceId,

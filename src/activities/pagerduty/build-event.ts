@@ -1,3 +1,4 @@
+import { enclosureNameOf } from '../../routing/enclosure-name';
 import { dedupKeyFor } from '../../shared/dedup-key';
 import { toPagerDutySeverity, type PagerDutySeverity } from '../../shared/severity';
 import type { AlertRecord, DeliveryAction } from '../../shared/types';
@@ -41,6 +42,9 @@ export interface BuildEventInput {
   alert: AlertRecord;
   /** Per-appliance overrides of the OneView → PagerDuty severity map, keyed by OneView severity. */
   severityMap?: Readonly<Record<string, PagerDutySeverity>>;
+  /** The route the alert pages through, when a rule chose it: its severity wins over the map, its name is shown. */
+  route?: string;
+  severity?: PagerDutySeverity;
 }
 
 /**
@@ -67,6 +71,7 @@ export function buildEvent(input: BuildEventInput): PagerDutyEvent {
     urgency: alert.urgency,
     resource_uri: alert.resourceUri,
     health_category: alert.healthCategory,
+    route: input.route,
   })) {
     if (nonBlank(value) !== undefined) custom_details[key] = value;
   }
@@ -88,10 +93,10 @@ export function buildEvent(input: BuildEventInput): PagerDutyEvent {
         MAX_SUMMARY_CODE_POINTS,
       ),
       source: where,
-      severity: input.severityMap?.[alert.severity] ?? toPagerDutySeverity(alert.severity),
+      severity: input.severity ?? input.severityMap?.[alert.severity] ?? toPagerDutySeverity(alert.severity),
       timestamp: Number.isNaN(Date.parse(alert.created)) ? undefined : alert.created,
       component: nonBlank(alert.resourceCategory),
-      group: enclosureOf(alert.resourceName) ?? input.applianceHost,
+      group: enclosureNameOf(alert) ?? input.applianceHost,
       class: nonBlank(alert.healthCategory) ?? nonBlank(alert.alertTypeID),
       custom_details,
     },
@@ -99,12 +104,6 @@ export function buildEvent(input: BuildEventInput): PagerDutyEvent {
     client: CLIENT_NAME,
     client_url: input.applianceUrl,
   });
-}
-
-/** The enclosure of a resource named like OneView's "Encl1, bay 3". */
-function enclosureOf(resourceName: string | undefined): string | undefined {
-  const match = /^(.+?),\s*bay\s+\d+$/i.exec(resourceName ?? '');
-  return match?.[1];
 }
 
 function nonBlank(value: string | undefined): string | undefined {
