@@ -60,6 +60,14 @@ export function controls(oneViewUrl: string, pagerDutyUrl: string) {
     /** Puts the server an alert names (its resourceUri) in OneView's maintenance mode, or takes it out. */
     serverMaintenance: (resourceUri: string, maintenanceMode: boolean) =>
       simCall(oneViewUrl, 'POST', '/_sim/server-hardware', { resourceUri, maintenanceMode }),
+    /** An enclosure power loss: the enclosure's alert (unless `parent: false`) and one per blade (16 by default). */
+    storm: (options: { children?: number; parent?: boolean } = {}) =>
+      simCall<{ parent: { uri: string } | null; children: { uri: string }[] }>(
+        oneViewUrl,
+        'POST',
+        '/_sim/storm',
+        options,
+      ),
     events: () => simCall<AcceptedEvent[]>(pagerDutyUrl, 'GET', '/_sim/events'),
     incidents: () => simCall<Incident[]>(pagerDutyUrl, 'GET', '/_sim/incidents'),
     pagerDutyFault: (fault: unknown) => simCall(pagerDutyUrl, 'POST', '/_sim/faults', fault),

@@ -1,4 +1,5 @@
 import type { OneViewAlert } from './types';
+import { bladeUri } from './server-hardware';
 
 const DESCRIPTIONS: Record<
   string,
@@ -66,7 +67,7 @@ export class AlertStore {
     // Only ids that are safe integers move the counter: a 1,000-digit id would make every later id "Infinity".
     if (/^\d{1,15}$/.test(id)) this.nextId = Math.max(this.nextId, Number(id) + 1);
     const bay = (Number(id) % 16) + 1 || 1;
-    const resourceUri = `/rest/server-hardware/30373737-3237-4D32-3230-3135303147${String(bay).padStart(2, '0')}`;
+    const resourceUri = bladeUri(bay);
     // Alerts of severity OK are life-cycle alerts: OneView clears them at birth.
     const bornCleared = severity === 'OK';
     const alert: OneViewAlert = {

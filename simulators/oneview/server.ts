@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { generate } from 'selfsigned';
 import { delay, readBody, sendJson, sendText } from '../common/http-kit';
 import { PUBLISHER_USER, type RabbitBroker } from '../rabbitmq/broker';
-import { ServerHardwareStore } from './server-hardware';
+import { SIM_ENCLOSURE, ServerHardwareStore, bladeUri } from './server-hardware';
 import { AlertStore } from './alert-store';
 import { CertificateRoutes } from './certificate-routes';
 import { invalidJson } from './error-bodies';
@@ -233,6 +233,12 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
     if (path === '/rest/alerts' && req.method === 'DELETE') return deleteAlerts(url, res, finish);
     if (/^\/rest\/server-hardware\/[A-Za-z0-9-]+$/.test(path) && req.method === 'GET')
       return reply(200, servers.get(path, version));
+    if (path === '/rest/server-hardware' && req.method === 'GET')
+      return reply(200, collectionPage(url, 'server-hardware-list', servers.list(version)));
+    if (path === '/rest/interconnects' && req.method === 'GET')
+      return reply(200, collectionPage(url, 'InterconnectCollection', servers.interconnects()));
+    if (path === '/rest/enclosures' && req.method === 'GET')
+      return reply(200, collectionPage(url, 'EnclosureListV7', servers.enclosures()));
     const one = /^\/rest\/alerts\/([^/]+)$/.exec(path);
     if (one) {
       const id = one[1] ?? '';
@@ -477,6 +483,17 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
         return sendJson(res, 200, { added: count, total: store.all().length });
       }
       if (path === '/_sim/alerts' && req.method === 'GET') return sendJson(res, 200, store.all());
+      if (path === '/_sim/storm' && req.method === 'POST') {
+        // An enclosure power loss: the enclosure's own alert (unless `parent: false`), then one per blade in bays
+        // 1..children, all Critical. A storm seen from the blades' side first is two calls: blades, then the parent.
+        const input = (await body()) as { children?: unknown; parent?: unknown };
+        const children = typeof input.children === 'number' ? Math.trunc(input.children) : SIM_ENCLOSURE.bays;
+        if (children < 0 || children > SIM_ENCLOSURE.bays)
+          return sendJson(res, 400, { error: `children must be 0 to ${SIM_ENCLOSURE.bays}` });
+        const parent = input.parent === false ? null : store.add(enclosurePowerAlert());
+        const blades = Array.from({ length: children }, (_, i) => store.add(bladePowerAlert(i + 1)));
+        return sendJson(res, 200, { parent, children: blades });
+      }
       if (path === '/_sim/server-hardware' && req.method === 'POST') {
         // { resourceUri, maintenanceMode }: a server (as an alert's resourceUri names it) in or out of maintenance.
         const input = (await body()) as { resourceUri?: unknown; maintenanceMode?: unknown };
@@ -672,5 +689,60 @@ function notFound(path: string) {
     nestedErrors: [],
     errorSource: path,
     data: {},
+  };
+}
+
+/** One page of a small collection (`start`, `count`), in OneView's collection shape. */
+function collectionPage(url: URL, type: string, all: unknown[]) {
+  const start = Math.max(0, Number(url.searchParams.get('start') ?? 0) || 0);
+  const requested = Number(url.searchParams.get('count') ?? -1);
+  const count = requested > 0 ? requested : all.length;
+  const members = all.slice(start, start + count);
+  const next = start + count < all.length ? `${url.pathname}?start=${start + count}&count=${count}` : null;
+  return {
+    type,
+    uri: `${url.pathname}${url.search}`,
+    start,
+    count: members.length,
+    total: all.length,
+    members,
+    nextPageUri: next,
+    prevPageUri: null,
+  };
+}
+
+/** The enclosure's own alert when it loses power. */
+function enclosurePowerAlert() {
+  return {
+    severity: 'Critical',
+    description: `${SIM_ENCLOSURE.name} lost input power: all power supplies report AC loss.`,
+    correctiveAction: 'Check the power feeds of the enclosure.',
+    healthCategory: 'Power',
+    alertTypeID: 'Trap.cpqRackPowerSupplyInputLost',
+    physicalResourceType: 'enclosures',
+    resourceUri: SIM_ENCLOSURE.uri,
+    associatedResource: {
+      resourceName: SIM_ENCLOSURE.name,
+      resourceUri: SIM_ENCLOSURE.uri,
+      resourceCategory: 'enclosures',
+      associationType: 'HAS_A',
+    },
+  };
+}
+
+/** A blade's alert in the same power loss. */
+function bladePowerAlert(bay: number) {
+  return {
+    severity: 'Critical',
+    description: 'The server lost power unexpectedly.',
+    healthCategory: 'Power',
+    alertTypeID: 'Trap.cpqSm2ServerPowerLost',
+    resourceUri: bladeUri(bay),
+    associatedResource: {
+      resourceName: `${SIM_ENCLOSURE.name}, bay ${bay}`,
+      resourceUri: bladeUri(bay),
+      resourceCategory: 'server-hardware',
+      associationType: 'HAS_A',
+    },
   };
 }

@@ -10,6 +10,7 @@ import type {
   SendPagerDutyEventInput,
   ConsumeScmbInput,
   ReadMaintenanceInput,
+  ReadEnclosuresInput,
 } from '../shared/types';
 import { ApplianceRegistry } from './appliance-registry';
 import { createBridgeMetrics, type BridgeMetrics } from './bridge-metrics';
@@ -17,7 +18,9 @@ import { fetchAlertChanges } from './fetch-alert-changes';
 import { listOpenDeliveries } from './list-open-deliveries';
 import { testConnection } from './test-connection';
 import { PagerDutySender } from './pagerduty/pagerduty-sender';
+import { readEnclosures } from './read-enclosures';
 import { readMaintenance } from './read-maintenance';
+import { TopologyCache } from './oneview/topology-cache';
 import { renewSession } from './renew-session';
 import { sendPagerDutyEvent } from './send-pagerduty-event';
 import { consumeScmb } from './scmb/consume-scmb';
@@ -36,6 +39,8 @@ export interface ActivityDeps {
   blindRoutingKey?: string;
   /** ROUTES_FILE's routes by name, with their routing keys. */
   routes: ReadonlyMap<string, RouteConfig>;
+  /** Each appliance's enclosure topology, read in bulk and shared by its polls on this worker. */
+  topology: TopologyCache;
 }
 
 /** Builds the dependencies of the activities from the worker's configuration. */
@@ -51,6 +56,7 @@ export function createActivityDeps(
     metrics,
     rateLimitMinMs: config.pagerDuty.retry.rateLimitMinMs,
     routes: new Map((config.routes ?? []).map((r) => [r.name, r])),
+    topology: new TopologyCache(),
     ...(config.pagerDuty.blindRoutingKey ? { blindRoutingKey: config.pagerDuty.blindRoutingKey } : {}),
   };
 }
@@ -65,6 +71,7 @@ export function createActivities(deps: ActivityDeps) {
       fetchAlertChanges(deps.registry, deps.metrics, input),
     ),
     readMaintenance: atBoundary((input: ReadMaintenanceInput) => readMaintenance(deps.registry, input)),
+    readEnclosures: atBoundary((input: ReadEnclosuresInput) => readEnclosures(deps.registry, deps.topology, input)),
     testConnection: (input: TestConnectionInput) => testConnection(deps.registry, input),
     listOpenDeliveries: atBoundary((input: ListOpenDeliveriesInput) => listOpenDeliveries(deps.client, input)),
     sendPagerDutyEvent: atBoundary((input: SendPagerDutyEventInput) => sendPagerDutyEvent(deps, input)),

@@ -120,6 +120,10 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: Re
   const ratePerMinute = reader.integer('PAGERDUTY_RATE_LIMIT_PER_MINUTE', 100, 0, 100_000);
   const maxCachedWorkflows = readCacheSize(reader);
   const blindAfterMs = reader.integer('BLIND_AFTER_MINUTES', 10, 0, 1440) * 60_000;
+  const storm = {
+    windowMs: reader.integer('STORM_WINDOW_SECONDS', 300, 0, 86_400) * 1000,
+    groupWaitMs: reader.integer('STORM_GROUP_WAIT_SECONDS', 0, 0, 600) * 1000,
+  };
   const blindRoutingKey = reader.secret('PAGERDUTY_BLIND_ROUTING_KEY', false);
   if (blindRoutingKey !== undefined && !ROUTING_KEY_PATTERN.test(blindRoutingKey))
     reader.problems.push(
@@ -132,6 +136,7 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: Re
     routes,
     pagerDuty: { eventsUrl, retry, ratePerMinute, ...(blindRoutingKey ? { blindRoutingKey } : {}) },
     blindAfterMs,
+    storm,
     session: { lifetimeMs: lifetimeHours * 3_600_000, renewBeforeMs: renewMinutes * 60_000 },
     http,
     sdkMetricsPort,

@@ -64,6 +64,11 @@ export interface WorkerConfig {
   };
   /** How long an appliance's polls may fail before its own incident opens (BLIND_AFTER_MINUTES); 0: never. */
   blindAfterMs: number;
+  /**
+   * Storm control: blade and interconnect alerts raised within `windowMs` of their enclosure's alert join its incident
+   * (STORM_WINDOW_SECONDS; 0 turns it off); `groupWaitMs` holds them first in case it follows (STORM_GROUP_WAIT_SECONDS).
+   */
+  storm: { windowMs: number; groupWaitMs: number };
   session: { lifetimeMs: number; renewBeforeMs: number };
   /** How often each poller reconciles open deliveries with its appliance; 0 turns it off. */
   reconcileIntervalMs: number;

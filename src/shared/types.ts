@@ -86,6 +86,17 @@ export interface PollerSettings {
   blindRoutingKeyId?: string;
   /** ROUTES_FILE's rules (routing keys only by id); absent: every alert pages the appliance's key. */
   routes?: RouteRule[];
+  /**
+   * Storm control: alerts of blades and interconnects raised within `windowMs` of their enclosure's own alert join
+   * its incident; `groupWaitMs` holds them that long first in case the enclosure's alert follows. Absent: off.
+   */
+  storm?: { windowMs: number; groupWaitMs: number };
+}
+
+/** The poller's storm groups as continue-as-new hands them on (see storm-groups.ts). */
+export interface StormState {
+  groups: { enclosure: string; parent: AlertRecord; children: AlertRecord[] }[];
+  waiting: { alert: AlertRecord; enclosure: string; until: number }[];
 }
 
 /** Why the bridge cannot see an appliance: what its own incident says. */
@@ -172,6 +183,8 @@ export interface PollerCounters {
   heldForMaintenance: number;
   /** Alerts a `drop` route kept from paging. */
   alertsDropped: number;
+  /** Alerts that joined their enclosure's incident instead of paging on their own. */
+  alertsGrouped: number;
 }
 
 /** Input of `appliancePollerWorkflow`; also the state handed to the next run by continue-as-new. */
@@ -208,6 +221,8 @@ export interface PollerInput {
   blind?: { okPolls: number };
   /** Active alerts held because their server is in OneView's maintenance mode. */
   held?: AlertRecord[];
+  /** Storm groups and alerts held for their enclosure's alert. */
+  storm?: StormState;
 }
 
 /** Answer of the poller's `status` query. */
@@ -235,6 +250,8 @@ export interface PollerStatus {
   blindIncidentOpen: boolean;
   /** Ids of the active alerts held, not paged, while their server is in OneView's maintenance mode. */
   heldForMaintenance: string[];
+  /** Storm groups (enclosure, parent alert, children that joined its incident) and alerts held for a parent. */
+  storm: { groups: { enclosure: string; parentAlertId: string; children: string[] }[]; waiting: string[] };
 }
 
 /** Input of `fetchAlertChanges`. */
@@ -275,6 +292,18 @@ export interface ReadMaintenanceInput {
 /** Result of `readMaintenance`: those of the servers OneView has in maintenance mode. */
 export interface ReadMaintenanceResult {
   inMaintenance: string[];
+}
+
+/** Input of `readEnclosures`: the resources (blades, interconnects) of alerts whose enclosure the poller needs. */
+export interface ReadEnclosuresInput {
+  applianceId: string;
+  session: OneViewSession;
+  resourceUris: string[];
+}
+
+/** Result of `readEnclosures`: the enclosure URI of each resource that sits in one. */
+export interface ReadEnclosuresResult {
+  enclosures: Record<string, string>;
 }
 
 /** Input of `testConnection`. */
@@ -341,6 +370,8 @@ export type SendPagerDutyEventInput = {
   route?: string;
   /** The route's PagerDuty severity, instead of the mapped OneView severity. */
   severity?: PagerDutySeverity;
+  /** A storm's parent: the alerts below it that joined its incident (listed), and how many joined in all. */
+  related?: { listed: AlertRecord[]; total: number };
 } & ({ alert: AlertRecord; blind?: undefined } | { blind: BlindIncident; alert?: undefined });
 
 /** Result of `sendPagerDutyEvent`: PagerDuty accepted the event. */
@@ -361,4 +392,6 @@ export interface DeliveryState {
   error?: string;
   /** The routes it pages through (`default`: the appliance's own key). */
   routes: string[];
+  /** A storm's parent: ids of the alerts below it that joined its incident. */
+  related?: string[];
 }

@@ -22,7 +22,7 @@ export function routingKeyIdOf(routingKey: string): string {
 export function pollerSettingsFor(
   appliance: ApplianceConfig,
   config: Pick<WorkerConfig, 'session' | 'pagerDuty' | 'reconcileIntervalMs' | 'blindAfterMs'> &
-    Partial<Pick<WorkerConfig, 'routes'>>,
+    Partial<Pick<WorkerConfig, 'routes' | 'storm'>>,
 ): PollerSettings {
   return {
     applianceId: appliance.id,
@@ -40,6 +40,7 @@ export function pollerSettingsFor(
       ? { blindRoutingKeyId: routingKeyIdOf(config.pagerDuty.blindRoutingKey) }
       : {}),
     ...(config.routes?.length ? { routes: routeRulesOf(config.routes, routingKeyIdOf) } : {}),
+    ...(config.storm && config.storm.windowMs > 0 ? { storm: { ...config.storm } } : {}),
   };
 }
 

@@ -9,6 +9,7 @@ import type { AlertDeliveryInput, DeliveryAction, DeliveryPhase, DeliveryState }
 import { failureMessage } from './failure-details';
 import { sendActivity } from './send-activity';
 import { handleClears } from './clear-handler';
+import { handleRelatedAlerts } from './related-alerts';
 
 /**
  * Delivers one OneView alert to PagerDuty: trigger, wait for OneView to clear it, resolve.
@@ -42,6 +43,7 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
     ...(input.alert.requestId ? { requestId: input.alert.requestId } : {}),
   };
   const clear = handleClears(state, logFields);
+  const related = handleRelatedAlerts(state, logFields);
   /** Moves to a phase, visible in the `state` query, the Web UI's details and, where registered, search attributes. */
   const enter = (phase: DeliveryPhase) => {
     state.phase = phase;
@@ -69,8 +71,10 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
       alert: input.alert,
       ...(target.route === DEFAULT_ROUTE ? {} : { route: target.route }),
       ...(target.severity ? { severity: target.severity } : {}),
+      ...(action === 'trigger' && related.current() ? { related: related.current() } : {}),
     });
   // Each route's service gets its own trigger; one refused for good does not keep the others from paging.
+  const sentVersion = related.version();
   const outcomes = await Promise.allSettled(targets.map((t) => send('trigger', t)));
   const triggered: DeliveryTarget[] = [];
   const failures: [route: string, err: unknown][] = [];
@@ -96,9 +100,24 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
   log.info('incident triggered', { ...logFields, routes: triggered.map((t) => t.route) });
   enter('triggered');
 
+  // A storm's parent: each new list of the alerts that joined its incident goes out as another trigger of the same
+  // dedup key, which PagerDuty adds to the open incident. Lists that arrive during a send go out together after it.
+  let listedVersion = sentVersion;
+  for (;;) {
+    await condition(() => clear() !== undefined || related.version() !== listedVersion);
+    if (clear() !== undefined) break;
+    listedVersion = related.version();
+    const updates = await Promise.allSettled(triggered.map((t) => send('trigger', t)));
+    for (const u of updates)
+      if (u.status === 'rejected')
+        log.warn('listing the alerts that joined the incident failed', {
+          ...logFields,
+          error: failureMessage(u.reason),
+        });
+  }
+
   // A clear that arrived while the trigger was still being retried is handled here, after the trigger,
   // so PagerDuty never sees the resolve first.
-  await condition(() => clear() !== undefined);
   enter('resolving');
   await Promise.all(triggered.map((t) => send('resolve', t)));
   log.info('incident resolved', { ...logFields, reason: clear()?.reason });

@@ -43,6 +43,7 @@ import {
   alertsPushedSignal,
   forcePollSignal,
   pauseSignal,
+  relatedAlertsSignal,
   resumeSignal,
   scmbStateSignal,
   statusQuery,
@@ -51,12 +52,16 @@ import {
 } from './messages';
 import { BLIND_RECOVERY_POLLS, DEFAULT_MAX_POLLS_PER_RUN, PollerState } from './poller-state';
 import { checkPushedAlerts, checkScmbStatus, isSettingsFor } from './signal-checks';
+import { isBelowEnclosure, isEnclosureAlert } from './storm-groups';
+
+/** An alert to page, and how its delivery starts. */
+type Start = [AlertRecord, Exclude<StartDecision, 'skip'>];
 
 // A poll is one short GET that only this poller's next decision needs, so it runs inside the workflow task: an idle
 // poll costs one workflow task and six history events. A worker that dies mid-poll loses its workflow task, which
 // times out (10 s) and is retried elsewhere. An unreachable appliance gets a few quick attempts and then waits for the
 // next poll instead of holding the poller in an endless retry; auth and version problems are final at once.
-const { renewSession, fetchAlertChanges, listOpenDeliveries, readMaintenance } = proxyLocalActivities<
+const { renewSession, fetchAlertChanges, listOpenDeliveries, readMaintenance, readEnclosures } = proxyLocalActivities<
   ReturnType<typeof createActivities>
 >({
   startToCloseTimeout: '2m',
@@ -189,8 +194,11 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
     return { ...login, createdAt: now, expiresAt: now + state.settings.sessionLifetimeMs };
   };
 
-  /** Starts one alert's delivery; any failure stays with this alert (logged, counted, reconciled), never the poller. */
-  async function startDelivery(alert: AlertRecord, decision: Exclude<StartDecision, 'skip'>): Promise<void> {
+  /**
+   * Starts one alert's delivery; any failure stays with this alert (logged, counted, reconciled), never the poller.
+   * True when the alert is being delivered (started now or before), false when it was dropped or the start failed.
+   */
+  async function startDelivery(alert: AlertRecord, decision: Exclude<StartDecision, 'skip'>): Promise<boolean> {
     const { settings } = state;
     const route = routeAlert(settings.routes ?? [], alertFactsOf(settings.applianceId, alert));
     if ('dropped' in route) {
@@ -202,7 +210,7 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
         alertId: alert.id,
         route: route.dropped,
       });
-      return;
+      return false;
     }
     try {
       await startChild(alertDeliveryWorkflow, {
@@ -241,15 +249,18 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
           alertId: alert.id,
           error: failureMessage(err),
         });
-        return;
+        return false;
       }
       // Already running (or ended within retention): this alert is already handled. This is the deduplication.
     }
     state.handled.recordActive(alert);
+    return true;
   }
 
   async function signalClear(alertId: string, clear: AlertClear, modified?: string): Promise<void> {
     state.handled.recordCleared(alertId, modified, Date.now());
+    const released = state.storm.dissolve(alertId);
+    if (released) await releaseChildren(alertId, released);
     try {
       await getExternalWorkflowHandle(alertWorkflowId(appliance(), alertId)).signal(alertClearedSignal, clear);
       state.counters.clearsSignalled++;
@@ -262,24 +273,121 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
   async function handleAlerts(alerts: AlertRecord[]): Promise<void> {
     const matching = alerts.filter((a) => severityMatches(a.severity, state.settings.severities));
     state.counters.alertsSeen += matching.length;
-    const starts: [AlertRecord, Exclude<StartDecision, 'skip'>][] = [];
+    const starts: Start[] = [];
+    const clears: AlertRecord[] = [];
     for (const a of matching) {
-      if (!isOpenState(a.alertState)) continue;
+      if (!isOpenState(a.alertState)) {
+        clears.push(a);
+        // Cleared while held for maintenance or for its enclosure, or while in a storm group: it never pages. Taken
+        // out before any parent's clear below releases its group, so a child cleared in the same batch stays quiet.
+        state.held.delete(a.id);
+        state.storm.forget(a.id);
+        continue;
+      }
       const decision = state.handled.decide(a);
       if (decision !== 'skip') starts.push([a, decision]);
     }
     const inMaintenance = await serversInMaintenance(starts.map(([a]) => a));
+    const paged = starts.filter(([a]) => !(a.resourceUri && inMaintenance.has(a.resourceUri)));
+    for (const [a] of starts) if (a.resourceUri && inMaintenance.has(a.resourceUri)) hold(a);
+    const own = await groupStorms(paged, false);
     await Promise.all([
-      ...matching.flatMap((a) => {
-        if (isOpenState(a.alertState)) return [];
-        // Cleared while held for maintenance: it never pages.
-        state.held.delete(a.id);
-        return [signalClear(a.id, { reason: 'cleared' }, a.modified)];
-      }),
-      ...starts.map(([a, decision]) =>
-        a.resourceUri && inMaintenance.has(a.resourceUri) ? hold(a) : startDelivery(a, decision),
-      ),
+      ...clears.map((a) => signalClear(a.id, { reason: 'cleared' }, a.modified)),
+      ...own.map(([a, decision]) => startDelivery(a, decision)),
     ]);
+  }
+
+  /**
+   * Storm control: pages enclosure alerts first and opens their groups, then lets the alerts of blades and
+   * interconnects in a grouped enclosure join its incident, holds others for the group wait (unless `releasing` them
+   * from it), and returns those that page on their own. Without a topology answer every alert pages: fail open.
+   */
+  async function groupStorms(starts: Start[], releasing: boolean): Promise<Start[]> {
+    const storm = state.settings.storm;
+    if (!storm) return starts;
+    const own: Start[] = [];
+    for (const start of starts) {
+      if (!isEnclosureAlert(start[0])) own.push(start);
+      else if (await startDelivery(...start)) state.storm.open(start[0]);
+    }
+    const below = own.filter(([a]) => isBelowEnclosure(a));
+    if (below.length === 0 || (state.storm.size === 0 && (storm.groupWaitMs === 0 || releasing))) return own;
+    const enclosures = await enclosuresOf(below.map(([a]) => a.resourceUri!));
+    const now = Date.now();
+    const joined = new Set<string>();
+    const alone: Start[] = [];
+    for (const start of own) {
+      const [a] = start;
+      const enclosure = isBelowEnclosure(a) && a.resourceUri ? enclosures[a.resourceUri] : undefined;
+      if (enclosure === undefined) alone.push(start);
+      else if (state.storm.join(enclosure, a, storm.windowMs) !== undefined) {
+        state.handled.recordActive(a);
+        state.counters.alertsGrouped++;
+        joined.add(enclosure);
+      } else if (!releasing && storm.groupWaitMs > 0) state.storm.wait(a, enclosure, now + storm.groupWaitMs);
+      else alone.push(start);
+    }
+    await Promise.all([...joined].map((enclosure) => tellParent(enclosure)));
+    return alone;
+  }
+
+  /** The enclosure of each of these resources, from the worker's cached topology; none when it cannot be read. */
+  async function enclosuresOf(resourceUris: string[]): Promise<Record<string, string>> {
+    const session = state.session;
+    if (!session) return {};
+    try {
+      return (await readEnclosures({ applianceId: appliance(), session, resourceUris })).enclosures;
+    } catch (err) {
+      log.warn('could not read the enclosure topology; alerts page on their own', {
+        appliance: appliance(),
+        error: failureMessage(err),
+      });
+      return {};
+    }
+  }
+
+  /** Sends a storm's parent delivery the full list of alerts that joined its incident. */
+  async function tellParent(enclosure: string): Promise<void> {
+    const parentId = state.storm.parentOf(enclosure);
+    if (parentId === undefined) return;
+    const related = state.storm.childrenOf(enclosure);
+    log.info('alerts joined their enclosure incident', {
+      appliance: appliance(),
+      alertId: parentId,
+      joined: related.total,
+    });
+    try {
+      await getExternalWorkflowHandle(alertWorkflowId(appliance(), parentId)).signal(relatedAlertsSignal, related);
+    } catch (err) {
+      // Its delivery ended (resolved by hand): the children page on their own at the parent's clear or reconciliation.
+      log.warn('could not list alerts in their enclosure incident', {
+        appliance: appliance(),
+        error: failureMessage(err),
+      });
+    }
+  }
+
+  /** Pages on their own the children of a storm group whose parent has cleared (they are still active). */
+  async function releaseChildren(parentId: string, children: AlertRecord[]): Promise<void> {
+    if (children.length === 0) return;
+    log.info('enclosure alert over; alerts below it page on their own', {
+      appliance: appliance(),
+      alertId: parentId,
+      alertIds: children.map((c) => c.id),
+    });
+    await Promise.all(children.map((c) => startDelivery(c, 'first')));
+  }
+
+  /** Alerts held for their enclosure's alert whose group wait is over: they join a group that formed, or page. */
+  async function releaseWaiting(): Promise<void> {
+    const due = state.storm.takeDue(Date.now());
+    if (due.length === 0) return;
+    const starts: Start[] = due.flatMap(({ alert }) => {
+      const decision = state.handled.decide(alert);
+      return decision === 'skip' ? [] : [[alert, decision] as Start];
+    });
+    const own = await groupStorms(starts, true);
+    await Promise.all(own.map(([a, decision]) => startDelivery(a, decision)));
   }
 
   /**
@@ -394,6 +502,7 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
     for (const id of state.handled.activeIds())
       if (!activeIds.has(id)) state.handled.recordCleared(id, undefined, Date.now());
     for (const id of state.held.keys()) if (!activeIds.has(id)) state.held.delete(id);
+    state.storm.retainActive(activeIds);
     state.counters.reconciledClears += gone.length;
     await handleAlerts(active.filter((a) => !open.has(a.id)));
     state.counters.reconciliations++;
@@ -588,6 +697,7 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
       state.pollRequested = false;
       intervalElapsed = false;
       await poll();
+      await releaseWaiting();
       pollsThisRun++;
       state.nextPollAt = Date.now() + state.delayAfterPoll();
     }
@@ -602,11 +712,16 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
       // an extra poll, which a login backoff (there to spare the appliance's account lockout) would not allow.
       const blindDue = state.blindDueAt();
       const blindFirst = blindDue !== undefined && blindDue < state.nextPollAt && !blindStartFailed;
+      const wakeAt = blindFirst ? blindDue : state.nextPollAt;
+      // Alerts held for their enclosure's alert are decided after a poll, which reads whatever arrived meanwhile.
+      const waitDue = state.storm.nextWaitDue();
+      const waitFirst = waitDue !== undefined && waitDue < wakeAt;
       const timedOut = !(await condition(
         () => state.pollRequested || state.pending.length > 0,
-        Math.max(1, (blindFirst ? blindDue : state.nextPollAt) - Date.now()),
+        Math.max(1, (waitFirst ? waitDue : wakeAt) - Date.now()),
       ));
-      if (timedOut && blindFirst) await openBlind();
+      if (timedOut && waitFirst) state.pollRequested = true;
+      else if (timedOut && blindFirst) await openBlind();
       else intervalElapsed = timedOut;
     }
   }

@@ -45,5 +45,11 @@ export const testConnectionUpdate = defineUpdate<ConnectionCheck>('testConnectio
 /** Tells a delivery workflow that its alert is over (cleared on OneView, gone from it, or resolved by hand). */
 export const alertClearedSignal = defineSignal<[AlertClear]>('alertCleared');
 
+/**
+ * Tells a storm's parent delivery which alerts below its enclosure joined its incident (the whole list each time, so
+ * a lost or repeated signal changes nothing): it sends its trigger again with them listed.
+ */
+export const relatedAlertsSignal = defineSignal<[{ listed: AlertRecord[]; total: number }]>('relatedAlerts');
+
 /** Reports where one alert's delivery stands. */
 export const stateQuery = defineQuery<DeliveryState>('state');

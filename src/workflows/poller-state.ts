@@ -11,6 +11,7 @@ import type {
   ScmbStatus,
 } from '../shared/types';
 import { HandledAlerts } from './handled-alerts';
+import { StormGroups } from './storm-groups';
 
 /**
  * Polls before a fresh run unless the server hints earlier: short runs keep a cached poller small and let one that was
@@ -47,6 +48,7 @@ const ZERO_COUNTERS: PollerCounters = {
   blindIncidents: 0,
   heldForMaintenance: 0,
   alertsDropped: 0,
+  alertsGrouped: 0,
 };
 
 /** Successful polls in a row before the appliance's own incident resolves: one lucky poll of a flapping link is not enough. */
@@ -85,6 +87,8 @@ export class PollerState {
   blind?: { okPolls: number };
   /** Active alerts not paged because their server is in OneView's maintenance mode, by alert id. */
   readonly held: Map<string, AlertRecord>;
+  /** Storm groups, and alerts held for their enclosure's alert. */
+  readonly storm: StormGroups;
 
   constructor(input: PollerInput) {
     this.settings = input.settings;
@@ -109,6 +113,7 @@ export class PollerState {
     this.failingSince = input.failingSince;
     this.blind = input.blind ? { ...input.blind } : undefined;
     this.held = new Map((input.held ?? []).map((a) => [a.id, a]));
+    this.storm = new StormGroups(input.storm);
     // A new run keeps the previous run's rhythm instead of polling again at once.
     this.nextPollAt = this.lastPollAt !== undefined ? this.lastPollAt + this.delayAfterPoll() : Date.now();
   }
@@ -153,6 +158,7 @@ export class PollerState {
       ...(this.failingSince !== undefined ? { failingSince: new Date(this.failingSince).toISOString() } : {}),
       blindIncidentOpen: this.blind !== undefined,
       heldForMaintenance: [...this.held.keys()],
+      storm: this.storm.status(),
     };
   }
 
@@ -189,6 +195,7 @@ export class PollerState {
       failingSince: this.failingSince,
       blind: this.blind,
       held: this.held.size > 0 ? [...this.held.values()] : undefined,
+      storm: this.storm.toState(),
     };
   }
 }

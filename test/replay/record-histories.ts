@@ -122,6 +122,7 @@ async function main(): Promise<void> {
     shutdownGraceMs: 10_000,
     reconcileIntervalMs: 3_600_000,
     // Only the blind appliance ever fails a poll.
+    storm: { windowMs: 300_000, groupWaitMs: 0 },
     blindAfterMs: 3000,
     logLevel: 'WARN',
   };

@@ -135,6 +135,7 @@ export function bridgeConfig(
     sdkMetricsPort: 0,
     shutdownGraceMs: 10_000,
     reconcileIntervalMs: 3_600_000,
+    storm: { windowMs: 300_000, groupWaitMs: 0 },
     blindAfterMs: 600_000,
     logLevel: 'WARN',
   };

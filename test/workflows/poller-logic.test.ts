@@ -20,7 +20,7 @@ import {
 } from '../../src/workflows/messages';
 import { logFileWriter } from '../support/log-capture';
 import { waitFor } from '../support/wait-for';
-import { FakeAppliance, alert } from './support/fake-activities';
+import { FakeAppliance, alert, at } from './support/fake-activities';
 
 // The poller's decisions with OneView and PagerDuty replaced by scripted fakes (the SDK samples' style): the real
 // workflow bundle on a real worker and server, deliveries running for real against a fake sender. Scenarios whose
@@ -344,6 +344,76 @@ test("an alert on a server in OneView's maintenance mode is held, not paged; it 
     expect(p.fake.sentFor('cleared-while-held')).toEqual([]);
     expect((await p.childStarts()).map((c) => c.alertId).sort()).toEqual(['held', 'paged']);
   }));
+
+test('storm groups live in the poller state: blades and an interconnect join their enclosure incident across continue-as-new, and page on their own when it clears; one raised outside the window pages at once', () =>
+  withPoller(
+    devServer,
+    { settings: { storm: { windowMs: 5 * MINUTE, groupWaitMs: 0 } }, maxPollsPerRun: 1 },
+    async (p) => {
+      const enclosure = '/rest/enclosures/E1';
+      const encl = (id: string, over: Parameters<typeof alert>[1] = {}) => ({
+        ...alert(id, over),
+        resourceUri: enclosure,
+        resourceCategory: 'enclosures',
+        resourceName: 'E1',
+      });
+      const below = (id: string, uri: string, over: Parameters<typeof alert>[1] = {}) => ({
+        ...alert(id, over),
+        resourceUri: uri,
+        resourceCategory: uri.startsWith('/rest/interconnects/') ? 'interconnects' : 'server-hardware',
+      });
+      for (const uri of [
+        '/rest/server-hardware/B1',
+        '/rest/server-hardware/B2',
+        '/rest/server-hardware/B3',
+        '/rest/interconnects/I1',
+      ])
+        p.fake.topology.set(uri, enclosure);
+      p.fake.changesNextPoll(
+        below('b1', '/rest/server-hardware/B1'),
+        encl('parent'),
+        below('b2', '/rest/server-hardware/B2'),
+        below('i1', '/rest/interconnects/I1'),
+        below('rack', '/rest/server-hardware/RACK'),
+      );
+      const first = await p.start();
+      await waitFor(
+        'the parent listing 3',
+        async () => p.fake.calls.sendPagerDutyEvent,
+        (s) => s.some((e) => e.related === 3),
+      );
+      expect(first.storm.groups.map((g) => [g.enclosure, g.parentAlertId, [...g.children].sort()])).toEqual([
+        [enclosure, 'parent', ['b1', 'b2', 'i1']],
+      ]);
+      expect(first.counters.alertsGrouped).toBe(3);
+      // A rack server has no enclosure: it pages at once.
+      await p.sent('rack', ['trigger']);
+      // One read of the topology for the whole batch.
+      expect(p.fake.calls.readEnclosures).toHaveLength(1);
+
+      // Raised 10 minutes after the enclosure's alert: outside the 5-minute window, so not part of that storm.
+      p.fake.changesNextPoll({ ...below('b3', '/rest/server-hardware/B3', { minute: 10 }), created: at(10) });
+      await p.pollOnce();
+      await p.sent('b3', ['trigger']);
+
+      // One blade recovers, then the enclosure: the two still active page on their own, the recovered one never.
+      p.fake.changesNextPoll(below('b2', '/rest/server-hardware/B2', { minute: 11, state: 'Cleared' }));
+      await p.pollOnce();
+      p.fake.changesNextPoll(encl('parent', { minute: 12, state: 'Cleared' }));
+      const last = await p.pollOnce();
+      await p.sent('b1', ['trigger']);
+      await p.sent('i1', ['trigger']);
+      expect(p.fake.sentFor('b2')).toEqual([]);
+      await waitFor(
+        'the parent resolved',
+        async () => p.fake.sentFor('parent'),
+        (s) => s.includes('resolve'),
+      );
+      expect(last.storm.groups).toEqual([]);
+      // Every poll ran in a run of its own: the groups crossed three continue-as-new.
+      expect(last.counters.continuedAsNew).toBeGreaterThanOrEqual(3);
+    },
+  ));
 
 test('a clear pushed while the poller reads earlier pushed clears is read at the next poll, not dropped with them', () =>
   withPoller(devServer, {}, async (p) => {

@@ -45,6 +45,8 @@ export interface BuildEventInput {
   /** The route the alert pages through, when a rule chose it: its severity wins over the map, its name is shown. */
   route?: string;
   severity?: PagerDutySeverity;
+  /** A storm's parent: the alerts below it that joined its incident (listed), and how many joined. */
+  related?: { listed: AlertRecord[]; total: number };
 }
 
 /**
@@ -75,6 +77,18 @@ export function buildEvent(input: BuildEventInput): PagerDutyEvent {
   })) {
     if (nonBlank(value) !== undefined) custom_details[key] = value;
   }
+  const related = input.related && input.related.total > 0 ? input.related : undefined;
+  if (related) {
+    // What a responder needs to see the blast radius at a glance: which resources, and what each reports.
+    custom_details.related_alert_count = related.total;
+    custom_details.related_alerts = related.listed.map((r) => ({
+      resource: r.resourceName ?? r.resourceUri ?? 'unknown',
+      severity: r.severity,
+      description: truncateGraphemes(r.description, 200),
+      alert_uri: r.uri,
+      created: r.created,
+    }));
+  }
   const links = [{ href: `${input.applianceUrl}/#/activity/r${alert.uri}`, text: 'Alert in HPE OneView' }];
   if (alert.resourceUri && alert.resourceCategory) {
     links.push({
@@ -89,7 +103,7 @@ export function buildEvent(input: BuildEventInput): PagerDutyEvent {
     payload: {
       // What broke and where, first: the part a phone's lock screen shows.
       summary: truncateGraphemes(
-        `${where}: ${nonBlank(alert.description) ?? alert.alertTypeID ?? 'OneView alert'}`,
+        `${where}: ${nonBlank(alert.description) ?? alert.alertTypeID ?? 'OneView alert'}${related ? ` (+${related.total} alerts below it)` : ''}`,
         MAX_SUMMARY_CODE_POINTS,
       ),
       source: where,

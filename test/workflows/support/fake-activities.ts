@@ -11,6 +11,8 @@ import type {
   ListOpenDeliveriesInput,
   OneViewLogin,
   ReadMaintenanceInput,
+  ReadEnclosuresInput,
+  ReadEnclosuresResult,
   ReadMaintenanceResult,
   RenewSessionInput,
   SendPagerDutyEventInput,
@@ -57,6 +59,8 @@ export function oneViewFailure(type: FailureType): ApplicationFailure {
 export interface SentEvent {
   action: SendPagerDutyEventInput['action'];
   alertId: string;
+  /** A storm parent's trigger: how many alerts below it it lists as joined. */
+  related?: number;
 }
 
 /**
@@ -73,6 +77,7 @@ export class FakeAppliance {
     listOpenDeliveries: [] as ListOpenDeliveriesInput[],
     testConnection: [] as TestConnectionInput[],
     sendPagerDutyEvent: [] as SentEvent[],
+    readEnclosures: [] as ReadEnclosuresInput[],
   };
 
   /** The appliance's alerts as a read by id (and a reconciliation snapshot) sees them. */
@@ -83,6 +88,9 @@ export class FakeAppliance {
 
   /** Resource URIs of the servers OneView has in maintenance mode. */
   readonly maintenance = new Set<string>();
+
+  /** The enclosure of each blade or interconnect, by resource URI. */
+  readonly topology = new Map<string, string>();
 
   /** While set, a read by id waits for it to settle (a test acts while the poller's read is in flight). */
   holdReadsById?: Promise<void>;
@@ -147,6 +155,14 @@ export class FakeAppliance {
       readMaintenance: async (input: ReadMaintenanceInput): Promise<ReadMaintenanceResult> => ({
         inMaintenance: input.resourceUris.filter((uri) => this.maintenance.has(uri)),
       }),
+      readEnclosures: async (input: ReadEnclosuresInput): Promise<ReadEnclosuresResult> => {
+        this.calls.readEnclosures.push(input);
+        return {
+          enclosures: Object.fromEntries(
+            input.resourceUris.flatMap((uri) => (this.topology.has(uri) ? [[uri, this.topology.get(uri)!]] : [])),
+          ),
+        };
+      },
       // The message bus is exercised against a real broker (test/e2e/scmb-*.test.ts); these tests have none.
       consumeScmb: async (): Promise<void> => {
         throw new Error('no message bus in workflow-logic tests');
@@ -163,7 +179,11 @@ export class FakeAppliance {
       },
       sendPagerDutyEvent: async (input: SendPagerDutyEventInput): Promise<SendPagerDutyEventResult> => {
         // The appliance's own incident is recorded under the alert id 'bridge'.
-        this.calls.sendPagerDutyEvent.push({ action: input.action, alertId: input.alert?.id ?? 'bridge' });
+        this.calls.sendPagerDutyEvent.push({
+          action: input.action,
+          alertId: input.alert?.id ?? 'bridge',
+          ...(input.related ? { related: input.related.total } : {}),
+        });
         return {
           dedupKey: input.alert ? dedupKeyFor(input.applianceId, input.alert.id) : blindDedupKeyFor(input.applianceId),
         };

@@ -1,0 +1,151 @@
+import type { AlertRecord, StormState } from '../shared/types';
+
+/** Most children one parent's incident lists; beyond it they still join (and stay quiet), only counted. */
+export const MAX_LISTED_CHILDREN = 100;
+
+interface Group {
+  parent: AlertRecord;
+  children: Map<string, AlertRecord>;
+}
+
+interface Waiting {
+  alert: AlertRecord;
+  enclosure: string;
+  until: number;
+}
+
+/** Whether an alert is about an enclosure itself: the level whose failure explains the alerts below it. */
+export function isEnclosureAlert(alert: AlertRecord): boolean {
+  return alert.resourceCategory === 'enclosures' && alert.resourceUri !== undefined;
+}
+
+/** Whether an alert is about a resource that sits in an enclosure (a blade, an interconnect). */
+export function isBelowEnclosure(alert: AlertRecord): boolean {
+  return (
+    (alert.resourceCategory === 'server-hardware' || alert.resourceCategory === 'interconnects') &&
+    alert.resourceUri !== undefined
+  );
+}
+
+/**
+ * The poller's storm groups: per enclosure with an active alert of its own (the parent, paged), the alerts of the
+ * blades and interconnects in it that joined the parent's incident instead of paging; and the alerts held briefly
+ * (group wait) in case their enclosure's alert follows. Part of the poller's state, so a restart cannot race it.
+ */
+export class StormGroups {
+  private readonly groups = new Map<string, Group>();
+  private readonly waiting = new Map<string, Waiting>();
+
+  constructor(state?: StormState) {
+    for (const g of state?.groups ?? [])
+      this.groups.set(g.enclosure, { parent: g.parent, children: new Map(g.children.map((c) => [c.id, c])) });
+    for (const w of state?.waiting ?? []) this.waiting.set(w.alert.id, { ...w });
+  }
+
+  get size(): number {
+    return this.groups.size;
+  }
+
+  /** Opens a group for a paged enclosure alert; an enclosure with a group already keeps its first parent. */
+  open(parent: AlertRecord): void {
+    const enclosure = parent.resourceUri;
+    if (enclosure && !this.groups.has(enclosure)) this.groups.set(enclosure, { parent, children: new Map() });
+  }
+
+  /**
+   * Adds an alert to its enclosure's group when there is one and the alert was raised within `windowMs` of the
+   * parent (either side); returns the parent's id, or undefined when it must page on its own.
+   */
+  join(enclosure: string, alert: AlertRecord, windowMs: number): string | undefined {
+    const group = this.groups.get(enclosure);
+    if (!group || Math.abs(Date.parse(alert.created) - Date.parse(group.parent.created)) > windowMs) return undefined;
+    group.children.set(alert.id, alert);
+    return group.parent.id;
+  }
+
+  /** The children listed in a parent's incident (the oldest {@link MAX_LISTED_CHILDREN}) and how many there are. */
+  childrenOf(enclosure: string): { listed: AlertRecord[]; total: number } {
+    const children = [...(this.groups.get(enclosure)?.children.values() ?? [])];
+    return { listed: children.slice(0, MAX_LISTED_CHILDREN), total: children.length };
+  }
+
+  /** The group's parent id of an enclosure. */
+  parentOf(enclosure: string): string | undefined {
+    return this.groups.get(enclosure)?.parent.id;
+  }
+
+  /** Holds an alert until `until`, in case its enclosure's alert arrives; a newer version replaces the held one. */
+  wait(alert: AlertRecord, enclosure: string, until: number): void {
+    const held = this.waiting.get(alert.id);
+    this.waiting.set(alert.id, { alert, enclosure, until: held?.until ?? until });
+  }
+
+  isWaiting(alertId: string): boolean {
+    return this.waiting.has(alertId);
+  }
+
+  /** When the first held alert falls due (workflow time). */
+  nextWaitDue(): number | undefined {
+    let first: number | undefined;
+    for (const w of this.waiting.values()) if (first === undefined || w.until < first) first = w.until;
+    return first;
+  }
+
+  /** Takes the held alerts that are due. */
+  takeDue(now: number): Waiting[] {
+    const due = [...this.waiting.values()].filter((w) => w.until <= now);
+    for (const w of due) this.waiting.delete(w.alert.id);
+    return due;
+  }
+
+  /** Forgets a cleared child or held alert: it never pages, and leaves its parent's list. */
+  forget(alertId: string): void {
+    this.waiting.delete(alertId);
+    for (const g of this.groups.values()) g.children.delete(alertId);
+  }
+
+  /**
+   * Ends the group whose parent this is (its alert cleared or is gone) and returns the children still in it, which
+   * now page on their own; undefined when the alert is no group's parent.
+   */
+  dissolve(parentId: string): AlertRecord[] | undefined {
+    for (const [enclosure, g] of this.groups) {
+      if (g.parent.id !== parentId) continue;
+      this.groups.delete(enclosure);
+      return [...g.children.values()];
+    }
+    return undefined;
+  }
+
+  /** Forgets children and held alerts the appliance no longer reports active (reconciliation). */
+  retainActive(activeIds: ReadonlySet<string>): void {
+    for (const id of this.waiting.keys()) if (!activeIds.has(id)) this.waiting.delete(id);
+    for (const g of this.groups.values())
+      for (const id of g.children.keys()) if (!activeIds.has(id)) g.children.delete(id);
+  }
+
+  /** What `status` shows: each group's enclosure, parent and children, and the held alerts. */
+  status(): { groups: { enclosure: string; parentAlertId: string; children: string[] }[]; waiting: string[] } {
+    return {
+      groups: [...this.groups].map(([enclosure, g]) => ({
+        enclosure,
+        parentAlertId: g.parent.id,
+        children: [...g.children.keys()],
+      })),
+      waiting: [...this.waiting.keys()],
+    };
+  }
+
+  /** The state for the next run, or undefined when empty. */
+  toState(): StormState | undefined {
+    if (this.groups.size === 0 && this.waiting.size === 0) return undefined;
+    return {
+      groups: [...this.groups].map(([enclosure, g]) => ({
+        enclosure,
+        parent: g.parent,
+        children: [...g.children.values()],
+      })),
+      waiting: [...this.waiting.values()],
+    };
+  }
+}
