@@ -2,7 +2,7 @@
  * Benchmarks of the bridge beside a direct forwarder (bench/direct-forwarder.ts), on this machine:
  *
  *   npm run bench                      every scenario (about an hour on 2 cores)
- *   npm run bench -- floor storm       some of them (floor, latency, storm, idle, growth; always in that order)
+ *   npm run bench -- floor storm       some of them (floor, latency, storm, idle, growth, route-replay; in that order)
  *   npm run bench -- --quick           small sizes, to check the harness (under 3 minutes; figures mean nothing)
  *   npm run bench -- --profile storm   also run the worker under node --cpu-prof and summarize it
  *
@@ -18,6 +18,7 @@ import { floorScenario } from './floor';
 import { growthScenario } from './growth';
 import { idleScenario } from './idle';
 import { latencyScenario } from './latency';
+import { routeReplayScenario } from './route-replay';
 import { ROOT, LOG_DIR } from './support/processes';
 import { load1, machineInfo, say, writeResult } from './support/report';
 import type { ScenarioContext, ScenarioResult } from './support/scenario';
@@ -31,6 +32,7 @@ const SCENARIOS: Record<string, (ctx: ScenarioContext) => Promise<ScenarioResult
   storm: stormScenario,
   idle: idleScenario,
   growth: growthScenario,
+  'route-replay': routeReplayScenario,
 };
 
 async function main(): Promise<number> {

@@ -32,6 +32,8 @@ export interface CommandContext {
   out(text: string): void;
   /** Writes to stderr. */
   err(text: string): void;
+  /** The arguments after the options, for a command that takes them ({@link CommandSpec.positionals}). */
+  args: string[];
 }
 
 /** An operator script: its options, help text and what it does. */
@@ -42,6 +44,8 @@ export interface CommandSpec<O extends Record<string, OptionSpec>> {
   /** Paragraphs after the summary in `--help`. */
   details?: string[];
   options: O;
+  /** Arguments besides the options, e.g. `ALERT_FILE...`, shown in the usage line; absent: none are accepted. */
+  positionals?: string;
   /** Argument lists (without the command) shown under Examples. */
   examples: string[];
   /** Answers the exit code; throwing maps to one (see {@link exitCodeOf}). */
@@ -59,8 +63,8 @@ export function helpText<O extends Record<string, OptionSpec>>(spec: CommandSpec
   });
   const width = Math.max(...options.map(([flag]) => flag.length)) + 2;
   return [
-    `Usage: npm run ops:${spec.name} -- [options]`,
-    `   or: npx tsx scripts/${spec.name}.ts [options]`,
+    `Usage: npm run ops:${spec.name} -- [options]${spec.positionals ? ` ${spec.positionals}` : ''}`,
+    `   or: npx tsx scripts/${spec.name}.ts [options]${spec.positionals ? ` ${spec.positionals}` : ''}`,
     '',
     spec.summary,
     ...(spec.details ?? []).flatMap((p) => ['', p]),
@@ -79,17 +83,19 @@ export function helpText<O extends Record<string, OptionSpec>>(spec: CommandSpec
 }
 
 /** Parses argv; throws UsageError for an unknown option, a missing value or a missing required option. */
-export function parseOptions<O extends Record<string, OptionSpec>>(spec: CommandSpec<O>, argv: string[]): OptionValues<O> & { help?: boolean } {
+export function parseOptions<O extends Record<string, OptionSpec>>(spec: CommandSpec<O>, argv: string[]): OptionValues<O> & { help?: boolean; _: string[] } {
   const options = Object.fromEntries(
     Object.entries({ ...spec.options, help: HELP }).map(([name, o]) => [name, { type: o.type, ...(o.multiple ? { multiple: true } : {}), ...(name === 'help' ? { short: 'h' } : {}) }]),
   );
   let values: Record<string, unknown>;
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
+    ({ values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: spec.positionals !== undefined }));
   } catch (err) {
     throw new UsageError(parseErrorMessage(err));
   }
-  if (values.help) return values as OptionValues<O> & { help?: boolean };
+  values._ = positionals;
+  if (values.help) return values as OptionValues<O> & { help?: boolean; _: string[] };
   for (const [name, o] of Object.entries(spec.options)) {
     const value = values[name];
     if (o.required && (value === undefined || (Array.isArray(value) && value.length === 0))) throw new UsageError(`--${name} is required`);
@@ -97,7 +103,7 @@ export function parseOptions<O extends Record<string, OptionSpec>>(spec: Command
       throw new UsageError(`--${name} must not be empty`);
     }
   }
-  return values as OptionValues<O> & { help?: boolean };
+  return values as OptionValues<O> & { help?: boolean; _: string[] };
 }
 
 /** node:util's messages are long and multi-sentence; the first sentence, lower-cased, is the useful part. */
@@ -141,9 +147,11 @@ export function runCommand<O extends Record<string, OptionSpec>>(spec: CommandSp
     },
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
+    args: [],
   };
   const main = async (): Promise<ExitCode> => {
     const values = parseOptions(spec, argv);
+    context.args = values._;
     if (values.help) {
       context.out(helpText(spec));
       return ExitCode.ok;

@@ -136,7 +136,7 @@ export async function resendAlert(
 }
 
 /** The input the last run of a delivery started with: the first event of its history, decoded (and decrypted). */
-async function lastRunInput(
+export async function lastRunInput(
   client: Client,
   handle: WorkflowHandle<typeof alertDeliveryWorkflow>,
 ): Promise<AlertDeliveryInput> {

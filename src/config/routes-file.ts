@@ -11,6 +11,16 @@ import { secretRef } from './secret-ref';
 /** A route as the worker holds it: the rule, and its routing key (a secret, never handed to a workflow). */
 export interface RouteConfig extends RouteRule {
   routingKey?: string;
+  /** Where the key comes from, for people (`routingKeyEnv PD_X`, `routingKeyFile /path`); never the key. */
+  routingKeyRef?: string;
+}
+
+/** How {@link readRoutesFile} reads a file: which appliance ids exist, and whether the routing keys are read. */
+export interface ReadRoutesOptions {
+  /** Ids of the configured appliances; absent: a rule's appliance names are not checked. */
+  applianceIds?: readonly string[];
+  /** Read the routing keys (the worker); false checks the rules without their secrets (`ops:route-test`). */
+  readKeys?: boolean;
 }
 
 const ROUTE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -34,7 +44,7 @@ const KNOWN_FIELDS = new Set([
  * are references only (`routingKeyEnv`/`routingKeyFile`). Every problem is listed with its path; `applianceIds` lets
  * a rule naming an appliance that is not configured be caught as the typo it is.
  */
-export function readRoutesFile(reader: EnvReader, path: string, applianceIds: readonly string[]): RouteConfig[] {
+export function readRoutesFile(reader: EnvReader, path: string, options: ReadRoutesOptions = {}): RouteConfig[] {
   const parsed = readJsonFile(reader, path, 'ROUTES_FILE');
   if (parsed === undefined) return [];
   const list = Array.isArray(parsed) ? parsed : (parsed as { routes?: unknown } | null)?.routes;
@@ -43,7 +53,7 @@ export function readRoutesFile(reader: EnvReader, path: string, applianceIds: re
     return [];
   }
   if (list.length > MAX_ROUTES) reader.problems.push(`ROUTES_FILE holds ${list.length} routes; at most ${MAX_ROUTES}`);
-  const routes = list.slice(0, MAX_ROUTES).map((entry, i) => readRoute(reader, entry, `routes[${i}]`, applianceIds));
+  const routes = list.slice(0, MAX_ROUTES).map((entry, i) => readRoute(reader, entry, `routes[${i}]`, options));
   const seen = new Set<string>();
   for (const [i, r] of routes.entries()) {
     if (r.name && seen.has(r.name)) reader.problems.push(`routes[${i}].name '${r.name}' is used twice`);
@@ -54,13 +64,14 @@ export function readRoutesFile(reader: EnvReader, path: string, applianceIds: re
 
 /** The rules as a poller carries them: everything but the routing keys, which only their ids stand for. */
 export function routeRulesOf(routes: readonly RouteConfig[], routingKeyIdOf: (key: string) => string): RouteRule[] {
-  return routes.map(({ routingKey, ...rule }) => ({
+  return routes.map(({ routingKey, routingKeyRef: _ref, ...rule }) => ({
     ...rule,
     ...(routingKey ? { routingKeyId: routingKeyIdOf(routingKey) } : {}),
   }));
 }
 
-function readRoute(reader: EnvReader, entry: unknown, at: string, applianceIds: readonly string[]): RouteConfig {
+function readRoute(reader: EnvReader, entry: unknown, at: string, options: ReadRoutesOptions): RouteConfig {
+  const applianceIds = options.applianceIds;
   const problems = reader.problems;
   if (!isObject(entry)) {
     problems.push(`${at} must be an object`);
@@ -83,7 +94,9 @@ function readRoute(reader: EnvReader, entry: unknown, at: string, applianceIds: 
   }
   const keyEnv = stringField(entry, 'routingKeyEnv', label, problems);
   const keyFile = stringField(entry, 'routingKeyFile', label, problems);
-  const routingKey = secretRef(reader, label, 'routingKey', keyEnv, keyFile);
+  if (keyEnv !== undefined || keyFile !== undefined)
+    route.routingKeyRef = keyEnv !== undefined ? `routingKeyEnv ${keyEnv}` : `routingKeyFile ${keyFile}`;
+  const routingKey = options.readKeys === false ? undefined : secretRef(reader, label, 'routingKey', keyEnv, keyFile);
   if (routingKey !== undefined && routingKey !== '') {
     if (!ROUTING_KEY_PATTERN.test(routingKey))
       problems.push(`${label}: its routing key must be a 32-character Events API v2 integration key`);
@@ -114,7 +127,7 @@ function readMatch(
   raw: unknown,
   at: string,
   problems: string[],
-  applianceIds: readonly string[],
+  applianceIds: readonly string[] | undefined,
   optional: boolean,
 ): RouteMatch {
   if (raw === undefined && optional) return {};
@@ -148,7 +161,7 @@ function readMatch(
           `${at}.severity: ${unknown.join(', ')} is not a OneView severity (${ONEVIEW_SEVERITIES.join(', ')})`,
         );
     }
-    if (key === 'appliance') {
+    if (key === 'appliance' && applianceIds) {
       const unknown = exact.filter((p) => !applianceIds.some((id) => id === p.toLowerCase()));
       if (unknown.length > 0) problems.push(`${at}.appliance: ${unknown.join(', ')} is not a configured appliance`);
     }

@@ -91,6 +91,8 @@ export interface DeliveriesQueryFilter {
   deliveryState?: string;
   /** Closed deliveries too (resolved, failed, terminated); by default only running ones. @default false */
   includeClosed?: boolean;
+  /** Only deliveries started after this instant. */
+  startedAfter?: Date;
 }
 
 /** Alert deliveries of one task queue narrowed by the bridge's search attributes (what `list-alerts` asks). */
@@ -100,6 +102,8 @@ export function deliveriesQuery(filter: DeliveriesQueryFilter): string {
     `TaskQueue = ${literal(SHAPES.taskQueue, filter.taskQueue)}`,
   ];
   if (!filter.includeClosed) clauses.push(`ExecutionStatus = 'Running'`);
+  // Written from a Date, never from text: nothing typed reaches the query through it.
+  if (filter.startedAfter !== undefined) clauses.push(`StartTime > '${filter.startedAfter.toISOString()}'`);
   if (filter.applianceId !== undefined)
     clauses.push(`${APPLIANCE_ID.name} = ${literal(SHAPES.applianceId, filter.applianceId)}`);
   if (filter.severity !== undefined)

@@ -52,7 +52,7 @@ import {
 } from './messages';
 import { BLIND_RECOVERY_POLLS, DEFAULT_MAX_POLLS_PER_RUN, PollerState } from './poller-state';
 import { checkPushedAlerts, checkScmbStatus, isSettingsFor } from './signal-checks';
-import { isBelowEnclosure, isEnclosureAlert } from './storm-groups';
+import { isBelowEnclosure, isEnclosureAlert } from '../routing/resource-level';
 
 /** An alert to page, and how its delivery starts. */
 type Start = [AlertRecord, Exclude<StartDecision, 'skip'>];

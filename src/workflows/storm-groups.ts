@@ -14,19 +14,6 @@ interface Waiting {
   until: number;
 }
 
-/** Whether an alert is about an enclosure itself: the level whose failure explains the alerts below it. */
-export function isEnclosureAlert(alert: AlertRecord): boolean {
-  return alert.resourceCategory === 'enclosures' && alert.resourceUri !== undefined;
-}
-
-/** Whether an alert is about a resource that sits in an enclosure (a blade, an interconnect). */
-export function isBelowEnclosure(alert: AlertRecord): boolean {
-  return (
-    (alert.resourceCategory === 'server-hardware' || alert.resourceCategory === 'interconnects') &&
-    alert.resourceUri !== undefined
-  );
-}
-
 /**
  * The poller's storm groups: per enclosure with an active alert of its own (the parent, paged), the alerts of the
  * blades and interconnects in it that joined the parent's incident instead of paging; and the alerts held briefly

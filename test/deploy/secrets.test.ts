@@ -25,6 +25,7 @@ const SECRETS: Record<string, string> = {
   OV_B_PASSWORD: 'ov-b-password-Pp5#',
   PD_KEY_A: 'R0UT1NGKEYapplianceA000000000001',
   PD_KEY_B: 'R0UT1NGKEYapplianceB000000000001',
+  PD_KEY_FACILITIES: 'R0UT1NGKEYfacilities000000000001',
   OPERATOR_TOKEN: 'operator-token-c0ffee-5e1f-4a7b-9d2c-81e3b4a6f0d9',
   CODEC_AUTH_TOKEN: 'codec-auth-token-b16b00b5-77aa-4c1e-a9e2-3f5d0c8e1b42',
 };

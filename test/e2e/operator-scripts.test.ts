@@ -32,6 +32,7 @@ const SCRIPTS = [
   'resend',
   'resolve',
   'register-search-attributes',
+  'route-test',
 ];
 
 let ids: { applianceId: string; taskQueue: string };

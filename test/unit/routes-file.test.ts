@@ -55,11 +55,18 @@ test('a rule file with references to its routing keys loads; the keys are read, 
     ],
   });
   expect(config.routes).toEqual([
-    { name: 'facilities', match: { healthCategory: ['Power'] }, continue: true, routingKey: FACILITIES },
+    {
+      name: 'facilities',
+      match: { healthCategory: ['Power'] },
+      continue: true,
+      routingKey: FACILITIES,
+      routingKeyRef: 'routingKeyEnv PD_FACILITIES',
+    },
     {
       name: 'storage',
       match: { healthCategory: ['Storage'], appliance: ['ov-*'] },
       routingKey: STORAGE,
+      routingKeyRef: 'routingKeyFile /run/secrets/storage',
       severity: 'error',
       priority: 2,
     },

@@ -101,6 +101,11 @@ Labels of a Deployment's pod template: the object's labels (commonLabels include
 {{- end }}
 {{- end }}
 
+{{/* True ("true") when the worker reads files of the config ConfigMap: APPLIANCES_FILE and/or ROUTES_FILE. */}}
+{{- define "bridge.configFiles" -}}
+{{- if or .Values.appliances .Values.routes }}true{{ end }}
+{{- end }}
+
 {{/* True ("true") when the worker runs from an APPLIANCES_FILE rather than the single-appliance variables. */}}
 {{- define "bridge.manyAppliances" -}}
 {{- if .Values.appliances }}true{{ end }}
@@ -121,6 +126,9 @@ passwordFile/routingKeyFile under secrets.mountPath. Only these are projected in
 {{- range $path := list (.passwordFile | default "") (.routingKeyFile | default "") }}
 {{- if hasPrefix $prefix $path }}{{ $keys = append $keys (trimPrefix $prefix $path) }}{{ end }}
 {{- end }}
+{{- end }}
+{{- range .Values.routes }}
+{{- if hasPrefix $prefix (.routingKeyFile | default "") }}{{ $keys = append $keys (trimPrefix $prefix .routingKeyFile) }}{{ end }}
 {{- end }}
 {{- $keys | uniq | toJson }}
 {{- end }}
@@ -162,11 +170,14 @@ segments, so "/co" counts too. Empty when nothing is routed from outside.
 {{- if or .Values.secrets.codecAuthToken .Values.web.codecJwt.jwksUrl }}true{{ end }}
 {{- end }}
 
-{{/* Environment variables named by appliances' passwordEnv/routingKeyEnv, as a JSON list (read from the Secret). */}}
+{{/* Environment variables named by appliances' passwordEnv/routingKeyEnv and routes' routingKeyEnv, as a JSON list (read from the Secret). */}}
 {{- define "bridge.applianceEnvKeys" -}}
 {{- $keys := list }}
 {{- range .Values.appliances }}
 {{- if .passwordEnv }}{{ $keys = append $keys .passwordEnv }}{{ end }}
+{{- if .routingKeyEnv }}{{ $keys = append $keys .routingKeyEnv }}{{ end }}
+{{- end }}
+{{- range .Values.routes }}
 {{- if .routingKeyEnv }}{{ $keys = append $keys .routingKeyEnv }}{{ end }}
 {{- end }}
 {{- $keys | uniq | toJson }}
@@ -380,7 +391,7 @@ extraVolumeMounts are checked against). Args (dict): ctx, component (worker|web)
 {{- $volumes := dict "tmp" "/tmp" "secrets" (trimSuffix "/" $v.secrets.mountPath) }}
 {{- if and $v.temporal.tls.enabled $v.temporal.tls.existingSecret }}{{ $_ := set $volumes "temporal-tls" "/etc/bridge/temporal-tls" }}{{ end }}
 {{- if eq .component "worker" }}
-{{- if $v.appliances }}{{ $_ := set $volumes "appliances" "/etc/bridge/config" }}{{ end }}
+{{- if include "bridge.configFiles" .ctx }}{{ $_ := set $volumes "appliances" "/etc/bridge/config" }}{{ end }}
 {{- if $v.oneview.caCertificates }}{{ $_ := set $volumes "ca" "/etc/bridge/ca" }}{{ end }}
 {{- end }}
 {{- toJson $volumes }}
