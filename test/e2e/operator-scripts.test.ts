@@ -423,6 +423,72 @@ test('stop-poller pauses, resumes and terminates; start-pollers starts it again;
   expect((await h.sim.incidents()).every((i) => i.opened === 1)).toBe(true);
 });
 
+test('route-test shows where each of the five sample alerts pages, fails --expect on a mismatch, and replays the recorded deliveries against candidate rules', async () => {
+  const samples = [
+    'enclosure-power-lost',
+    'blade-power-lost',
+    'interconnect-unreachable',
+    'firmware-warning',
+    'rack-server-disk',
+  ].map((f) => `examples/routing/alerts/${f}.json`);
+  const rules = ['--rules', 'examples/routing/routes.json'];
+  const shown = await script('route-test', [...rules, '--json', ...samples], {
+    ONEVIEW_SEVERITIES: 'Critical,Warning',
+  });
+  expect(shown.code).toBe(0);
+  const { reports } = JSON.parse(shown.stdout) as {
+    reports: { alertId: string; pages?: { route: string; routingKey: string }[]; dropped?: string; storm?: string }[];
+  };
+  expect(
+    Object.fromEntries(
+      reports.map((r) => [r.alertId, r.dropped ? `drop:${r.dropped}` : r.pages?.map((p) => p.route).join(',')]),
+    ),
+  ).toEqual({
+    '5301': 'facilities',
+    '5302': 'blades',
+    '5303': 'network',
+    '5304': 'drop:firmware-noise',
+    '5305': 'default',
+  });
+  // Keys by reference only: the script reads no secret.
+  expect(reports.find((r) => r.alertId === '5301')?.pages?.[0]?.routingKey).toBe('routingKeyEnv PD_FACILITIES_KEY');
+  expect(reports.find((r) => r.alertId === '5302')?.storm).toMatch(
+    /^joins the incident of enclosure Encl1's own alert/,
+  );
+
+  const expected = await script('route-test', [...rules, '--expect', 'blades', samples[0]!, samples[1]!]);
+  expect([expected.code, expected.stderr.trim()]).toEqual([1, 'route-test: alert 5301 does not page through blades']);
+
+  // Every delivery of this test's appliance paged its appliance key (no rules); the sample rules send its blades'
+  // alerts to the blades route instead.
+  const h = harness();
+  const [alert] = await h.sim.addAlerts([{ severity: 'Critical' }]);
+  await forcePoll(h.client, ids.applianceId);
+  await waitFor(
+    'the delivery triggered',
+    () => h.sim.incidents(),
+    (i) => i.some((x) => x.dedup_key === keyOf(idOf(alert!.uri))),
+  );
+  type Replay = {
+    read: number;
+    unreadable: number;
+    differences: { alertId: string; recorded: string[]; candidate: string[] }[];
+  };
+  const result = await waitFor(
+    'the delivery in the replay (visibility is eventually consistent)',
+    async () => {
+      const replay = await script('route-test', [...rules, '--replay', '--since', '1h', '--json']);
+      expect(replay.code).toBe(0);
+      return JSON.parse(replay.stdout) as Replay;
+    },
+    (r) => r.differences.some((d) => d.alertId === idOf(alert!.uri)),
+  );
+  expect(result.read).toBeGreaterThan(0);
+  expect(result.unreadable).toBe(0);
+  expect(result.differences.length).toBeGreaterThan(0);
+  for (const d of result.differences) expect([d.recorded, d.candidate]).toEqual([['default'], ['blades']]);
+});
+
 test('every ops command docs/operations.md shows runs as written and exits 0 (its appliance and alert ids made real)', async () => {
   const h = harness();
   // A delivery that is running (to resolve by hand) and one PagerDuty refused (to resend), as the examples assume.
