@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { replayRouting } from '../src/client/route-replay';
 import { ConfigError } from '../src/config/config-error';
 import { EnvReader } from '../src/config/env-reader';
-import { type RouteConfig, readRoutesFile, routeRulesOf } from '../src/config/routes-file';
+import { readRoutesFile, routeRulesOf } from '../src/config/routes-file';
 import { alertFactsOf, routeAlert } from '../src/routing/route-alert';
 import { toAlertRecord } from '../src/shared/alert-record';
 import { applianceIdArg, integerArg } from './lib/arguments';
+import { durationMs } from './lib/duration';
 import { runCommand } from './lib/command';
 import { ExitCode, UsageError } from './lib/exit-codes';
 import { type RouteReport, formatRouteReport, routeReport } from './lib/route-report';
@@ -52,7 +53,8 @@ runCommand({
   async run(values, { connect, temporalConfig, out, args }) {
     const reader = new EnvReader(process.env);
     const rulesFile = values.rules ?? reader.optional('ROUTES_FILE');
-    const routes: RouteConfig[] = rulesFile === undefined ? [] : readRoutesFile(reader, rulesFile, { readKeys: false });
+    const { routes, windows } =
+      rulesFile === undefined ? { routes: [], windows: [] } : readRoutesFile(reader, rulesFile, { readKeys: false });
     const storm = {
       windowMs: reader.integer('STORM_WINDOW_SECONDS', 300, 0, 86_400) * 1000,
       groupWaitMs: reader.integer('STORM_GROUP_WAIT_SECONDS', 0, 0, 600) * 1000,
@@ -70,7 +72,7 @@ runCommand({
 
     if (values.replay) {
       if (args.length > 0) throw new UsageError('--replay reads recorded alerts; give no ALERT_FILE');
-      const since = new Date(Date.now() - durationMs(values.since ?? '7d'));
+      const since = new Date(Date.now() - durationMs('since', values.since ?? '7d'));
       const limit = values.limit === undefined ? 10_000 : integerArg('limit', values.limit, 1, 1_000_000);
       const client = await connect();
       const replay = await replayRouting(
@@ -118,7 +120,7 @@ runCommand({
           continue;
         }
         const facts = alertFactsOf(appliance, parsed.record);
-        reports.push(routeReport(parsed.record, facts, routeAlert(rules, facts), routes, storm, severities));
+        reports.push(routeReport(parsed.record, facts, routeAlert(rules, facts), routes, storm, severities, windows));
       }
     }
     out(values.json ? `${JSON.stringify({ reports, refused }, null, 2)}\n` : reports.map(formatRouteReport).join('\n'));
@@ -176,11 +178,4 @@ function configuredAppliances(reader: EnvReader): { id: string; severities?: str
 /** ONEVIEW_SEVERITIES, the severities every appliance pages on unless its entry says otherwise. */
 function defaultSeverities(reader: EnvReader): string[] {
   return (reader.optional('ONEVIEW_SEVERITIES') ?? 'Critical').split(',').map((s) => s.trim());
-}
-
-/** A duration such as 7d, 12h, 30m or 45s, in milliseconds. */
-function durationMs(text: string): number {
-  const m = /^(\d{1,6})([smhd])$/.exec(text.trim());
-  if (!m) throw new UsageError(`--since must be a duration such as 7d, 12h, 30m or 45s, got '${text}'`);
-  return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 's' | 'm' | 'h' | 'd'];
 }

@@ -1,6 +1,8 @@
 import type { RouteConfig } from '../../src/config/routes-file';
 import type { AlertFacts, RouteDecision } from '../../src/routing/route-types';
 import type { AlertRecord } from '../../src/shared/types';
+import { occurrenceAt, windowCovers } from '../../src/routing/maintenance-windows';
+import type { WindowSchedule } from '../../src/routing/window-types';
 import { isBelowEnclosure, isEnclosureAlert } from '../../src/routing/resource-level';
 
 /** What `ops:route-test` says of one alert, as JSON prints it. */
@@ -16,6 +18,8 @@ export interface RouteReport {
   filtered?: string;
   storm?: string;
   maintenance?: string;
+  /** The scheduled windows of the rule file that cover it, and whether one is on now. */
+  windows?: string[];
 }
 
 /** The report of one alert's routing, with what storm control and maintenance would do with it. */
@@ -26,6 +30,7 @@ export function routeReport(
   routes: readonly RouteConfig[],
   storm: { windowMs: number; groupWaitMs: number },
   severities: readonly string[],
+  schedules: readonly WindowSchedule[] = [],
 ): RouteReport {
   const byName = new Map(routes.map((r) => [r.name, r]));
   const report: RouteReport = {
@@ -49,6 +54,9 @@ export function routeReport(
       ...(t.severity ? { severity: t.severity } : {}),
       ...(t.priority ? { priority: t.priority } : {}),
     }));
+  const routeNames = (report.pages ?? []).map((p) => p.route);
+  const covering = schedules.filter((s) => windowCovers(s.scope, facts, routeNames));
+  if (covering.length > 0) report.windows = covering.map((s) => describeSchedule(s, Date.now()));
   if (alert.resourceCategory === 'server-hardware')
     report.maintenance = 'held (not paged) while its server is in OneView maintenance mode; paged when it leaves';
   return report;
@@ -73,8 +81,26 @@ export function formatRouteReport(r: RouteReport): string {
     row(i === 0 ? 'pages' : '', `${p.route}: ${p.routingKey}${extra ? `, ${extra}` : ''}`);
   });
   if (r.storm) row('storm', r.storm);
+  r.windows?.forEach((w, i) => row(i === 0 ? 'windows' : '', w));
   if (r.maintenance) row('maintenance', r.maintenance);
   return `${lines.join('\n')}\n`;
+}
+
+/** A scheduled window as a person reads it, and whether it is on now. */
+function describeSchedule(s: WindowSchedule, now: number): string {
+  const on = occurrenceAt(s, now);
+  const when = s.once
+    ? `${new Date(s.once.start).toISOString()} to ${new Date(s.once.end).toISOString()}`
+    : s.weekly
+      ? `weekly on ${s.weekly.days.map((d) => DAYS[d]).join(', ')} at ${hhmm(s.weekly.startMinute)} UTC for ${s.weekly.durationMinutes} min`
+      : '';
+  return `${s.name} (${when}): ${on ? `on now, suppressed until ${new Date(on.end).toISOString()}` : 'held while it is on'}`;
+}
+
+const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+
+function hhmm(minute: number): string {
+  return `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 }
 
 function stormLine(alert: AlertRecord, facts: AlertFacts, storm: { windowMs: number; groupWaitMs: number }): string {

@@ -9,7 +9,7 @@ export interface DeliveryFilter extends DeliveriesQueryFilter {
   severity?: string;
   /** OneView alert state (Active, Locked, Cleared), any case. */
   alertState?: string;
-  /** Delivery phase (triggering, triggered, resolving, resolved, failed), any case. */
+  /** Delivery phase (suppressed, skipped, triggering, triggered, resolving, resolved, failed), any case. */
   deliveryState?: string;
 }
 

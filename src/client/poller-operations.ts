@@ -1,9 +1,11 @@
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-import type { AlertRecord, ConnectionCheck, PollerStatus, ScmbStatus } from '../shared/types';
+import type { AlertRecord, ConnectionCheck, OpenWindowRequest, PollerStatus, ScmbStatus } from '../shared/types';
 import { pollerWorkflowId } from '../shared/workflow-ids';
 import {
   alertsPushedSignal,
+  closeWindowSignal,
   forcePollSignal,
+  openWindowSignal,
   pauseSignal,
   resumeSignal,
   scmbStateSignal,
@@ -53,6 +55,24 @@ export async function testApplianceConnections(
       }
     }),
   );
+}
+
+/** Opens (or moves the end of) an operator's maintenance window on an appliance's poller; returns its workflow ID. */
+export async function openMaintenanceWindow(
+  client: Client,
+  applianceId: string,
+  window: OpenWindowRequest,
+): Promise<string> {
+  const handle = client.workflow.getHandle(pollerWorkflowId(applianceId));
+  await handle.signal(openWindowSignal, window);
+  return handle.workflowId;
+}
+
+/** Ends an operator's maintenance window on an appliance's poller now; returns its workflow ID. */
+export async function closeMaintenanceWindow(client: Client, applianceId: string, id: string): Promise<string> {
+  const handle = client.workflow.getHandle(pollerWorkflowId(applianceId));
+  await handle.signal(closeWindowSignal, { id });
+  return handle.workflowId;
 }
 
 /** Reads an appliance poller's status. */

@@ -77,8 +77,10 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: Re
   const temporal = readTemporalConfig(reader);
   const appliances = readAppliances(reader);
   const routesFile = reader.optional('ROUTES_FILE');
-  const routes =
-    routesFile === undefined ? [] : readRoutesFile(reader, routesFile, { applianceIds: appliances.map((a) => a.id) });
+  const { routes, windows } =
+    routesFile === undefined
+      ? { routes: [], windows: [] }
+      : readRoutesFile(reader, routesFile, { applianceIds: appliances.map((a) => a.id) });
   const eventsUrl = reader.optional('PAGERDUTY_EVENTS_URL') ?? DEFAULT_EVENTS_URL;
   if (!isHttpUrl(eventsUrl))
     reader.problems.push(`PAGERDUTY_EVENTS_URL must be an http(s) URL, got ${shownUrl(eventsUrl)}`);
@@ -128,6 +130,7 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: Re
     temporal,
     appliances,
     routes,
+    windows,
     pagerDuty: { eventsUrl, retry, ratePerMinute, ...(blindRoutingKey ? { blindRoutingKey } : {}) },
     blindAfterMs,
     storm,

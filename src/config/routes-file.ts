@@ -1,11 +1,11 @@
-import { ONEVIEW_SEVERITIES } from '../shared/alert-record';
-import { isSingleLinePrintable, isWellFormed } from '../shared/bounded-text';
 import type { PagerDutySeverity } from '../shared/severity';
-import { isGlob } from '../routing/glob-match';
-import { DEFAULT_ROUTE, ROUTE_MATCH_FIELDS, type RouteMatch, type RouteRule } from '../routing/route-types';
+import { DEFAULT_ROUTE, type RouteRule } from '../routing/route-types';
+import type { WindowSchedule } from '../routing/window-types';
 import { ROUTING_KEY_PATTERN } from './appliance-fields';
 import type { EnvReader } from './env-reader';
 import { readJsonFile } from './json-file';
+import { readMatch } from './route-match';
+import { readWindowSchedules } from './window-schedules';
 import { secretRef } from './secret-ref';
 
 /** A route as the worker holds it: the rule, and its routing key (a secret, never handed to a workflow). */
@@ -25,7 +25,6 @@ export interface ReadRoutesOptions {
 
 const ROUTE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const PAGERDUTY_SEVERITIES: readonly PagerDutySeverity[] = ['critical', 'error', 'warning', 'info'];
-const MAX_PATTERN = 256;
 const MAX_ROUTES = 500;
 const KNOWN_FIELDS = new Set([
   'name',
@@ -39,18 +38,26 @@ const KNOWN_FIELDS = new Set([
   'priority',
 ]);
 
+/** What ROUTES_FILE holds: the rules, and the scheduled maintenance windows. */
+export interface RoutingConfig {
+  routes: RouteConfig[];
+  windows: WindowSchedule[];
+}
+
 /**
- * Reads ROUTES_FILE: a JSON array (or `{ "routes": [...] }`) of rules, walked in order for every alert. Routing keys
- * are references only (`routingKeyEnv`/`routingKeyFile`). Every problem is listed with its path; `applianceIds` lets
- * a rule naming an appliance that is not configured be caught as the typo it is.
+ * Reads ROUTES_FILE: a JSON array of rules (or `{ "routes": [...], "windows": [...] }`), walked in order for every
+ * alert, and the scheduled maintenance windows. Routing keys are references only (`routingKeyEnv`/`routingKeyFile`).
+ * Every problem is listed with its path; `applianceIds` lets a rule naming an appliance that is not configured be
+ * caught as the typo it is.
  */
-export function readRoutesFile(reader: EnvReader, path: string, options: ReadRoutesOptions = {}): RouteConfig[] {
+export function readRoutesFile(reader: EnvReader, path: string, options: ReadRoutesOptions = {}): RoutingConfig {
   const parsed = readJsonFile(reader, path, 'ROUTES_FILE');
-  if (parsed === undefined) return [];
-  const list = Array.isArray(parsed) ? parsed : (parsed as { routes?: unknown } | null)?.routes;
+  if (parsed === undefined) return { routes: [], windows: [] };
+  const file = Array.isArray(parsed) ? { routes: parsed } : ((parsed ?? {}) as { routes?: unknown; windows?: unknown });
+  const list = file.routes ?? [];
   if (!Array.isArray(list)) {
-    reader.problems.push(`ROUTES_FILE (${path}) must hold an array of routes (or {"routes": [...]})`);
-    return [];
+    reader.problems.push(`ROUTES_FILE (${path}) must hold an array of routes (or {"routes": [...], "windows": [...]})`);
+    return { routes: [], windows: [] };
   }
   if (list.length > MAX_ROUTES) reader.problems.push(`ROUTES_FILE holds ${list.length} routes; at most ${MAX_ROUTES}`);
   const routes = list.slice(0, MAX_ROUTES).map((entry, i) => readRoute(reader, entry, `routes[${i}]`, options));
@@ -59,7 +66,11 @@ export function readRoutesFile(reader: EnvReader, path: string, options: ReadRou
     if (r.name && seen.has(r.name)) reader.problems.push(`routes[${i}].name '${r.name}' is used twice`);
     seen.add(r.name);
   }
-  return routes;
+  const windows = readWindowSchedules(file.windows, reader.problems, {
+    applianceIds: options.applianceIds,
+    routeNames: routes.map((r) => r.name),
+  });
+  return { routes, windows };
 }
 
 /** The rules as a poller carries them: everything but the routing keys, which only their ids stand for. */
@@ -123,53 +134,6 @@ function readRoute(reader: EnvReader, entry: unknown, at: string, options: ReadR
   return route;
 }
 
-function readMatch(
-  raw: unknown,
-  at: string,
-  problems: string[],
-  applianceIds: readonly string[] | undefined,
-  optional: boolean,
-): RouteMatch {
-  if (raw === undefined && optional) return {};
-  if (!isObject(raw)) {
-    problems.push(`${at} must be an object such as {"healthCategory": ["Power"]}`);
-    return {};
-  }
-  const match: RouteMatch = {};
-  for (const [field, value] of Object.entries(raw)) {
-    if (!(ROUTE_MATCH_FIELDS as readonly string[]).includes(field)) {
-      problems.push(`${at}.${field} is not a field routes match on (${ROUTE_MATCH_FIELDS.join(', ')})`);
-      continue;
-    }
-    const patterns = typeof value === 'string' ? [value] : value;
-    if (
-      !Array.isArray(patterns) ||
-      patterns.length === 0 ||
-      patterns.some((p) => typeof p !== 'string' || !isPattern(p))
-    ) {
-      problems.push(`${at}.${field} must be a pattern or a non-empty list of patterns (printable, 1-${MAX_PATTERN})`);
-      continue;
-    }
-    const key = field as keyof RouteMatch;
-    match[key] = patterns as string[];
-    // Exact values that cannot occur are typos: a rule that never matches would route nothing, silently.
-    const exact = (patterns as string[]).filter((p) => !isGlob(p));
-    if (key === 'severity') {
-      const unknown = exact.filter((p) => !ONEVIEW_SEVERITIES.some((s) => s.toLowerCase() === p.toLowerCase()));
-      if (unknown.length > 0)
-        problems.push(
-          `${at}.severity: ${unknown.join(', ')} is not a OneView severity (${ONEVIEW_SEVERITIES.join(', ')})`,
-        );
-    }
-    if (key === 'appliance' && applianceIds) {
-      const unknown = exact.filter((p) => !applianceIds.some((id) => id === p.toLowerCase()));
-      if (unknown.length > 0) problems.push(`${at}.appliance: ${unknown.join(', ')} is not a configured appliance`);
-    }
-  }
-  if (!optional && Object.keys(match).length === 0) problems.push(`${at} must name at least one field`);
-  return match;
-}
-
 function stringField(entry: Record<string, unknown>, key: string, at: string, problems: string[]): string | undefined {
   const v = entry[key];
   if (v === undefined || v === null || v === '') return undefined;
@@ -178,10 +142,6 @@ function stringField(entry: Record<string, unknown>, key: string, at: string, pr
     return undefined;
   }
   return v.trim();
-}
-
-function isPattern(p: string): boolean {
-  return p.length > 0 && p.length <= MAX_PATTERN && isWellFormed(p) && isSingleLinePrintable(p);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

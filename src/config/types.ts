@@ -1,3 +1,4 @@
+import type { WindowSchedule } from '../routing/window-types';
 import type { RouteConfig } from './routes-file';
 
 /** How to reach Temporal, and how payloads are protected on the way. */
@@ -53,6 +54,8 @@ export interface WorkerConfig {
   appliances: ApplianceConfig[];
   /** ROUTES_FILE's rules, walked in order for every alert; empty: every alert pages its appliance's key. */
   routes: RouteConfig[];
+  /** ROUTES_FILE's scheduled maintenance windows. */
+  windows: WindowSchedule[];
   pagerDuty: {
     eventsUrl: string;
     /** Waits between send attempts (see src/activities/pagerduty/retry-delay.ts). */

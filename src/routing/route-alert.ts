@@ -20,7 +20,7 @@ export function routeAlert(rules: readonly RouteRule[], facts: AlertFacts): Rout
   const targets: DeliveryTarget[] = [];
   const matched: string[] = [];
   for (const rule of rules) {
-    if (!matches(rule.match, facts, true) || (rule.exclude && matches(rule.exclude, facts, false))) continue;
+    if (!matchesAll(rule.match, facts) || (rule.exclude && matches(rule.exclude, facts, false))) continue;
     matched.push(rule.name);
     if (rule.drop) return targets.length > 0 ? { targets, matched } : { dropped: rule.name, matched };
     targets.push(targetOf(rule));
@@ -40,6 +40,11 @@ export function alertFactsOf(applianceId: string, alert: AlertRecord): AlertFact
     resourceName: alert.resourceName,
     enclosure: enclosureNameOf(alert),
   };
+}
+
+/** Whether every field a match gives matches the alert (an empty match matches everything). */
+export function matchesAll(match: RouteMatch, facts: AlertFacts): boolean {
+  return matches(match, facts, true);
 }
 
 /**

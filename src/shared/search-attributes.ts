@@ -13,11 +13,19 @@ export const ALERT_STATE = defineSearchAttributeKey('AlertState', SearchAttribut
 /** The OneView category of the resource the alert is about (server-hardware, enclosures, ...). */
 export const RESOURCE_CATEGORY = defineSearchAttributeKey('ResourceCategory', SearchAttributeType.KEYWORD);
 
-/** Where a delivery stands (triggering, triggered, resolving, resolved, failed). */
+/** Where a delivery stands (suppressed, skipped, triggering, triggered, resolving, resolved, failed). */
 export const DELIVERY_STATE = defineSearchAttributeKey('DeliveryState', SearchAttributeType.KEYWORD);
 
 /** The values {@link DELIVERY_STATE} takes: a delivery's phases, in lifecycle order. */
-export const DELIVERY_PHASES: readonly DeliveryPhase[] = ['triggering', 'triggered', 'resolving', 'resolved', 'failed'];
+export const DELIVERY_PHASES: readonly DeliveryPhase[] = [
+  'suppressed',
+  'skipped',
+  'triggering',
+  'triggered',
+  'resolving',
+  'resolved',
+  'failed',
+];
 
 /** Every custom search attribute the bridge uses; registered by workers at boot and by the registration script. */
 export const BRIDGE_SEARCH_ATTRIBUTES = [APPLIANCE_ID, ALERT_SEVERITY, ALERT_STATE, RESOURCE_CATEGORY, DELIVERY_STATE];
@@ -32,7 +40,11 @@ export function alertSearchAttributes(applianceId: string, alert: AlertRecord): 
   ];
 }
 
-/** The search attributes a delivery starts with: its alert as first seen, and phase `triggering`. */
-export function deliveryStartSearchAttributes(applianceId: string, alert: AlertRecord): SearchAttributePair[] {
-  return [...alertSearchAttributes(applianceId, alert), { key: DELIVERY_STATE, value: 'triggering' }];
+/** The search attributes a delivery starts with: its alert as first seen, and its first phase. */
+export function deliveryStartSearchAttributes(
+  applianceId: string,
+  alert: AlertRecord,
+  phase: 'triggering' | 'suppressed' = 'triggering',
+): SearchAttributePair[] {
+  return [...alertSearchAttributes(applianceId, alert), { key: DELIVERY_STATE, value: phase }];
 }

@@ -1,4 +1,5 @@
 import type { DeliveryTarget, RouteRule } from '../routing/route-types';
+import type { AdHocWindow, WindowSchedule, WindowScope } from '../routing/window-types';
 import type { PagerDutySeverity } from './severity';
 
 /** OneView alert severities as the appliance reports them. */
@@ -91,6 +92,17 @@ export interface PollerSettings {
    * its incident; `groupWaitMs` holds them that long first in case the enclosure's alert follows. Absent: off.
    */
   storm?: { windowMs: number; groupWaitMs: number };
+  /** ROUTES_FILE's scheduled maintenance windows. */
+  windows?: WindowSchedule[];
+}
+
+/** The `openWindow` signal: an operator's maintenance window on a poller, until `end` (ISO-8601). */
+export interface OpenWindowRequest {
+  /** 1-63 lower-case letters, digits and '-'; the same id again moves the end of that window. */
+  id: string;
+  scope: WindowScope;
+  end: string;
+  reason?: string;
 }
 
 /** The poller's storm groups as continue-as-new hands them on (see storm-groups.ts). */
@@ -185,6 +197,8 @@ export interface PollerCounters {
   alertsDropped: number;
   /** Alerts that joined their enclosure's incident instead of paging on their own. */
   alertsGrouped: number;
+  /** Alerts whose delivery started suppressed by a maintenance window. */
+  alertsSuppressed: number;
 }
 
 /** Input of `appliancePollerWorkflow`; also the state handed to the next run by continue-as-new. */
@@ -223,6 +237,10 @@ export interface PollerInput {
   held?: AlertRecord[];
   /** Storm groups and alerts held for their enclosure's alert. */
   storm?: StormState;
+  /** Maintenance windows operators opened, not yet over. */
+  windows?: AdHocWindow[];
+  /** Deliveries waiting for a window's end: alert id, window id. */
+  suppressed?: [alertId: string, windowId: string][];
 }
 
 /** Answer of the poller's `status` query. */
@@ -252,6 +270,10 @@ export interface PollerStatus {
   heldForMaintenance: string[];
   /** Storm groups (enclosure, parent alert, children that joined its incident) and alerts held for a parent. */
   storm: { groups: { enclosure: string; parentAlertId: string; children: string[] }[]; waiting: string[] };
+  /** Maintenance windows on now (scheduled and operators'), with their end (ISO-8601). */
+  windows: { id: string; end: string; reason?: string; scope: WindowScope; scheduled: boolean }[];
+  /** Alerts whose delivery waits for a window's end, by window. */
+  suppressed: Record<string, string[]>;
 }
 
 /** Input of `fetchAlertChanges`. */
@@ -347,6 +369,11 @@ export interface AlertDeliveryInput {
   /** How failing sends back off; the defaults otherwise. */
   retry?: PagerDutyRetry;
   /**
+   * Started inside a maintenance window: no page before `until` (epoch ms, workflow time; moved by `suppressUntil`),
+   * and none at all if the alert clears first.
+   */
+  suppress?: { window: string; until: number };
+  /**
    * Where it pages, as the routes decided when it started (it keeps them while open, whatever the rules become);
    * absent: the appliance's own key.
    */
@@ -380,7 +407,7 @@ export interface SendPagerDutyEventResult {
 }
 
 /** Lifecycle of one alert's delivery, as the `state` query reports it. */
-export type DeliveryPhase = 'triggering' | 'triggered' | 'resolving' | 'resolved' | 'failed';
+export type DeliveryPhase = 'suppressed' | 'skipped' | 'triggering' | 'triggered' | 'resolving' | 'resolved' | 'failed';
 
 /** Answer of the delivery workflow's `state` query. */
 export interface DeliveryState {
@@ -394,4 +421,6 @@ export interface DeliveryState {
   routes: string[];
   /** A storm's parent: ids of the alerts below it that joined its incident. */
   related?: string[];
+  /** While suppressed: the window, and when it ends (ISO-8601). */
+  suppressedBy?: { window: string; until: string };
 }

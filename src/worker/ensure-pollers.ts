@@ -22,7 +22,7 @@ export function routingKeyIdOf(routingKey: string): string {
 export function pollerSettingsFor(
   appliance: ApplianceConfig,
   config: Pick<WorkerConfig, 'session' | 'pagerDuty' | 'reconcileIntervalMs' | 'blindAfterMs'> &
-    Partial<Pick<WorkerConfig, 'routes' | 'storm'>>,
+    Partial<Pick<WorkerConfig, 'routes' | 'storm' | 'windows'>>,
 ): PollerSettings {
   return {
     applianceId: appliance.id,
@@ -41,6 +41,7 @@ export function pollerSettingsFor(
       : {}),
     ...(config.routes?.length ? { routes: routeRulesOf(config.routes, routingKeyIdOf) } : {}),
     ...(config.storm && config.storm.windowMs > 0 ? { storm: { ...config.storm } } : {}),
+    ...(config.windows?.length ? { windows: config.windows.map((w) => ({ ...w })) } : {}),
   };
 }
 

@@ -1,15 +1,23 @@
-import { ApplicationFailure, condition, log, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  condition,
+  log,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import { checkAlertRecord } from '../shared/alert-record';
 import { dedupKeyFor } from '../shared/dedup-key';
 import { FailureType } from '../shared/failure-types';
 import { ALERT_STATE, DELIVERY_STATE } from '../shared/search-attributes';
 import { sendPriorityOf } from '../shared/send-queue';
 import { DEFAULT_ROUTE, type DeliveryTarget } from '../routing/route-types';
-import type { AlertDeliveryInput, DeliveryAction, DeliveryPhase, DeliveryState } from '../shared/types';
+import type { AlertClear, AlertDeliveryInput, DeliveryAction, DeliveryPhase, DeliveryState } from '../shared/types';
 import { failureMessage } from './failure-details';
 import { sendActivity } from './send-activity';
 import { handleClears } from './clear-handler';
 import { handleRelatedAlerts } from './related-alerts';
+import { suppressUntilSignal } from './messages';
 
 /**
  * Delivers one OneView alert to PagerDuty: trigger, wait for OneView to clear it, resolve.
@@ -44,19 +52,30 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
   };
   const clear = handleClears(state, logFields);
   const related = handleRelatedAlerts(state, logFields);
+  // The first phase and the alert's own attributes came with the start (set by the starter: no event of our own).
+  const firstPhase: DeliveryPhase = input.suppress ? 'suppressed' : 'triggering';
   /** Moves to a phase, visible in the `state` query, the Web UI's details and, where registered, search attributes. */
   const enter = (phase: DeliveryPhase) => {
     state.phase = phase;
     setCurrentDetails(deliveryDetails(input, phase, state.error));
-    // `triggering` and the alert's own attributes came with the start (set by the starter: no event of our own).
-    if (input.searchAttributes && phase !== 'triggering') {
+    if (input.searchAttributes && phase !== firstPhase) {
       upsertSearchAttributes([
         { key: DELIVERY_STATE, value: phase },
         ...(clear() ? [{ key: ALERT_STATE, value: 'Cleared' }] : []),
       ]);
     }
   };
-  enter('triggering');
+  enter(firstPhase);
+  if (input.suppress && !(await waitOutWindow(input.suppress, state, clear))) {
+    // Cleared inside the window: nothing was paged, so nothing needs resolving.
+    enter('skipped');
+    log.info('alert cleared inside its maintenance window; never paged', {
+      ...logFields,
+      window: input.suppress.window,
+    });
+    return state;
+  }
+  if (input.suppress) enter('triggering');
 
   const send = (action: DeliveryAction, target: DeliveryTarget) =>
     sendActivity({
@@ -123,6 +142,35 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
   log.info('incident resolved', { ...logFields, reason: clear()?.reason });
   enter('resolved');
   return state;
+}
+
+/**
+ * Waits until the maintenance window the delivery started in is over (its end moved by `suppressUntil`, e.g. when an
+ * operator closes it) or the alert clears; true when the alert is still active at the end, so it pages.
+ */
+async function waitOutWindow(
+  suppress: { window: string; until: number },
+  state: DeliveryState,
+  clear: () => AlertClear | undefined,
+): Promise<boolean> {
+  let until = suppress.until;
+  let moved = false;
+  setHandler(suppressUntilSignal, (payload) => {
+    const next = payload?.until;
+    if (typeof next !== 'number' || !Number.isFinite(next)) return;
+    until = next;
+    moved = true;
+  });
+  for (;;) {
+    state.suppressedBy = { window: suppress.window, until: new Date(until).toISOString() };
+    if (clear() !== undefined) return false;
+    const remaining = until - Date.now();
+    if (remaining <= 0) break;
+    moved = false;
+    await condition(() => clear() !== undefined || moved, remaining);
+  }
+  state.suppressedBy = undefined;
+  return true;
 }
 
 /** The line the Web UI shows under a delivery: what the alert is and where its delivery stands. */

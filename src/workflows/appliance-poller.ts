@@ -42,7 +42,10 @@ import {
   alertClearedSignal,
   alertsPushedSignal,
   forcePollSignal,
+  closeWindowSignal,
+  openWindowSignal,
   pauseSignal,
+  suppressUntilSignal,
   relatedAlertsSignal,
   resumeSignal,
   scmbStateSignal,
@@ -53,6 +56,7 @@ import {
 import { BLIND_RECOVERY_POLLS, DEFAULT_MAX_POLLS_PER_RUN, PollerState } from './poller-state';
 import { checkPushedAlerts, checkScmbStatus, isSettingsFor } from './signal-checks';
 import { isBelowEnclosure, isEnclosureAlert } from '../routing/resource-level';
+import { checkCloseWindow, checkOpenWindow } from './window-checks';
 
 /** An alert to page, and how its delivery starts. */
 type Start = [AlertRecord, Exclude<StartDecision, 'skip'>];
@@ -152,6 +156,33 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
     if (!next.connected && wasConnected && state.lastPollAt !== undefined)
       state.nextPollAt = Math.min(state.nextPollAt, state.lastPollAt + state.delayAfterPoll());
   });
+  setHandler(openWindowSignal, async (payload) => {
+    const checked = checkOpenWindow(payload, Date.now());
+    if ('problem' in checked) {
+      log.warn('openWindow signal refused', { appliance: appliance(), problem: checked.problem });
+      return;
+    }
+    if (!state.windows.open(checked.window)) {
+      log.warn('openWindow signal refused: too many open windows', { appliance: appliance() });
+      return;
+    }
+    log.info('maintenance window opened', {
+      appliance: appliance(),
+      window: checked.window.id,
+      until: new Date(checked.window.end).toISOString(),
+    });
+    // Opening an id again moves its end: the deliveries it already holds wait for the new one.
+    await moveSuppressed(checked.window.id, checked.window.end);
+  });
+  setHandler(closeWindowSignal, async (payload) => {
+    const id = checkCloseWindow(payload);
+    if (id === undefined || !state.windows.close(id)) return;
+    log.info('maintenance window closed; the alerts it held page if still active', {
+      appliance: appliance(),
+      window: id,
+    });
+    await moveSuppressed(id, Date.now());
+  });
   setHandler(pauseSignal, () => {
     state.paused = true;
   });
@@ -212,6 +243,12 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
       });
       return false;
     }
+    const window = state.windows.covering(
+      settings.windows ?? [],
+      alertFactsOf(settings.applianceId, alert),
+      route.targets.map((t) => t.route),
+      Date.now(),
+    );
     try {
       await startChild(alertDeliveryWorkflow, {
         workflowId: alertWorkflowId(settings.applianceId, alert.id),
@@ -222,6 +259,7 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
             alert,
             routingKeyId: settings.routingKeyId,
             ...(settings.routes ? { targets: route.targets } : {}),
+            ...(window ? { suppress: { window: window.id, until: window.end } } : {}),
             retry: settings.pagerDutyRetry,
             searchAttributes: settings.searchAttributes,
           },
@@ -229,7 +267,13 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
         staticSummary: deliverySummary(settings.applianceId, alert),
         // Set with the start rather than upserted by the delivery: no history events or visibility writes of their own.
         ...(settings.searchAttributes
-          ? { typedSearchAttributes: deliveryStartSearchAttributes(settings.applianceId, alert) }
+          ? {
+              typedSearchAttributes: deliveryStartSearchAttributes(
+                settings.applianceId,
+                alert,
+                window ? 'suppressed' : 'triggering',
+              ),
+            }
           : {}),
         // The delivery outlives this run (continue-as-new) and even this poller: it must still resolve.
         parentClosePolicy: ParentClosePolicy.ABANDON,
@@ -240,6 +284,16 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
       });
       state.counters.deliveriesStarted++;
       if (decision === 'again') state.counters.deliveriesRestarted++;
+      if (window) {
+        state.windows.suppress(alert.id, window);
+        state.counters.alertsSuppressed++;
+        log.info('alert suppressed by a maintenance window until its end', {
+          appliance: settings.applianceId,
+          alertId: alert.id,
+          window: window.id,
+          until: new Date(window.end).toISOString(),
+        });
+      }
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
         state.counters.deliveryErrors++;
@@ -259,6 +313,7 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
 
   async function signalClear(alertId: string, clear: AlertClear, modified?: string): Promise<void> {
     state.handled.recordCleared(alertId, modified, Date.now());
+    state.windows.forget(alertId);
     const released = state.storm.dissolve(alertId);
     if (released) await releaseChildren(alertId, released);
     try {
@@ -267,6 +322,20 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
     } catch {
       // No delivery exists (the alert cleared before it ever paged) or it already finished: nothing to resolve.
     }
+  }
+
+  /** Tells the deliveries a window holds when it now ends (now: they page, if their alert is still active). */
+  async function moveSuppressed(windowId: string, until: number): Promise<void> {
+    await Promise.all(
+      state.windows.alertsOf(windowId).map(async (alertId) => {
+        try {
+          await getExternalWorkflowHandle(alertWorkflowId(appliance(), alertId)).signal(suppressUntilSignal, { until });
+        } catch {
+          // The delivery ended (its alert cleared, or it was resolved by hand): nothing waits.
+          state.windows.forget(alertId);
+        }
+      }),
+    );
   }
 
   /** Starts deliveries for new active versions and resolves cleared alerts; the severity filter applies to both. */
@@ -564,6 +633,7 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
       });
     }
     await watchBlindness(state.consecutiveFailures === 0);
+    state.windows.prune(settings.windows ?? [], Date.now());
     state.counters.polls++;
     state.lastPollAt = Date.now();
     const forgotten = state.handled.prune(Date.now(), settings.historyRetentionMs);

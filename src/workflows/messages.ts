@@ -4,6 +4,7 @@ import type {
   AlertRecord,
   ConnectionCheck,
   DeliveryState,
+  OpenWindowRequest,
   PollerSettings,
   PollerStatus,
   ScmbStatus,
@@ -50,6 +51,15 @@ export const alertClearedSignal = defineSignal<[AlertClear]>('alertCleared');
  * a lost or repeated signal changes nothing): it sends its trigger again with them listed.
  */
 export const relatedAlertsSignal = defineSignal<[{ listed: AlertRecord[]; total: number }]>('relatedAlerts');
+
+/** Opens (or moves the end of) an operator's maintenance window on a poller. */
+export const openWindowSignal = defineSignal<[OpenWindowRequest]>('openWindow');
+
+/** Ends an operator's maintenance window on a poller now: the deliveries it held page if their alert is still active. */
+export const closeWindowSignal = defineSignal<[{ id: string }]>('closeWindow');
+
+/** Moves the end of a suppressed delivery's window (epoch ms; now or earlier ends it). */
+export const suppressUntilSignal = defineSignal<[{ until: number }]>('suppressUntil');
 
 /** Reports where one alert's delivery stands. */
 export const stateQuery = defineQuery<DeliveryState>('state');

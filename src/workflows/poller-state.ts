@@ -12,6 +12,7 @@ import type {
 } from '../shared/types';
 import { HandledAlerts } from './handled-alerts';
 import { StormGroups } from './storm-groups';
+import { WindowState } from './window-state';
 
 /**
  * Polls before a fresh run unless the server hints earlier: short runs keep a cached poller small and let one that was
@@ -49,6 +50,7 @@ const ZERO_COUNTERS: PollerCounters = {
   heldForMaintenance: 0,
   alertsDropped: 0,
   alertsGrouped: 0,
+  alertsSuppressed: 0,
 };
 
 /** Successful polls in a row before the appliance's own incident resolves: one lucky poll of a flapping link is not enough. */
@@ -89,6 +91,8 @@ export class PollerState {
   readonly held: Map<string, AlertRecord>;
   /** Storm groups, and alerts held for their enclosure's alert. */
   readonly storm: StormGroups;
+  /** Operators' maintenance windows, and the deliveries waiting for a window's end. */
+  readonly windows: WindowState;
 
   constructor(input: PollerInput) {
     this.settings = input.settings;
@@ -114,6 +118,7 @@ export class PollerState {
     this.blind = input.blind ? { ...input.blind } : undefined;
     this.held = new Map((input.held ?? []).map((a) => [a.id, a]));
     this.storm = new StormGroups(input.storm);
+    this.windows = new WindowState(input.windows, input.suppressed);
     // A new run keeps the previous run's rhythm instead of polling again at once.
     this.nextPollAt = this.lastPollAt !== undefined ? this.lastPollAt + this.delayAfterPoll() : Date.now();
   }
@@ -159,6 +164,7 @@ export class PollerState {
       blindIncidentOpen: this.blind !== undefined,
       heldForMaintenance: [...this.held.keys()],
       storm: this.storm.status(),
+      ...this.windows.status(this.settings.windows ?? [], Date.now()),
     };
   }
 
@@ -196,6 +202,7 @@ export class PollerState {
       blind: this.blind,
       held: this.held.size > 0 ? [...this.held.values()] : undefined,
       storm: this.storm.toState(),
+      ...this.windows.toInput(),
     };
   }
 }

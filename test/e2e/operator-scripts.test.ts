@@ -33,6 +33,7 @@ const SCRIPTS = [
   'resolve',
   'register-search-attributes',
   'route-test',
+  'maintenance',
 ];
 
 let ids: { applianceId: string; taskQueue: string };

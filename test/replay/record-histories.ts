@@ -72,6 +72,7 @@ async function main(): Promise<void> {
       encryption: { key: FIXTURE_PAYLOAD_KEY },
     },
     routes: [],
+    windows: [],
     appliances: [
       {
         id: APPLIANCE,

@@ -110,6 +110,7 @@ export function bridgeConfig(
       encryption: { key: TEST_PAYLOAD_KEY },
     },
     routes: [],
+    windows: [],
     appliances: [
       {
         id: ids.applianceId,

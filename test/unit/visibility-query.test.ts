@@ -107,7 +107,7 @@ test.each([
   [
     'an unknown phase',
     () => deliveriesQuery({ taskQueue: 'q1', deliveryState: 'done' }),
-    "delivery state must be one of triggering, triggered, resolving, resolved, failed, got 'done'",
+    "delivery state must be one of suppressed, skipped, triggering, triggered, resolving, resolved, failed, got 'done'",
   ],
   [
     'a task queue with a newline',

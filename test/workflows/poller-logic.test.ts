@@ -13,7 +13,9 @@ import { alertWorkflowId, blindWorkflowId, pollerWorkflowId } from '../../src/sh
 import type { alertDeliveryWorkflow, appliancePollerWorkflow } from '../../src/workflows';
 import {
   alertsPushedSignal,
+  closeWindowSignal,
   forcePollSignal,
+  openWindowSignal,
   stateQuery,
   statusQuery,
   testConnectionUpdate,
@@ -414,6 +416,71 @@ test('storm groups live in the poller state: blades and an interconnect join the
       expect(last.counters.continuedAsNew).toBeGreaterThanOrEqual(3);
     },
   ));
+
+test('a maintenance window: alerts raised in it do not page, the one still active pages at its end, one cleared inside never pages, an incident opened before it still resolves during it, and closing a window early pages what it held', () =>
+  withPoller(timeSkipping, { settings: { pollIntervalMs: 5 * MINUTE } }, async (p) => {
+    const at = (id: string, name: string, over: Parameters<typeof alert>[1] = {}) => ({
+      ...alert(id, over),
+      resourceName: name,
+      resourceCategory: 'server-hardware',
+      resourceUri: `/rest/server-hardware/${id}`,
+    });
+    p.fake.changesNextPoll(at('before', 'E1, bay 1'));
+    await p.start();
+    await p.sent('before', ['trigger']);
+    const opened = await timeSkipping.currentTimeMs();
+    const end = opened + 30 * MINUTE;
+    await p.handle.signal(openWindowSignal, {
+      id: 'encl-e1',
+      scope: { enclosure: ['E1'] },
+      end: new Date(end).toISOString(),
+      reason: 'moving E1',
+    });
+    // A forged window is refused, not obeyed.
+    await p.handle.signal(openWindowSignal.name, { id: 'Bad Id', scope: { colour: 'red' }, end: 'soon' });
+    p.fake.changesNextPoll(
+      at('held', 'E1, bay 2', { minute: 1 }),
+      at('cleared-inside', 'E1, bay 3', { minute: 1 }),
+      at('elsewhere', 'E2, bay 1', { minute: 1 }),
+    );
+    const during = await p.pollOnce();
+    await p.sent('elsewhere', ['trigger']);
+    expect(during.windows.map((w) => [w.id, w.end, w.scheduled, w.reason])).toEqual([
+      ['encl-e1', new Date(end).toISOString(), false, 'moving E1'],
+    ]);
+    expect([...(during.suppressed['encl-e1'] ?? [])].sort()).toEqual(['cleared-inside', 'held']);
+    expect(during.counters.alertsSuppressed).toBe(2);
+    expect((await p.delivery('held').query(stateQuery)).phase).toBe('suppressed');
+
+    // Inside the window: one held alert clears (never pages), and the incident opened before it resolves.
+    p.fake.changesNextPoll(
+      at('before', 'E1, bay 1', { minute: 2, state: 'Cleared' }),
+      at('cleared-inside', 'E1, bay 3', { minute: 2, state: 'Cleared' }),
+    );
+    await p.pollOnce();
+    await p.sent('before', ['trigger', 'resolve']);
+    expect((await p.delivery('cleared-inside').result()).phase).toBe('skipped');
+    expect(p.fake.sentFor('held')).toEqual([]);
+
+    // The window ends with the other alert still active: it pages then, on the delivery's own timer.
+    await timeSkipping.sleep(end + 1000 - (await timeSkipping.currentTimeMs()));
+    await p.sent('held', ['trigger']);
+    expect(p.fake.sentFor('cleared-inside')).toEqual([]);
+
+    // Closed early: what a window held pages at once, not at its planned end.
+    const second = await timeSkipping.currentTimeMs();
+    await p.handle.signal(openWindowSignal, {
+      id: 'e3-work',
+      scope: { resourceName: ['E3*'] },
+      end: new Date(second + 60 * MINUTE).toISOString(),
+    });
+    p.fake.changesNextPoll(at('e3', 'E3, bay 2', { minute: 40 }));
+    expect((await p.pollOnce()).suppressed).toEqual({ 'e3-work': ['e3'] });
+    await p.handle.signal(closeWindowSignal, { id: 'e3-work' });
+    await p.sent('e3', ['trigger']);
+    expect((await timeSkipping.currentTimeMs()) - second).toBeLessThan(60 * MINUTE);
+    expect((await p.pollOnce()).windows).toEqual([]);
+  }));
 
 test('a clear pushed while the poller reads earlier pushed clears is read at the next poll, not dropped with them', () =>
   withPoller(devServer, {}, async (p) => {
