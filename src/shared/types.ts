@@ -241,6 +241,8 @@ export interface PollerInput {
   windows?: AdHocWindow[];
   /** Deliveries waiting for a window's end: alert id, window id. */
   suppressed?: [alertId: string, windowId: string][];
+  /** Why recent alerts did not page on their own (see poller-state.ts). */
+  decisions?: [alertId: string, decision: AlertDecision][];
 }
 
 /** Answer of the poller's `status` query. */
@@ -423,4 +425,43 @@ export interface DeliveryState {
   related?: string[];
   /** While suppressed: the window, and when it ends (ISO-8601). */
   suppressedBy?: { window: string; until: string };
+  /** Every PagerDuty send's outcome, in order (the last {@link MAX_SEND_LOG}). */
+  sends?: SendRecord[];
+}
+
+/** What a poller remembers deciding about an alert that did not page on its own. */
+export interface AlertDecision {
+  /** dropped by a route, joined its enclosure's incident, held for maintenance mode, waiting for a storm's parent. */
+  what: 'dropped' | 'grouped' | 'held' | 'waiting';
+  /** The route, the parent alert id, the server, or the enclosure. */
+  detail: string;
+  /** ISO-8601 (workflow time). */
+  at: string;
+}
+
+/** The poller's `alertDecision` answer: what it decided, what holds the alert now, and its severity filter. */
+export interface AlertDecisionAnswer {
+  applianceId: string;
+  severities: string[];
+  /** The alert version the poller last decided about, and when it saw it cleared. */
+  handled?: { modified: string; clearedAt?: string };
+  decision?: AlertDecision;
+  /** Held now: by maintenance mode, a storm group (its parent), a group wait, or a window (its delivery waits). */
+  now?: string;
+}
+
+/** Most sends a delivery's state keeps (a storm parent re-sends its trigger at each join). */
+export const MAX_SEND_LOG = 50;
+
+/** One PagerDuty send of a delivery as its state records it: when it ended (workflow time) and how. */
+export interface SendRecord {
+  action: DeliveryAction;
+  route: string;
+  /** ISO-8601. */
+  at: string;
+  ok: boolean;
+  /** Why it failed for good (the message of its final failure). */
+  error?: string;
+  /** A storm parent's trigger: how many alerts below it it listed. */
+  related?: number;
 }

@@ -12,12 +12,21 @@ import { FailureType } from '../shared/failure-types';
 import { ALERT_STATE, DELIVERY_STATE } from '../shared/search-attributes';
 import { sendPriorityOf } from '../shared/send-queue';
 import { DEFAULT_ROUTE, type DeliveryTarget } from '../routing/route-types';
-import type { AlertClear, AlertDeliveryInput, DeliveryAction, DeliveryPhase, DeliveryState } from '../shared/types';
+import {
+  type AlertClear,
+  type AlertDeliveryInput,
+  type DeliveryAction,
+  type DeliveryPhase,
+  type DeliveryState,
+  MAX_SEND_LOG,
+  type SendRecord,
+} from '../shared/types';
 import { failureMessage } from './failure-details';
 import { sendActivity } from './send-activity';
 import { handleClears } from './clear-handler';
 import { handleRelatedAlerts } from './related-alerts';
-import { suppressUntilSignal } from './messages';
+import { explainDelivery } from './delivery-explanation';
+import { explainQuery, suppressUntilSignal } from './messages';
 
 /**
  * Delivers one OneView alert to PagerDuty: trigger, wait for OneView to clear it, resolve.
@@ -52,6 +61,8 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
   };
   const clear = handleClears(state, logFields);
   const related = handleRelatedAlerts(state, logFields);
+  const startedAt = new Date(Date.now()).toISOString();
+  setHandler(explainQuery, () => explainDelivery(input, state, startedAt));
   // The first phase and the alert's own attributes came with the start (set by the starter: no event of our own).
   const firstPhase: DeliveryPhase = input.suppress ? 'suppressed' : 'triggering';
   /** Moves to a phase, visible in the `state` query, the Web UI's details and, where registered, search attributes. */
@@ -77,21 +88,34 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
   }
   if (input.suppress) enter('triggering');
 
-  const send = (action: DeliveryAction, target: DeliveryTarget) =>
-    sendActivity({
+  const send = (action: DeliveryAction, target: DeliveryTarget) => {
+    const listed = action === 'trigger' ? related.current() : undefined;
+    return sendActivity({
       routingKeyId: target.routingKeyId ?? input.routingKeyId,
       retry: input.retry,
       priorityKey:
         action === 'trigger' && target.priority ? target.priority : sendPriorityOf(action, input.alert.severity),
-    }).sendPagerDutyEvent({
-      action,
-      applianceId: input.applianceId,
-      applianceHost: input.applianceHost,
-      alert: input.alert,
-      ...(target.route === DEFAULT_ROUTE ? {} : { route: target.route }),
-      ...(target.severity ? { severity: target.severity } : {}),
-      ...(action === 'trigger' && related.current() ? { related: related.current() } : {}),
-    });
+    })
+      .sendPagerDutyEvent({
+        action,
+        applianceId: input.applianceId,
+        applianceHost: input.applianceHost,
+        alert: input.alert,
+        ...(target.route === DEFAULT_ROUTE ? {} : { route: target.route }),
+        ...(target.severity ? { severity: target.severity } : {}),
+        ...(listed ? { related: listed } : {}),
+      })
+      .then(
+        (result) => {
+          recordSend(state, { action, route: target.route, ok: true, ...(listed ? { related: listed.total } : {}) });
+          return result;
+        },
+        (err: unknown) => {
+          recordSend(state, { action, route: target.route, ok: false, error: failureMessage(err) });
+          throw err;
+        },
+      );
+  };
   // Each route's service gets its own trigger; one refused for good does not keep the others from paging.
   const sentVersion = related.version();
   const outcomes = await Promise.allSettled(targets.map((t) => send('trigger', t)));
@@ -142,6 +166,11 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
   log.info('incident resolved', { ...logFields, reason: clear()?.reason });
   enter('resolved');
   return state;
+}
+
+/** Notes one send's outcome in the delivery's state (the `state` and `explain` queries show it). */
+function recordSend(state: DeliveryState, record: Omit<SendRecord, 'at'>): void {
+  state.sends = [...(state.sends ?? []), { ...record, at: new Date(Date.now()).toISOString() }].slice(-MAX_SEND_LOG);
 }
 
 /**

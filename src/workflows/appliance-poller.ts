@@ -40,6 +40,7 @@ import { failureMessage, failureType } from './failure-details';
 import type { StartDecision } from './handled-alerts';
 import {
   alertClearedSignal,
+  alertDecisionQuery,
   alertsPushedSignal,
   forcePollSignal,
   closeWindowSignal,
@@ -190,6 +191,7 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
     state.paused = false;
   });
   setHandler(statusQuery, (): PollerStatus => state.status());
+  setHandler(alertDecisionQuery, (alertId) => state.decisionAbout(String(alertId)));
   setHandler(testConnectionUpdate, async (): Promise<ConnectionCheck> => {
     const now = Date.now();
     if (state.loginRejected) {
@@ -233,14 +235,7 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
     const { settings } = state;
     const route = routeAlert(settings.routes ?? [], alertFactsOf(settings.applianceId, alert));
     if ('dropped' in route) {
-      // Decided once per version of the alert, like a delivery: it is not routed again at every poll.
-      state.counters.alertsDropped++;
-      state.handled.recordActive(alert);
-      log.info('alert dropped by its route', {
-        appliance: settings.applianceId,
-        alertId: alert.id,
-        route: route.dropped,
-      });
+      drop(alert, route.dropped);
       return false;
     }
     const window = state.windows.covering(
@@ -324,6 +319,24 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
     }
   }
 
+  /** Drops an alert a `drop` route matched: decided once per version, like a delivery, not again at every poll. */
+  function drop(alert: AlertRecord, route: string): void {
+    state.counters.alertsDropped++;
+    state.handled.recordActive(alert);
+    state.decide(alert.id, 'dropped', route);
+    log.info('alert dropped by its route', { appliance: appliance(), alertId: alert.id, route });
+  }
+
+  /** The alerts a `drop` route does not match; the others are dropped here, before maintenance or grouping sees them. */
+  function withoutDropped(starts: Start[]): Start[] {
+    if (!state.settings.routes) return starts;
+    return starts.filter(([a]) => {
+      const route = routeAlert(state.settings.routes ?? [], alertFactsOf(appliance(), a));
+      if ('dropped' in route) drop(a, route.dropped);
+      return !('dropped' in route);
+    });
+  }
+
   /** Tells the deliveries a window holds when it now ends (now: they page, if their alert is still active). */
   async function moveSuppressed(windowId: string, until: number): Promise<void> {
     await Promise.all(
@@ -356,9 +369,10 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
       const decision = state.handled.decide(a);
       if (decision !== 'skip') starts.push([a, decision]);
     }
-    const inMaintenance = await serversInMaintenance(starts.map(([a]) => a));
-    const paged = starts.filter(([a]) => !(a.resourceUri && inMaintenance.has(a.resourceUri)));
-    for (const [a] of starts) if (a.resourceUri && inMaintenance.has(a.resourceUri)) hold(a);
+    const kept = withoutDropped(starts);
+    const inMaintenance = await serversInMaintenance(kept.map(([a]) => a));
+    const paged = kept.filter(([a]) => !(a.resourceUri && inMaintenance.has(a.resourceUri)));
+    for (const [a] of kept) if (a.resourceUri && inMaintenance.has(a.resourceUri)) hold(a);
     const own = await groupStorms(paged, false);
     await Promise.all([
       ...clears.map((a) => signalClear(a.id, { reason: 'cleared' }, a.modified)),
@@ -391,10 +405,13 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
       if (enclosure === undefined) alone.push(start);
       else if (state.storm.join(enclosure, a, storm.windowMs) !== undefined) {
         state.handled.recordActive(a);
+        state.decide(a.id, 'grouped', state.storm.parentOf(enclosure) ?? enclosure);
         state.counters.alertsGrouped++;
         joined.add(enclosure);
-      } else if (!releasing && storm.groupWaitMs > 0) state.storm.wait(a, enclosure, now + storm.groupWaitMs);
-      else alone.push(start);
+      } else if (!releasing && storm.groupWaitMs > 0) {
+        state.storm.wait(a, enclosure, now + storm.groupWaitMs);
+        state.decide(a.id, 'waiting', enclosure);
+      } else alone.push(start);
     }
     await Promise.all([...joined].map((enclosure) => tellParent(enclosure)));
     return alone;
@@ -486,6 +503,7 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
   function hold(alert: AlertRecord): void {
     if (!state.held.has(alert.id)) {
       state.counters.heldForMaintenance++;
+      state.decide(alert.id, 'held', alert.resourceUri ?? '');
       log.info('alert held: its server is in maintenance mode', {
         appliance: appliance(),
         alertId: alert.id,

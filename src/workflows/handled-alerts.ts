@@ -74,6 +74,12 @@ export class HandledAlerts {
   }
 
   /** Ids remembered as active (a delivery started for them and no clear seen since). */
+  /** What is remembered of one alert: the version decided about, and when it was seen cleared. */
+  get(id: string): { modified: string; clearedAt?: number } | undefined {
+    const e = this.byId.get(id);
+    return e ? { modified: e.modified, ...(e.clearedAt !== undefined ? { clearedAt: e.clearedAt } : {}) } : undefined;
+  }
+
   activeIds(): string[] {
     return [...this.byId].filter(([, e]) => e.clearedAt === undefined).map(([id]) => id);
   }

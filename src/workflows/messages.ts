@@ -1,8 +1,10 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { DeliveryExplanation } from './delivery-explanation';
 import type {
   AlertClear,
   AlertRecord,
   ConnectionCheck,
+  AlertDecisionAnswer,
   DeliveryState,
   OpenWindowRequest,
   PollerSettings,
@@ -60,6 +62,12 @@ export const closeWindowSignal = defineSignal<[{ id: string }]>('closeWindow');
 
 /** Moves the end of a suppressed delivery's window (epoch ms; now or earlier ends it). */
 export const suppressUntilSignal = defineSignal<[{ until: number }]>('suppressUntil');
+
+/** A delivery's decision chain as lines a person reads: routes, window, grouping, every send and where it stands. */
+export const explainQuery = defineQuery<DeliveryExplanation>('explain');
+
+/** What a poller decided about one alert that has no delivery of its own (dropped, grouped, held), if it remembers. */
+export const alertDecisionQuery = defineQuery<AlertDecisionAnswer, [string]>('alertDecision');
 
 /** Reports where one alert's delivery stands. */
 export const stateQuery = defineQuery<DeliveryState>('state');

@@ -1,5 +1,7 @@
 import { FailureType } from '../shared/failure-types';
 import type {
+  AlertDecision,
+  AlertDecisionAnswer,
   AlertRecord,
   AlertWatermark,
   ConnectionCheck,
@@ -53,6 +55,9 @@ const ZERO_COUNTERS: PollerCounters = {
   alertsSuppressed: 0,
 };
 
+/** Decisions about alerts that did not page on their own kept for `alertDecision`: the newest, enough for a storm. */
+export const MAX_DECISIONS = 300;
+
 /** Successful polls in a row before the appliance's own incident resolves: one lucky poll of a flapping link is not enough. */
 export const BLIND_RECOVERY_POLLS = 2;
 
@@ -93,6 +98,8 @@ export class PollerState {
   readonly storm: StormGroups;
   /** Operators' maintenance windows, and the deliveries waiting for a window's end. */
   readonly windows: WindowState;
+  /** The latest decisions about alerts that did not page on their own, for `alertDecision` (oldest dropped first). */
+  readonly decisions: Map<string, AlertDecision>;
 
   constructor(input: PollerInput) {
     this.settings = input.settings;
@@ -119,6 +126,7 @@ export class PollerState {
     this.held = new Map((input.held ?? []).map((a) => [a.id, a]));
     this.storm = new StormGroups(input.storm);
     this.windows = new WindowState(input.windows, input.suppressed);
+    this.decisions = new Map(input.decisions ?? []);
     // A new run keeps the previous run's rhythm instead of polling again at once.
     this.nextPollAt = this.lastPollAt !== undefined ? this.lastPollAt + this.delayAfterPoll() : Date.now();
   }
@@ -139,6 +147,45 @@ export class PollerState {
     if (this.consecutiveFailures === 0) return interval;
     const cap = this.lastErrorType === FailureType.oneViewAuth ? MAX_AUTH_BACKOFF_MS : MAX_UNREACHABLE_BACKOFF_MS;
     return Math.max(interval, Math.min(cap, interval * 2 ** (this.consecutiveFailures - 1)));
+  }
+
+  /** Remembers why an alert did not page on its own (the newest {@link MAX_DECISIONS} are kept). */
+  decide(alertId: string, what: AlertDecision['what'], detail: string): void {
+    this.decisions.delete(alertId);
+    this.decisions.set(alertId, { what, detail, at: new Date(Date.now()).toISOString() });
+    if (this.decisions.size > MAX_DECISIONS) this.decisions.delete(this.decisions.keys().next().value!);
+  }
+
+  /** The `alertDecision` answer for one alert. */
+  decisionAbout(alertId: string): AlertDecisionAnswer {
+    const handled = this.handled.get(alertId);
+    const where = this.storm.whereIs(alertId);
+    const held = this.held.get(alertId);
+    const window = this.windows.windowOf(alertId);
+    const now = held
+      ? `held: its server ${held.resourceUri ?? ''} is in OneView maintenance mode`
+      : where && 'parent' in where
+        ? `listed in the incident of its enclosure's alert ${where.parent}`
+        : where
+          ? `waiting (group wait) for an alert of enclosure ${where.waitingFor}`
+          : window
+            ? `its delivery waits for maintenance window ${window} to end`
+            : undefined;
+    const decision = this.decisions.get(alertId);
+    return {
+      applianceId: this.settings.applianceId,
+      severities: [...this.settings.severities],
+      ...(handled
+        ? {
+            handled: {
+              modified: handled.modified,
+              ...(handled.clearedAt !== undefined ? { clearedAt: new Date(handled.clearedAt).toISOString() } : {}),
+            },
+          }
+        : {}),
+      ...(decision ? { decision } : {}),
+      ...(now ? { now } : {}),
+    };
   }
 
   /** The answer of the `status` query. */
@@ -203,6 +250,7 @@ export class PollerState {
       held: this.held.size > 0 ? [...this.held.values()] : undefined,
       storm: this.storm.toState(),
       ...this.windows.toInput(),
+      ...(this.decisions.size > 0 ? { decisions: [...this.decisions] } : {}),
     };
   }
 }

@@ -56,6 +56,13 @@ export class StormGroups {
     return { listed: children.slice(0, MAX_LISTED_CHILDREN), total: children.length };
   }
 
+  /** Where an alert waits now: the parent whose incident lists it, or the enclosure whose alert it waits for. */
+  whereIs(alertId: string): { parent: string } | { waitingFor: string } | undefined {
+    for (const g of this.groups.values()) if (g.children.has(alertId)) return { parent: g.parent.id };
+    const w = this.waiting.get(alertId);
+    return w ? { waitingFor: w.enclosure } : undefined;
+  }
+
   /** The group's parent id of an enclosure. */
   parentOf(enclosure: string): string | undefined {
     return this.groups.get(enclosure)?.parent.id;

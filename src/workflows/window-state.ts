@@ -46,6 +46,11 @@ export class WindowState {
     this.suppressed.delete(alertId);
   }
 
+  /** The window that holds an alert's delivery, if one does. */
+  windowOf(alertId: string): string | undefined {
+    return this.suppressed.get(alertId);
+  }
+
   /** The alerts suppressed by a window. */
   alertsOf(windowId: string): string[] {
     return [...this.suppressed].flatMap(([alertId, w]) => (w === windowId ? [alertId] : []));

@@ -34,6 +34,7 @@ const SCRIPTS = [
   'register-search-attributes',
   'route-test',
   'maintenance',
+  'explain',
 ];
 
 let ids: { applianceId: string; taskQueue: string };
