@@ -15,7 +15,14 @@ import { startPagerDutySimulator } from '../../simulators/pagerduty/server';
 import { startRabbitBroker } from '../../simulators/rabbitmq/broker';
 import { bridgeDataConverter } from '../../src/client/data-converter';
 import { ensurePollers } from '../../src/worker/ensure-pollers';
-import { forcePoll, pollerStatus, pushAlerts, testApplianceConnections } from '../../src/client/poller-operations';
+import {
+  closeMaintenanceWindow,
+  forcePoll,
+  openMaintenanceWindow,
+  pollerStatus,
+  pushAlerts,
+  testApplianceConnections,
+} from '../../src/client/poller-operations';
 import type { WorkerConfig } from '../../src/config/types';
 import { BRIDGE_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
 import {
@@ -39,7 +46,10 @@ const APPLIANCE = 'replay-appliance';
 const BUS_APPLIANCE = 'replay-scmb';
 /** A third appliance that fails every request for a while: its poller opens, then resolves, its own incident. */
 const BLIND_APPLIANCE = 'replay-blind';
+/** A fourth appliance with routes, a storm and maintenance windows. */
+const ROUTES_APPLIANCE = 'replay-routes';
 const TASK_QUEUE = 'replay-fixtures';
+const FACILITIES_KEY = 'FAC1L1T1ESKEYF0RREPLAYF1XTURES01';
 const ROUTING_KEY = 'R0UT1NGKEYF0RREPLAYF1XTURES00001';
 const idOf = (uri: string) => uri.slice(uri.lastIndexOf('/') + 1);
 
@@ -62,6 +72,8 @@ async function main(): Promise<void> {
   const busSim = controls(busOneView.url, pagerDuty.url);
   const blindOneView = await startOneViewSimulator({ tls: true });
   const blindSim = controls(blindOneView.url, pagerDuty.url);
+  const routesOneView = await startOneViewSimulator({ tls: true });
+  const routesSim = controls(routesOneView.url, pagerDuty.url);
   const connection = await Connection.connect({ address: env.address });
   const client = new Client({ connection, dataConverter: bridgeDataConverter({ key: FIXTURE_PAYLOAD_KEY }) });
   const config: WorkerConfig = {
@@ -71,9 +83,32 @@ async function main(): Promise<void> {
       taskQueue: TASK_QUEUE,
       encryption: { key: FIXTURE_PAYLOAD_KEY },
     },
-    routes: [],
+    // Scoped to the routes appliance, so the other scenarios page as they always did.
+    routes: [
+      { name: 'routes-drop', match: { appliance: [ROUTES_APPLIANCE], healthCategory: ['Storage'] }, drop: true },
+      {
+        name: 'facilities',
+        match: { appliance: [ROUTES_APPLIANCE], resourceCategory: ['enclosures'] },
+        routingKey: FACILITIES_KEY,
+        severity: 'critical',
+        continue: true,
+      },
+      { name: 'operations', match: { appliance: [ROUTES_APPLIANCE], resourceCategory: ['enclosures'] }, priority: 2 },
+    ],
     windows: [],
     appliances: [
+      {
+        id: ROUTES_APPLIANCE,
+        host: routesOneView.url.replace(/^https?:\/\//, ''),
+        baseUrl: routesOneView.url,
+        username: 'administrator',
+        password: 'admin-password',
+        severities: ['Critical'],
+        pollIntervalSeconds: 3600,
+        sslVerify: true,
+        caCertPem: routesOneView.certificatePem,
+        routingKey: ROUTING_KEY,
+      },
       {
         id: APPLIANCE,
         host: oneView.url.replace(/^https?:\/\//, ''),
@@ -254,6 +289,57 @@ async function main(): Promise<void> {
       120_000,
     );
 
+    // The routes appliance: an enclosure power loss (the enclosure's alert to two services, two blades joining it), a
+    // dropped alert; the enclosure clears and the blades page on their own; then a window holds one alert until it is
+    // closed (it pages) and another that clears inside it (never paged).
+    const routed = async () =>
+      (await sim.incidents()).filter((i) => i.dedup_key.startsWith(`oneview/${ROUTES_APPLIANCE}/`));
+    const storm = await routesSim.storm({ children: 2 });
+    await routesSim.addAlerts([{ severity: 'Critical', healthCategory: 'Storage' }]);
+    await forcePoll(client, ROUTES_APPLIANCE);
+    const parentKey = `oneview/${ROUTES_APPLIANCE}/alert/${idOf(storm.parent!.uri)}`;
+    await waitFor(
+      'the enclosure incident listing its two blades',
+      async () =>
+        (await sim.events()).map(
+          (e) => e.event as { dedup_key: string; payload?: { custom_details?: Record<string, unknown> } },
+        ),
+      (e) => e.some((x) => x.dedup_key === parentKey && x.payload?.custom_details?.related_alert_count === 2),
+      60_000,
+    );
+    await routesSim.clearAlert(idOf(storm.parent!.uri));
+    await forcePoll(client, ROUTES_APPLIANCE);
+    await waitFor('the blades paged on their own', routed, (i) => i.length === 3, 60_000);
+    const windowEnd = new Date(Date.now() + 10 * 60_000).toISOString();
+    await openMaintenanceWindow(client, ROUTES_APPLIANCE, {
+      id: 'replay-window',
+      scope: { healthCategory: ['Thermal'] },
+      end: windowEnd,
+    });
+    const [heldAlert, skippedAlert] = await routesSim.addAlerts([
+      { severity: 'Critical', healthCategory: 'Thermal' },
+      { severity: 'Critical', healthCategory: 'Thermal' },
+    ]);
+    await forcePoll(client, ROUTES_APPLIANCE);
+    await waitFor(
+      'both held by the window',
+      () => pollerStatus(client, ROUTES_APPLIANCE),
+      (s) => (s.suppressed['replay-window'] ?? []).length === 2,
+      60_000,
+    );
+    const skipped = client.workflow.getHandle(alertWorkflowId(ROUTES_APPLIANCE, idOf(skippedAlert!.uri)));
+    await routesSim.clearAlert(idOf(skippedAlert!.uri));
+    await forcePoll(client, ROUTES_APPLIANCE);
+    await waitFor(
+      'the cleared one skipped',
+      () => skipped.describe(),
+      (d) => d.status.name === 'COMPLETED',
+      60_000,
+    );
+    await closeMaintenanceWindow(client, ROUTES_APPLIANCE, 'replay-window');
+    const heldKey = `oneview/${ROUTES_APPLIANCE}/alert/${idOf(heldAlert!.uri)}`;
+    await waitFor('the held one paged', routed, (i) => i.some((x) => x.dedup_key === heldKey), 60_000);
+
     mkdirSync(OUT, { recursive: true });
     const save = async (name: string, handle: WorkflowHandle, runId?: string) => {
       const history = await client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
@@ -309,13 +395,29 @@ async function main(): Promise<void> {
     await save('delivery-pushed-cleared-gone', client.workflow.getHandle(alertWorkflowId(APPLIANCE, '90001')));
     await save('delivery-rejected-failed', failed);
     await save('scmb-consumer-running', client.workflow.getHandle(scmbConsumerWorkflowId(BUS_APPLIANCE)));
+    await savePollerRuns('poller-routes', ROUTES_APPLIANCE);
+    await save(
+      'delivery-storm-parent-resolved',
+      client.workflow.getHandle(alertWorkflowId(ROUTES_APPLIANCE, idOf(storm.parent!.uri))),
+    );
+    await save('delivery-window-skipped', skipped);
+    await save(
+      'delivery-window-paged',
+      client.workflow.getHandle(alertWorkflowId(ROUTES_APPLIANCE, idOf(heldAlert!.uri))),
+    );
   } finally {
     bridge.shutdown();
     await running;
     await bridge.closeDependencies();
     await workerConnection.close();
     await connection.close();
-    await Promise.all([oneView.close(), busOneView.close(), blindOneView.close(), pagerDuty.close()]);
+    await Promise.all([
+      oneView.close(),
+      busOneView.close(),
+      blindOneView.close(),
+      routesOneView.close(),
+      pagerDuty.close(),
+    ]);
     await broker.stop();
     await env.teardown();
   }

@@ -54,6 +54,23 @@ const updates = (file: string) =>
       : [],
   );
 
+test('the routing histories hold a storm, a dropped alert, routes to two services and a window closed early', () => {
+  const routesPoller = histories.filter((h) => h.file.startsWith('poller-routes-')).map((h) => h.file);
+  expect(routesPoller.flatMap(signalsOut)).toEqual(expect.arrayContaining(['relatedAlerts', 'suppressUntil']));
+  expect(routesPoller.flatMap(signalsIn)).toEqual(expect.arrayContaining(['openWindow', 'closeWindow']));
+  const sends = (file: string) =>
+    events(file).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendPagerDutyEvent');
+  // The enclosure's delivery: its trigger to both routes, again with the blades listed, then both resolves.
+  expect(signalsIn('delivery-storm-parent-resolved.binpb')).toEqual(
+    expect.arrayContaining(['relatedAlerts', 'alertCleared']),
+  );
+  expect(sends('delivery-storm-parent-resolved.binpb').length).toBeGreaterThanOrEqual(6);
+  // Cleared inside its window: no send at all.
+  expect(sends('delivery-window-skipped.binpb')).toEqual([]);
+  expect(signalsIn('delivery-window-paged.binpb')).toContain('suppressUntil');
+  expect(sends('delivery-window-paged.binpb')).toHaveLength(1);
+});
+
 test('the poller histories hold its main paths: local-activity polls, pushes, a confirmed clear, a connection test', () => {
   const pollerFiles = histories.filter((h) => h.file.startsWith('poller-')).map((h) => h.file);
   const all = pollerFiles.flatMap(events);
