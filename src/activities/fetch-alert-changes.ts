@@ -1,6 +1,6 @@
 import { log } from '@temporalio/activity';
 import { boundText } from '../shared/bounded-text';
-import { timestamp, toAlertRecord } from '../shared/alert-record';
+import { toAlertRecord } from '../shared/alert-record';
 import type {
   AlertRecord,
   AlertWatermark,
@@ -47,9 +47,11 @@ export async function fetchAlertChanges(
     if (input.ids) return readAlerts(client, login, input.ids);
     // A first poll reads only active alerts, so its watermark comes from them; with none, the poll after it would read
     // only active alerts too and never see a clear. The newest change of any alert, read first, is where it starts.
-    const start = input.watermark || input.snapshot ? undefined : await newestChange(client, login);
+    const first = !input.watermark && !input.snapshot;
+    const start = first ? await newestChange(client, login) : undefined;
     const raw = await fetchAllPages(client, login, alertQueryPath(input.watermark, input.severities));
-    return { ...raw, pages: raw.pages + (start ? 1 : 0), start };
+    // The newest-change GET ran on every first poll, whether or not its answer gave a start.
+    return { ...raw, pages: raw.pages + (first ? 1 : 0), start };
   };
   let relogin: OneViewLogin | undefined;
   let counted = false;
@@ -107,16 +109,14 @@ export async function fetchAlertChanges(
 /**
  * The watermark a first poll starts from: the newest change of any alert, with no id marked as handled (whatever
  * changed at that instant is read again, never missed), or the beginning of time on an appliance without alerts.
- * Undefined when the appliance's answer has no readable `modified`: the next poll is a first poll again.
+ * Undefined when the appliance's answer is not an alert the validator accepts: the next poll is a first poll again.
  */
 async function newestChange(client: OneViewClient, login: OneViewLogin): Promise<AlertWatermark | undefined> {
   const page = await client.getPage(newestChangePath(), login.token, login.apiVersion);
   if (page.members.length === 0) return BEFORE_ANY_ALERT;
-  const newest = page.members[0];
-  const modified = timestamp(
-    typeof newest === 'object' && newest !== null ? (newest as { modified?: unknown }).modified : undefined,
-  );
-  return modified ? { modified, idsAtModified: [] } : undefined;
+  // Read through the one validator, like every alert: a member it refuses gives no start.
+  const newest = toAlertRecord(page.members[0]);
+  return 'record' in newest ? { modified: newest.record.modified, idsAtModified: [] } : undefined;
 }
 
 async function fetchAllPages(client: OneViewClient, login: OneViewLogin, firstPage: string): Promise<RawRead> {

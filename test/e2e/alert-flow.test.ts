@@ -3,11 +3,11 @@ import { pollerWorkflowId } from '../../src/shared/workflow-ids';
 import { bridgeConfig, runBridge, useHarness, uniqueAppliance } from '../support/bridge-harness';
 import { pollOnceMore } from '../support/poll-once-more';
 import { waitFor } from '../support/wait-for';
+import { idOf } from '../support/alert-id';
 
 const harness = useHarness();
 
 const criticals = (n: number) => Array.from({ length: n }, () => ({ severity: 'Critical' }));
-const idOf = (uri: string) => uri.slice(uri.lastIndexOf('/') + 1);
 
 async function pollsDone(applianceId: string, atLeast: number) {
   return waitFor(

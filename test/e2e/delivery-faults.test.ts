@@ -9,9 +9,9 @@ import { startPagerDutySimulator } from '../../simulators/pagerduty/server';
 import { bridgeConfig, runBridge, uniqueAppliance, useHarness } from '../support/bridge-harness';
 import { pollOnceMore } from '../support/poll-once-more';
 import { waitFor } from '../support/wait-for';
+import { idOf } from '../support/alert-id';
 
 const harness = useHarness();
-const idOf = (uri: string) => uri.slice(uri.lastIndexOf('/') + 1);
 
 /** Retry waits scaled down from seconds and minutes to milliseconds, so outages fit in a test. */
 function fastRetries(config: WorkerConfig): WorkerConfig {

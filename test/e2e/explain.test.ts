@@ -2,11 +2,10 @@ import { explainAlert } from '../../src/client/explain-alert';
 import { pollerStatus } from '../../src/client/poller-operations';
 import { bridgeConfig, runBridge, uniqueAppliance, useHarness } from '../support/bridge-harness';
 import { waitFor } from '../support/wait-for';
+import { idOf } from '../support/alert-id';
 
 // "Why was I (not) paged?" answered from Temporal alone, for a storm's parent and child, a dropped alert and one never seen.
 const harness = useHarness();
-
-const idOf = (uri: string) => uri.slice(uri.lastIndexOf('/') + 1);
 
 test('explain tells the parent of a storm its routes, its joined alerts and every send; a child where it went; a dropped alert which route dropped it', async () => {
   const h = harness();

@@ -2,11 +2,10 @@ import { pollerStatus } from '../../src/client/poller-operations';
 import { bridgeConfig, runBridge, uniqueAppliance, useHarness } from '../support/bridge-harness';
 import { pollOnceMore } from '../support/poll-once-more';
 import { waitFor } from '../support/wait-for';
+import { idOf } from '../support/alert-id';
 
 // OneView's own maintenance mode on server hardware, read from the simulator over real HTTP.
 const harness = useHarness();
-
-const idOf = (uri: string) => uri.slice(uri.lastIndexOf('/') + 1);
 
 test("a Critical on a server in OneView's maintenance mode does not page; when the server leaves it with the alert still active, one page at the next poll", async () => {
   const h = harness();

@@ -20,6 +20,7 @@ import {
 import { waitFor } from '../support/wait-for';
 import { CODEC_AUTH_TOKEN, spawnWeb } from '../support/web-process';
 import { workerEnv } from '../support/worker-process';
+import { idOf } from '../support/alert-id';
 
 const harness = useHarness();
 const ROOT = join(__dirname, '..', '..');
@@ -82,7 +83,6 @@ function temporalCli(args: string[]): Promise<Run> {
   });
 }
 
-const idOf = (uri: string) => uri.slice(uri.lastIndexOf('/') + 1);
 const keyOf = (alertId: string) => `oneview/${ids.applianceId}/alert/${alertId}`;
 const alertIds = (out: string) => (JSON.parse(out) as AlertDeliveryRow[]).map((r) => r.alertId).sort();
 

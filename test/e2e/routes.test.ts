@@ -2,13 +2,13 @@ import { pollerStatus } from '../../src/client/poller-operations';
 import { TEST_ROUTING_KEY, bridgeConfig, runBridge, uniqueAppliance, useHarness } from '../support/bridge-harness';
 import { pollOnceMore } from '../support/poll-once-more';
 import { waitFor } from '../support/wait-for';
+import { idOf } from '../support/alert-id';
 
 // Routing rules end to end: OneView simulator → real worker and Temporal → PagerDuty simulator, over real HTTP.
 const harness = useHarness();
 
 const FACILITIES = 'F'.repeat(32);
 const SERVERS = 'S'.repeat(32);
-const idOf = (uri: string) => uri.slice(uri.lastIndexOf('/') + 1);
 
 test('rules page one alert to two services (continue), drop another, leave the rest to the appliance key; resolves follow each trigger', async () => {
   const h = harness();

@@ -2,11 +2,10 @@ import { pollerStatus } from '../../src/client/poller-operations';
 import { bridgeConfig, runBridge, uniqueAppliance, useHarness } from '../support/bridge-harness';
 import { pollOnceMore } from '../support/poll-once-more';
 import { waitFor } from '../support/wait-for';
+import { idOf } from '../support/alert-id';
 
 // Topology storm control over real HTTP: the simulator's enclosure loses power (its own alert and one per blade).
 const harness = useHarness();
-
-const idOf = (uri: string) => uri.slice(uri.lastIndexOf('/') + 1);
 
 type Event = {
   event_action: string;

@@ -39,6 +39,7 @@ import { findTemporalExecutable } from '../../scripts/temporal-binaries';
 import { oneViewUser } from '../support/oneview-user';
 import { waitFor } from '../support/wait-for';
 import { FIXTURE_PAYLOAD_KEY } from './fixture-key';
+import { idOf } from '../support/alert-id';
 
 const OUT = join(__dirname, '..', 'fixtures', 'histories');
 const APPLIANCE = 'replay-appliance';
@@ -51,7 +52,6 @@ const ROUTES_APPLIANCE = 'replay-routes';
 const TASK_QUEUE = 'replay-fixtures';
 const FACILITIES_KEY = 'FAC1L1T1ESKEYF0RREPLAYF1XTURES01';
 const ROUTING_KEY = 'R0UT1NGKEYF0RREPLAYF1XTURES00001';
-const idOf = (uri: string) => uri.slice(uri.lastIndexOf('/') + 1);
 
 async function main(): Promise<void> {
   Runtime.install({ logger: createJsonLogger('WARN') });

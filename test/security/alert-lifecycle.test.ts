@@ -6,6 +6,7 @@ import { oneViewUser } from '../support/oneview-user';
 import { pollOnceMore } from '../support/poll-once-more';
 import { waitFor } from '../support/wait-for';
 import { type SecurityStack, alertResource, bothAppliancesPage, startSecurityStack } from './support/security-stack';
+import { idOf } from '../support/alert-id';
 
 /**
  * OneView is the truth about an alert's life, against the real worker and web processes: a re-activated alert pages
@@ -23,7 +24,6 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const idOf = (uri: string) => uri.slice(uri.lastIndexOf('/') + 1);
 const keyOf = (id: string) => `oneview/${stack.ids.a}/alert/${id}`;
 const incidentOf = async (id: string) => (await harness().sim.incidents()).find((i) => i.dedup_key === keyOf(id));
 const triggersOf = async (id: string) =>

@@ -1,6 +1,6 @@
 import { blindDedupKeyFor } from '../../shared/dedup-key';
 import type { BlindIncident, DeliveryAction } from '../../shared/types';
-import { CLIENT_NAME, MAX_SUMMARY_CODE_POINTS, type PagerDutyEvent } from './build-event';
+import { CLIENT_NAME, MAX_SUMMARY_CODE_POINTS, type PagerDutyEvent, resolveEvent } from './build-event';
 import { fitEventSize } from './fit-event-size';
 import { truncateGraphemes } from './truncate';
 
@@ -20,7 +20,7 @@ export interface BuildBlindEventInput {
  */
 export function buildBlindEvent(input: BuildBlindEventInput): PagerDutyEvent {
   const dedup_key = blindDedupKeyFor(input.applianceId);
-  if (input.action === 'resolve') return { routing_key: input.routingKey, event_action: 'resolve', dedup_key };
+  if (input.action === 'resolve') return resolveEvent(input.routingKey, dedup_key);
   const { incident } = input;
   return fitEventSize({
     routing_key: input.routingKey,

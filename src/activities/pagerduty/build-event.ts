@@ -56,7 +56,7 @@ export interface BuildEventInput {
 export function buildEvent(input: BuildEventInput): PagerDutyEvent {
   const { alert } = input;
   const dedup_key = dedupKeyFor(input.applianceId, alert.id);
-  if (input.action === 'resolve') return { routing_key: input.routingKey, event_action: 'resolve', dedup_key };
+  if (input.action === 'resolve') return resolveEvent(input.routingKey, dedup_key);
 
   const where = nonBlank(alert.resourceName) ?? input.applianceHost;
   const custom_details: Record<string, unknown> = {
@@ -118,6 +118,11 @@ export function buildEvent(input: BuildEventInput): PagerDutyEvent {
     client: CLIENT_NAME,
     client_url: input.applianceUrl,
   });
+}
+
+/** A resolve carries only what matches it to the open alert: the routing key and the dedup key. */
+export function resolveEvent(routingKey: string, dedupKey: string): PagerDutyEvent {
+  return { routing_key: routingKey, event_action: 'resolve', dedup_key: dedupKey };
 }
 
 function nonBlank(value: string | undefined): string | undefined {

@@ -6,9 +6,10 @@ import type { Incident } from '../../../simulators/pagerduty/server';
 import { runningDeliveriesQuery } from '../../../src/shared/visibility-query';
 import { dedupKey, expectExactlyOnce } from './exactly-once';
 import { CHAOS_SCALE } from './scale';
+import { idOf } from '../../support/alert-id';
 
 /** The id of a OneView alert: the last segment of its URI. */
-export const idOf = (uri: string): string => uri.slice(uri.lastIndexOf('/') + 1);
+export { idOf };
 
 /** Raises `count` alerts on the simulated appliance (in requests of at most 250) and answers their ids. */
 export async function raiseAlerts(
