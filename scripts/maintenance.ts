@@ -1,5 +1,11 @@
 import { runningAppliances } from '../src/client/appliance-directory';
-import { closeMaintenanceWindow, openMaintenanceWindow, pollerStatuses } from '../src/client/poller-operations';
+import { randomBytes } from 'node:crypto';
+import {
+  closeMaintenanceWindow,
+  openMaintenanceWindow,
+  pollerStatus,
+  pollerStatuses,
+} from '../src/client/poller-operations';
 import type { WindowScope } from '../src/routing/window-types';
 import { applianceIdArg } from './lib/arguments';
 import { runCommand } from './lib/command';
@@ -75,7 +81,11 @@ runCommand({
         );
       return ExitCode.ok;
     }
-    const id = values.end ?? values.id ?? `mw-${new Date().toISOString().slice(0, 16).replace(/[-:T]/g, '')}`;
+    // Unique unless given: two operators opening windows in the same second must not share (and move) one.
+    const id =
+      values.end ??
+      values.id ??
+      `mw-${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}-${randomBytes(2).toString('hex')}`;
     if (!WINDOW_ID.test(id)) throw new UsageError(`a window id is 1-63 lower-case letters, digits or '-', got '${id}'`);
     const scope: WindowScope = {};
     for (const [option, field] of [
@@ -101,20 +111,41 @@ runCommand({
     let failed = 0;
     for (const applianceId of appliances) {
       try {
-        if (values.end !== undefined) await closeMaintenanceWindow(client, applianceId, id);
-        else
+        if (values.end !== undefined) {
+          const before = (await pollerStatus(client, applianceId)).windows.find((w) => w.id === id);
+          if (before?.scheduled)
+            throw new OperationFailed(`window ${id} is scheduled in ROUTES_FILE: change the file to end it`);
+          await closeMaintenanceWindow(client, applianceId, id);
+        } else
           await openMaintenanceWindow(client, applianceId, {
             id,
             scope,
             end,
             ...(values.reason ? { reason: values.reason } : {}),
           });
+        // A signal has no answer: the poller's status says whether it took the window (it refuses one past a week, or
+        // beyond 100 open windows, and logs why).
+        const taken = await confirmed(async () => {
+          const w = (await pollerStatus(client, applianceId)).windows.find((x) => x.id === id && !x.scheduled);
+          return values.end !== undefined ? w === undefined : w?.end === end;
+        });
+        if (!taken) throw new OperationFailed(`the poller did not take the change (see the worker's log)`);
         out(`${values.end !== undefined ? 'ended' : `opened until ${end}`}: window ${id} on ${applianceId}\n`);
       } catch (e) {
         failed++;
-        err(`maintenance: failed to signal the poller of ${applianceId}: ${(e as Error).message.split('\n')[0]}\n`);
+        err(`maintenance: window ${id} on ${applianceId}: ${(e as Error).message.split('\n')[0]}\n`);
       }
     }
     return failed > 0 ? ExitCode.failed : ExitCode.ok;
   },
 });
+
+/** Asks `check` until it holds, for up to 10 s (the poller takes a signal at its next workflow task). */
+async function confirmed(check: () => Promise<boolean>): Promise<boolean> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

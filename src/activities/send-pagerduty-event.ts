@@ -1,5 +1,6 @@
 import { log } from '@temporalio/activity';
 import type { RouteConfig } from '../config/routes-file';
+import { routingKeyIdOf } from '../config/routing-key-id';
 import type { SendPagerDutyEventInput, SendPagerDutyEventResult } from '../shared/types';
 import type { ApplianceRegistry } from './appliance-registry';
 import type { BridgeMetrics } from './bridge-metrics';
@@ -42,7 +43,7 @@ export async function sendPagerDutyEvent(
     : buildEvent({
         ...input,
         applianceUrl: appliance.baseUrl,
-        routingKey: routingKeyOf(deps, input.route) ?? appliance.routingKey,
+        routingKey: routingKeyOf(deps, input) ?? appliance.routingKey,
         severityMap: appliance.severityMap,
       });
   // What each log line says this event is about: an alert, or the appliance's own incident.
@@ -99,7 +100,8 @@ export async function sendPagerDutyEvent(
 }
 
 /** A route's own routing key (undefined: the appliance's); a route this worker does not know is an error, retried. */
-function routingKeyOf(deps: SendDeps, route: string | undefined): string | undefined {
+function routingKeyOf(deps: SendDeps, input: SendPagerDutyEventInput): string | undefined {
+  const route = input.route;
   if (route === undefined) return undefined;
   const config = deps.routes?.get(route);
   if (!config)
@@ -107,6 +109,15 @@ function routingKeyOf(deps: SendDeps, route: string | undefined): string | undef
       ErrorCode.unknownRoute,
       `route '${route}' is not in this worker's ROUTES_FILE; retrying until a worker that has it takes the send`,
     );
+  // The key changed since the incident opened: PagerDuty scopes dedup keys per integration, so a resolve sent with the
+  // new key cannot close the incident the old one opened. Said loudly; the old incident needs resolving in PagerDuty.
+  if (input.routingKeyId && config.routingKey && routingKeyIdOf(config.routingKey) !== input.routingKeyId)
+    log.warn("the route's routing key changed since this incident opened; it goes to the new key", {
+      appliance: input.applianceId,
+      route,
+      action: input.action,
+      alertId: input.alert?.id,
+    });
   return config.routingKey;
 }
 

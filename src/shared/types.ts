@@ -1,4 +1,4 @@
-import type { DeliveryTarget, RouteRule } from '../routing/route-types';
+import type { AlertFacts, DeliveryTarget, RouteRule } from '../routing/route-types';
 import type { AdHocWindow, WindowSchedule, WindowScope } from '../routing/window-types';
 import type { PagerDutySeverity } from './severity';
 
@@ -96,6 +96,14 @@ export interface PollerSettings {
   windows?: WindowSchedule[];
 }
 
+/** A delivery waiting for a window's end, as the poller remembers it: which window, and what decides coverage. */
+export interface SuppressedAlert {
+  alertId: string;
+  window: string;
+  facts: AlertFacts;
+  routes: string[];
+}
+
 /** The `openWindow` signal: an operator's maintenance window on a poller, until `end` (ISO-8601). */
 export interface OpenWindowRequest {
   /** 1-63 lower-case letters, digits and '-'; the same id again moves the end of that window. */
@@ -107,7 +115,12 @@ export interface OpenWindowRequest {
 
 /** The poller's storm groups as continue-as-new hands them on (see storm-groups.ts). */
 export interface StormState {
-  groups: { enclosure: string; parent: AlertRecord; children: AlertRecord[] }[];
+  groups: {
+    enclosure: string;
+    parent: AlertRecord;
+    openedAt: number;
+    children: { alert: AlertRecord; again?: boolean }[];
+  }[];
   waiting: { alert: AlertRecord; enclosure: string; until: number }[];
 }
 
@@ -239,8 +252,8 @@ export interface PollerInput {
   storm?: StormState;
   /** Maintenance windows operators opened, not yet over. */
   windows?: AdHocWindow[];
-  /** Deliveries waiting for a window's end: alert id, window id. */
-  suppressed?: [alertId: string, windowId: string][];
+  /** Deliveries waiting for a window's end. */
+  suppressed?: SuppressedAlert[];
   /** Why recent alerts did not page on their own (see poller-state.ts). */
   decisions?: [alertId: string, decision: AlertDecision][];
 }
@@ -397,11 +410,24 @@ export type SendPagerDutyEventInput = {
   applianceHost: string;
   /** The route whose routing key it goes to; absent or `default`: the appliance's own key. */
   route?: string;
+  /** The id of the route's key when the delivery started, to notice a key changed under an open incident. */
+  routingKeyId?: string;
   /** The route's PagerDuty severity, instead of the mapped OneView severity. */
   severity?: PagerDutySeverity;
   /** A storm's parent: the alerts below it that joined its incident (listed), and how many joined in all. */
-  related?: { listed: AlertRecord[]; total: number };
+  related?: { listed: RelatedAlert[]; total: number };
 } & ({ alert: AlertRecord; blind?: undefined } | { blind: BlindIncident; alert?: undefined });
+
+/** One alert a storm's parent lists in its incident: which alert, on what, and what it says (bounded). */
+export interface RelatedAlert {
+  id: string;
+  uri: string;
+  severity: string;
+  /** At most 200 code points. */
+  description: string;
+  created: string;
+  resourceName?: string;
+}
 
 /** Result of `sendPagerDutyEvent`: PagerDuty accepted the event. */
 export interface SendPagerDutyEventResult {

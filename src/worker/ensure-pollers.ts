@@ -1,22 +1,14 @@
-import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { ensureSearchAttributes } from '../client/ensure-search-attributes';
 import { namespaceRetentionMs } from '../client/namespace-retention';
 import { routeRulesOf } from '../config/routes-file';
+import { routingKeyIdOf } from '../config/routing-key-id';
 import type { ApplianceConfig, WorkerConfig } from '../config/types';
 import { APPLIANCE_ID } from '../shared/search-attributes';
 import type { PollerSettings } from '../shared/types';
 import { runningPollersQuery } from '../shared/visibility-query';
 import { parsePollerWorkflowId, pollerWorkflowId, scmbConsumerWorkflowId } from '../shared/workflow-ids';
 import { updateSettingsSignal } from '../workflows/messages';
-
-/**
- * The non-secret id of a routing key: a SHA-256 prefix. It is the fairness key of the key's sends, visible in the Web
- * UI and in task-queue metadata, so never the key itself.
- */
-export function routingKeyIdOf(routingKey: string): string {
-  return createHash('sha256').update(routingKey).digest('hex').slice(0, 16);
-}
 
 /** The secret-free settings a poller runs with, derived from an appliance's configuration. */
 export function pollerSettingsFor(

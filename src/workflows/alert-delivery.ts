@@ -26,6 +26,7 @@ import { sendActivity } from './send-activity';
 import { handleClears } from './clear-handler';
 import { handleRelatedAlerts } from './related-alerts';
 import { explainDelivery } from './delivery-explanation';
+import { MAX_WINDOW_MS } from './window-checks';
 import { explainQuery, suppressUntilSignal } from './messages';
 
 /**
@@ -101,7 +102,9 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
         applianceId: input.applianceId,
         applianceHost: input.applianceHost,
         alert: input.alert,
-        ...(target.route === DEFAULT_ROUTE ? {} : { route: target.route }),
+        ...(target.route === DEFAULT_ROUTE
+          ? {}
+          : { route: target.route, ...(target.routingKeyId ? { routingKeyId: target.routingKeyId } : {}) }),
         ...(target.severity ? { severity: target.severity } : {}),
         ...(listed ? { related: listed } : {}),
       })
@@ -151,6 +154,8 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
     if (clear() !== undefined) break;
     listedVersion = related.version();
     const updates = await Promise.allSettled(triggered.map((t) => send('trigger', t)));
+    // At most one list a quarter-minute: a storm arriving alert by alert must not grow this history without end.
+    await condition(() => clear() !== undefined, RELATED_UPDATE_EVERY_MS);
     for (const u of updates)
       if (u.status === 'rejected')
         log.warn('listing the alerts that joined the incident failed', {
@@ -167,6 +172,9 @@ export async function alertDeliveryWorkflow(input: AlertDeliveryInput): Promise<
   enter('resolved');
   return state;
 }
+
+/** Shortest time between two sends of a storm parent's growing list of the alerts that joined its incident. */
+const RELATED_UPDATE_EVERY_MS = 15_000;
 
 /** Notes one send's outcome in the delivery's state (the `state` and `explain` queries show it). */
 function recordSend(state: DeliveryState, record: Omit<SendRecord, 'at'>): void {
@@ -187,7 +195,8 @@ async function waitOutWindow(
   setHandler(suppressUntilSignal, (payload) => {
     const next = payload?.until;
     if (typeof next !== 'number' || !Number.isFinite(next)) return;
-    until = next;
+    // Anyone with access to Temporal can signal: no window outlasts the longest one an operator can open.
+    until = Math.min(next, Date.now() + MAX_WINDOW_MS);
     moved = true;
   });
   for (;;) {

@@ -94,6 +94,9 @@ const { testConnection } = proxyActivities<ReturnType<typeof createActivities>>(
 /** How often open deliveries are compared with the appliance unless the settings say otherwise. */
 const DEFAULT_RECONCILE_INTERVAL_MS = 3_600_000;
 
+/** How old a storm group must be before reconciliation may end it for a parent delivery visibility does not list. */
+const GROUP_VISIBILITY_GRACE_MS = 5 * 60_000;
+
 /** A connection test is answered from the last one for this long, so no caller can multiply logins. */
 const CONNECTION_TEST_EVERY_MS = 60_000;
 
@@ -139,12 +142,14 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
     if (alerts.some((a) => !isOpenState(a.alertState)) || state.pending.length >= MAX_PENDING)
       state.pollRequested = true;
   });
-  setHandler(updateSettingsSignal, (next) => {
+  setHandler(updateSettingsSignal, async (next) => {
     if (!isSettingsFor(next, appliance())) return;
     state.settings = next;
     // Sent by every booting worker: whatever happened while no worker ran is looked at now, not an interval later.
     state.reconcileRequested = true;
     state.pollRequested = true;
+    // A scheduled window removed or changed in ROUTES_FILE releases (or moves) what it holds.
+    await resuppress(state.windows.suppressedIds());
   });
   setHandler(scmbStateSignal, (payload) => {
     const next = checkScmbStatus(payload);
@@ -173,7 +178,7 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
       until: new Date(checked.window.end).toISOString(),
     });
     // Opening an id again moves its end: the deliveries it already holds wait for the new one.
-    await moveSuppressed(checked.window.id, checked.window.end);
+    await resuppress(state.windows.alertsOf(checked.window.id));
   });
   setHandler(closeWindowSignal, async (payload) => {
     const id = checkCloseWindow(payload);
@@ -182,7 +187,7 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
       appliance: appliance(),
       window: id,
     });
-    await moveSuppressed(id, Date.now());
+    await resuppress(state.windows.alertsOf(id));
   });
   setHandler(pauseSignal, () => {
     state.paused = true;
@@ -229,21 +234,22 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
 
   /**
    * Starts one alert's delivery; any failure stays with this alert (logged, counted, reconciled), never the poller.
-   * True when the alert is being delivered (started now or before), false when it was dropped or the start failed.
+   * `paging` when a delivery started now that pages at once; `quiet` when one started held by a maintenance window or
+   * was already started; false when the alert was dropped or the start failed.
    */
-  async function startDelivery(alert: AlertRecord, decision: Exclude<StartDecision, 'skip'>): Promise<boolean> {
+  async function startDelivery(
+    alert: AlertRecord,
+    decision: Exclude<StartDecision, 'skip'>,
+  ): Promise<'paging' | 'quiet' | false> {
     const { settings } = state;
     const route = routeAlert(settings.routes ?? [], alertFactsOf(settings.applianceId, alert));
     if ('dropped' in route) {
       drop(alert, route.dropped);
       return false;
     }
-    const window = state.windows.covering(
-      settings.windows ?? [],
-      alertFactsOf(settings.applianceId, alert),
-      route.targets.map((t) => t.route),
-      Date.now(),
-    );
+    const facts = alertFactsOf(settings.applianceId, alert);
+    const routeNames = route.targets.map((t) => t.route);
+    const window = state.windows.covering(settings.windows ?? [], facts, routeNames, Date.now());
     try {
       await startChild(alertDeliveryWorkflow, {
         workflowId: alertWorkflowId(settings.applianceId, alert.id),
@@ -280,7 +286,7 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
       state.counters.deliveriesStarted++;
       if (decision === 'again') state.counters.deliveriesRestarted++;
       if (window) {
-        state.windows.suppress(alert.id, window);
+        state.windows.suppress(alert.id, window, facts, routeNames);
         state.counters.alertsSuppressed++;
         log.info('alert suppressed by a maintenance window until its end', {
           appliance: settings.applianceId,
@@ -301,9 +307,11 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
         return false;
       }
       // Already running (or ended within retention): this alert is already handled. This is the deduplication.
+      state.handled.recordActive(alert);
+      return 'quiet';
     }
     state.handled.recordActive(alert);
-    return true;
+    return window ? 'quiet' : 'paging';
   }
 
   async function signalClear(alertId: string, clear: AlertClear, modified?: string): Promise<void> {
@@ -337,10 +345,14 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
     });
   }
 
-  /** Tells the deliveries a window holds when it now ends (now: they page, if their alert is still active). */
-  async function moveSuppressed(windowId: string, until: number): Promise<void> {
+  /**
+   * Works out again which window holds these suppressed alerts (one closed or moved, or the scheduled ones changed) and
+   * tells each delivery its new end: another window that still covers it, or now (it pages if still active).
+   */
+  async function resuppress(alertIds: string[]): Promise<void> {
+    const moves = state.windows.recover(alertIds, state.settings.windows ?? [], Date.now());
     await Promise.all(
-      state.windows.alertsOf(windowId).map(async (alertId) => {
+      moves.map(async ([alertId, until]) => {
         try {
           await getExternalWorkflowHandle(alertWorkflowId(appliance(), alertId)).signal(suppressUntilSignal, { until });
         } catch {
@@ -391,7 +403,8 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
     const own: Start[] = [];
     for (const start of starts) {
       if (!isEnclosureAlert(start[0])) own.push(start);
-      else if (await startDelivery(...start)) state.storm.open(start[0]);
+      // Only a parent that pages now gathers its children: one held by a window, or whose delivery already ran, does not.
+      else if ((await startDelivery(...start)) === 'paging') state.storm.open(start[0], Date.now());
     }
     const below = own.filter(([a]) => isBelowEnclosure(a));
     if (below.length === 0 || (state.storm.size === 0 && (storm.groupWaitMs === 0 || releasing))) return own;
@@ -403,13 +416,12 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
       const [a] = start;
       const enclosure = isBelowEnclosure(a) && a.resourceUri ? enclosures[a.resourceUri] : undefined;
       if (enclosure === undefined) alone.push(start);
-      else if (state.storm.join(enclosure, a, storm.windowMs) !== undefined) {
+      else if (state.storm.join(enclosure, a, storm.windowMs, start[1] === 'again') !== undefined) {
         state.handled.recordActive(a);
         state.decide(a.id, 'grouped', state.storm.parentOf(enclosure) ?? enclosure);
         state.counters.alertsGrouped++;
         joined.add(enclosure);
-      } else if (!releasing && storm.groupWaitMs > 0) {
-        state.storm.wait(a, enclosure, now + storm.groupWaitMs);
+      } else if (!releasing && storm.groupWaitMs > 0 && state.storm.wait(a, enclosure, now + storm.groupWaitMs)) {
         state.decide(a.id, 'waiting', enclosure);
       } else alone.push(start);
     }
@@ -445,28 +457,33 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
     try {
       await getExternalWorkflowHandle(alertWorkflowId(appliance(), parentId)).signal(relatedAlertsSignal, related);
     } catch (err) {
-      // Its delivery ended (resolved by hand): the children page on their own at the parent's clear or reconciliation.
-      log.warn('could not list alerts in their enclosure incident', {
+      // Its delivery has ended (refused for good, resolved by hand): nobody sees the list, so the children page.
+      log.warn('the enclosure incident has ended; the alerts that joined it page on their own', {
         appliance: appliance(),
+        alertId: parentId,
         error: failureMessage(err),
       });
+      await releaseChildren(parentId, state.storm.dissolve(parentId) ?? []);
     }
   }
 
-  /** Pages on their own the children of a storm group whose parent has cleared (they are still active). */
-  async function releaseChildren(parentId: string, children: AlertRecord[]): Promise<void> {
+  /** Pages on their own the children of a storm group whose parent is over (they are still active). */
+  async function releaseChildren(parentId: string, children: { alert: AlertRecord; again?: boolean }[]): Promise<void> {
     if (children.length === 0) return;
     log.info('enclosure alert over; alerts below it page on their own', {
       appliance: appliance(),
       alertId: parentId,
-      alertIds: children.map((c) => c.id),
+      alertIds: children.map((c) => c.alert.id),
     });
-    await Promise.all(children.map((c) => startDelivery(c, 'first')));
+    // A child that had paged before it joined (re-activated) starts its delivery again, as it would have on its own.
+    await Promise.all(children.map((c) => startDelivery(c.alert, c.again ? 'again' : 'first')));
   }
 
   /** Alerts held for their enclosure's alert whose group wait is over: they join a group that formed, or page. */
   async function releaseWaiting(): Promise<void> {
-    const due = state.storm.takeDue(Date.now());
+    // What the timer waited for is due whatever the clock says (a query replay can leave the workflow clock behind).
+    const due = state.storm.takeDue(Math.max(Date.now(), waitedUntil));
+    waitedUntil = 0;
     if (due.length === 0) return;
     const starts: Start[] = due.flatMap(({ alert }) => {
       const decision = state.handled.decide(alert);
@@ -584,12 +601,17 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
     );
     const activeIds = new Set(active.map((a) => a.id));
     const gone = [...open].filter((id) => !activeIds.has(id));
+    // Held and grouped alerts the appliance no longer has are forgotten first, so a group ended below never pages them.
+    for (const id of state.held.keys()) if (!activeIds.has(id)) state.held.delete(id);
+    state.storm.retainActive(activeIds);
     await Promise.all(gone.map((id) => signalClear(id, { reason: 'gone', note: 'no longer active on the appliance' })));
+    // A group whose parent's delivery is no longer running (refused for good, resolved by hand, its alert deleted)
+    // lists its children in nobody's incident: they page. Recent groups are left alone, visibility may lag their start.
+    for (const parentId of state.storm.parentsOpenedBefore(Date.now() - GROUP_VISIBILITY_GRACE_MS))
+      if (!open.has(parentId)) await releaseChildren(parentId, state.storm.dissolve(parentId) ?? []);
     // Alerts remembered as active that the appliance no longer has: over, so a later re-activation pages again.
     for (const id of state.handled.activeIds())
       if (!activeIds.has(id)) state.handled.recordCleared(id, undefined, Date.now());
-    for (const id of state.held.keys()) if (!activeIds.has(id)) state.held.delete(id);
-    state.storm.retainActive(activeIds);
     state.counters.reconciledClears += gone.length;
     await handleAlerts(active.filter((a) => !open.has(a.id)));
     state.counters.reconciliations++;
@@ -778,6 +800,8 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
   // replaying an evicted poller between its timer firing and its next task can leave the workflow clock behind, and a
   // clock decision taken then is not the one a later replay takes (a nondeterminism error that stops the poller).
   let intervalElapsed = false;
+  // The group-wait due time the loop's timer ran to, for releaseWaiting (same reason as intervalElapsed).
+  let waitedUntil = 0;
   for (;;) {
     await keepConsumer();
     if (!state.paused && state.pending.length > 0) await handleAlerts(state.pending.splice(0));
@@ -808,8 +832,10 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
         () => state.pollRequested || state.pending.length > 0,
         Math.max(1, (waitFirst ? waitDue : wakeAt) - Date.now()),
       ));
-      if (timedOut && waitFirst) state.pollRequested = true;
-      else if (timedOut && blindFirst) await openBlind();
+      if (timedOut && waitFirst) {
+        state.pollRequested = true;
+        waitedUntil = waitDue;
+      } else if (timedOut && blindFirst) await openBlind();
       else intervalElapsed = timedOut;
     }
   }

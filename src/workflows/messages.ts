@@ -7,6 +7,7 @@ import type {
   AlertDecisionAnswer,
   DeliveryState,
   OpenWindowRequest,
+  RelatedAlert,
   PollerSettings,
   PollerStatus,
   ScmbStatus,
@@ -52,7 +53,7 @@ export const alertClearedSignal = defineSignal<[AlertClear]>('alertCleared');
  * Tells a storm's parent delivery which alerts below its enclosure joined its incident (the whole list each time, so
  * a lost or repeated signal changes nothing): it sends its trigger again with them listed.
  */
-export const relatedAlertsSignal = defineSignal<[{ listed: AlertRecord[]; total: number }]>('relatedAlerts');
+export const relatedAlertsSignal = defineSignal<[{ listed: RelatedAlert[]; total: number }]>('relatedAlerts');
 
 /** Opens (or moves the end of) an operator's maintenance window on a poller. */
 export const openWindowSignal = defineSignal<[OpenWindowRequest]>('openWindow');

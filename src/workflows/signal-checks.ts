@@ -2,6 +2,7 @@ import { checkAlertRecord } from '../shared/alert-record';
 import { boundUtf8 } from '../shared/bounded-text';
 import type { AlertClear, AlertRecord, PollerSettings, ScmbStatus } from '../shared/types';
 import { APPLIANCE_ID_PATTERN } from '../shared/workflow-ids';
+import { isRoutingSettings } from './routing-settings-check';
 
 /** Most alerts one `alertsPushed` signal may carry (the webhook sends at most 500 per call). */
 const MAX_ALERTS_PER_SIGNAL = 1000;
@@ -38,36 +39,8 @@ export function isSettingsFor(value: unknown, applianceId: string | undefined): 
     positive(s.sessionLifetimeMs) &&
     positive(s.sessionRenewBeforeMs) &&
     (s.scmb === undefined || positive(s.scmb?.pollIntervalMs)) &&
-    (s.storm === undefined || (positive(s.storm?.windowMs) && Number.isFinite(s.storm?.groupWaitMs))) &&
-    (s.routes === undefined ||
-      (Array.isArray(s.routes) && s.routes.every((r) => isMatch(r?.match) && isMatch(r?.exclude, true)))) &&
-    (s.windows === undefined || (Array.isArray(s.windows) && s.windows.every(isSchedule)))
+    isRoutingSettings(s)
   );
-}
-
-/** Whether a scheduled window has the shape `occurrenceAt` reads. */
-function isSchedule(w: NonNullable<PollerSettings['windows']>[number] | undefined): boolean {
-  const finite = (n: unknown) => typeof n === 'number' && Number.isFinite(n);
-  return (
-    typeof w?.name === 'string' &&
-    isMatch(w.scope) &&
-    (w.once === undefined || (finite(w.once?.start) && finite(w.once?.end))) &&
-    (w.weekly === undefined ||
-      (Array.isArray(w.weekly?.days) &&
-        w.weekly.days.every(finite) &&
-        finite(w.weekly.startMinute) &&
-        finite(w.weekly.durationMinutes)))
-  );
-}
-
-/**
- * Whether a rule's match (or a window's scope) has the shape routing reads, lists of strings per field: a forged
- * `updateSettings` that does not would fail every workflow task of the poller instead of being refused.
- */
-function isMatch(value: unknown, optional = false): boolean {
-  if (value === undefined) return optional;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  return Object.values(value).every((v) => Array.isArray(v) && v.every((p) => typeof p === 'string'));
 }
 
 /** An `scmbState` payload made safe to keep and show: undefined unless it has the shape the consumer sends. */

@@ -1,11 +1,26 @@
-import type { AlertRecord, StormState } from '../shared/types';
+import { boundText } from '../shared/bounded-text';
+import type { AlertRecord, RelatedAlert, StormState } from '../shared/types';
 
 /** Most children one parent's incident lists; beyond it they still join (and stay quiet), only counted. */
-export const MAX_LISTED_CHILDREN = 100;
+export const MAX_LISTED_CHILDREN = 50;
+
+/** Most children one group holds: a storm beyond it pages the rest on their own rather than grow the poller's state. */
+export const MAX_CHILDREN_PER_GROUP = 500;
+
+/** Most alerts held for a group wait at once, for the same reason. */
+export const MAX_WAITING = 1000;
+
+interface Child {
+  alert: AlertRecord;
+  /** It paged before (re-activated): its own delivery, when released, starts again rather than first. */
+  again?: boolean;
+}
 
 interface Group {
   parent: AlertRecord;
-  children: Map<string, AlertRecord>;
+  /** When the group opened (workflow time). */
+  openedAt: number;
+  children: Map<string, Child>;
 }
 
 interface Waiting {
@@ -25,7 +40,11 @@ export class StormGroups {
 
   constructor(state?: StormState) {
     for (const g of state?.groups ?? [])
-      this.groups.set(g.enclosure, { parent: g.parent, children: new Map(g.children.map((c) => [c.id, c])) });
+      this.groups.set(g.enclosure, {
+        parent: g.parent,
+        openedAt: g.openedAt,
+        children: new Map(g.children.map((c) => [c.alert.id, c])),
+      });
     for (const w of state?.waiting ?? []) this.waiting.set(w.alert.id, { ...w });
   }
 
@@ -34,26 +53,38 @@ export class StormGroups {
   }
 
   /** Opens a group for a paged enclosure alert; an enclosure with a group already keeps its first parent. */
-  open(parent: AlertRecord): void {
+  open(parent: AlertRecord, now: number): void {
     const enclosure = parent.resourceUri;
-    if (enclosure && !this.groups.has(enclosure)) this.groups.set(enclosure, { parent, children: new Map() });
+    if (enclosure && !this.groups.has(enclosure))
+      this.groups.set(enclosure, { parent, openedAt: now, children: new Map() });
   }
 
   /**
-   * Adds an alert to its enclosure's group when there is one and the alert was raised within `windowMs` of the
-   * parent (either side); returns the parent's id, or undefined when it must page on its own.
+   * Adds an alert to its enclosure's group when there is one, with room, and the alert was raised within `windowMs`
+   * of the parent (either side); returns the parent's id, or undefined when it must page on its own.
    */
-  join(enclosure: string, alert: AlertRecord, windowMs: number): string | undefined {
+  join(enclosure: string, alert: AlertRecord, windowMs: number, again: boolean): string | undefined {
     const group = this.groups.get(enclosure);
     if (!group || Math.abs(Date.parse(alert.created) - Date.parse(group.parent.created)) > windowMs) return undefined;
-    group.children.set(alert.id, alert);
+    if (!group.children.has(alert.id) && group.children.size >= MAX_CHILDREN_PER_GROUP) return undefined;
+    group.children.set(alert.id, again ? { alert, again } : { alert });
     return group.parent.id;
   }
 
   /** The children listed in a parent's incident (the oldest {@link MAX_LISTED_CHILDREN}) and how many there are. */
-  childrenOf(enclosure: string): { listed: AlertRecord[]; total: number } {
+  childrenOf(enclosure: string): { listed: RelatedAlert[]; total: number } {
     const children = [...(this.groups.get(enclosure)?.children.values() ?? [])];
-    return { listed: children.slice(0, MAX_LISTED_CHILDREN), total: children.length };
+    return { listed: children.slice(0, MAX_LISTED_CHILDREN).map((c) => relatedOf(c.alert)), total: children.length };
+  }
+
+  /** The group's parent id of an enclosure. */
+  parentOf(enclosure: string): string | undefined {
+    return this.groups.get(enclosure)?.parent.id;
+  }
+
+  /** The parents of groups opened before `before` (workflow time). */
+  parentsOpenedBefore(before: number): string[] {
+    return [...this.groups.values()].filter((g) => g.openedAt < before).map((g) => g.parent.id);
   }
 
   /** Where an alert waits now: the parent whose incident lists it, or the enclosure whose alert it waits for. */
@@ -63,15 +94,12 @@ export class StormGroups {
     return w ? { waitingFor: w.enclosure } : undefined;
   }
 
-  /** The group's parent id of an enclosure. */
-  parentOf(enclosure: string): string | undefined {
-    return this.groups.get(enclosure)?.parent.id;
-  }
-
-  /** Holds an alert until `until`, in case its enclosure's alert arrives; a newer version replaces the held one. */
-  wait(alert: AlertRecord, enclosure: string, until: number): void {
+  /** Holds an alert until `until`, in case its enclosure's alert arrives; false when too many are held already. */
+  wait(alert: AlertRecord, enclosure: string, until: number): boolean {
     const held = this.waiting.get(alert.id);
+    if (!held && this.waiting.size >= MAX_WAITING) return false;
     this.waiting.set(alert.id, { alert, enclosure, until: held?.until ?? until });
+    return true;
   }
 
   isWaiting(alertId: string): boolean {
@@ -99,10 +127,10 @@ export class StormGroups {
   }
 
   /**
-   * Ends the group whose parent this is (its alert cleared or is gone) and returns the children still in it, which
-   * now page on their own; undefined when the alert is no group's parent.
+   * Ends the group whose parent this is (its alert cleared or is gone, or its delivery ended) and returns the children
+   * still in it, which now page on their own; undefined when the alert is no group's parent.
    */
-  dissolve(parentId: string): AlertRecord[] | undefined {
+  dissolve(parentId: string): Child[] | undefined {
     for (const [enclosure, g] of this.groups) {
       if (g.parent.id !== parentId) continue;
       this.groups.delete(enclosure);
@@ -137,9 +165,22 @@ export class StormGroups {
       groups: [...this.groups].map(([enclosure, g]) => ({
         enclosure,
         parent: g.parent,
+        openedAt: g.openedAt,
         children: [...g.children.values()],
       })),
       waiting: [...this.waiting.values()],
     };
   }
+}
+
+/** What a parent's incident lists of one child: enough to see the blast radius, bounded. */
+function relatedOf(a: AlertRecord): RelatedAlert {
+  return {
+    id: a.id,
+    uri: a.uri,
+    severity: a.severity,
+    description: boundText(a.description, 200),
+    created: a.created,
+    ...(a.resourceName ? { resourceName: a.resourceName } : {}),
+  };
 }

@@ -1,7 +1,7 @@
 import { coveringWindow, occurrenceAt } from '../routing/maintenance-windows';
 import type { AlertFacts } from '../routing/route-types';
 import type { AdHocWindow, CoveringWindow, WindowSchedule } from '../routing/window-types';
-import type { PollerStatus } from '../shared/types';
+import type { PollerStatus, SuppressedAlert } from '../shared/types';
 
 /** Most operator windows one poller keeps: beyond it a new one is refused (a runaway script, not maintenance). */
 export const MAX_AD_HOC_WINDOWS = 100;
@@ -12,11 +12,11 @@ export const MAX_AD_HOC_WINDOWS = 100;
  */
 export class WindowState {
   private readonly adHoc: Map<string, AdHocWindow>;
-  private readonly suppressed: Map<string, string>;
+  private readonly suppressed: Map<string, SuppressedAlert>;
 
-  constructor(windows?: AdHocWindow[], suppressed?: [string, string][]) {
+  constructor(windows?: AdHocWindow[], suppressed?: SuppressedAlert[]) {
     this.adHoc = new Map((windows ?? []).map((w) => [w.id, { ...w }]));
-    this.suppressed = new Map(suppressed ?? []);
+    this.suppressed = new Map((suppressed ?? []).map((s) => [s.alertId, s]));
   }
 
   /** Opens a window, or moves the end of the open one with that id; false when the poller already holds too many. */
@@ -36,9 +36,29 @@ export class WindowState {
     return coveringWindow(schedules, [...this.adHoc.values()], facts, routes, now);
   }
 
-  /** Notes an alert whose delivery started suppressed by a window. */
-  suppress(alertId: string, window: CoveringWindow): void {
-    this.suppressed.set(alertId, window.id);
+  /** Notes an alert whose delivery started suppressed by a window, with what decides which windows cover it. */
+  suppress(alertId: string, window: CoveringWindow, facts: AlertFacts, routes: readonly string[]): void {
+    this.suppressed.set(alertId, { alertId, window: window.id, facts, routes: [...routes] });
+  }
+
+  /**
+   * Works out again which window holds each of these suppressed alerts now (after a window closed, moved or left the
+   * settings): the one ending last that still covers it, or none. Returns each alert's new end (now: it pages).
+   */
+  recover(alertIds: readonly string[], schedules: readonly WindowSchedule[], now: number): [string, number][] {
+    return alertIds.flatMap((alertId) => {
+      const s = this.suppressed.get(alertId);
+      if (!s) return [];
+      const window = this.covering(schedules, s.facts, s.routes, now);
+      if (window) this.suppressed.set(alertId, { ...s, window: window.id });
+      else this.suppressed.delete(alertId);
+      return [[alertId, window?.end ?? now] as [string, number]];
+    });
+  }
+
+  /** Every suppressed alert's id. */
+  suppressedIds(): string[] {
+    return [...this.suppressed.keys()];
   }
 
   /** Forgets a suppressed alert (it cleared: its delivery ends without a page). */
@@ -48,19 +68,19 @@ export class WindowState {
 
   /** The window that holds an alert's delivery, if one does. */
   windowOf(alertId: string): string | undefined {
-    return this.suppressed.get(alertId);
+    return this.suppressed.get(alertId)?.window;
   }
 
   /** The alerts suppressed by a window. */
   alertsOf(windowId: string): string[] {
-    return [...this.suppressed].flatMap(([alertId, w]) => (w === windowId ? [alertId] : []));
+    return [...this.suppressed.values()].flatMap((s) => (s.window === windowId ? [s.alertId] : []));
   }
 
   /** Drops the operators' windows that are over, and the suppressed alerts of windows no longer on (they paged). */
   prune(schedules: readonly WindowSchedule[], now: number): void {
     for (const [id, w] of this.adHoc) if (w.end <= now) this.adHoc.delete(id);
     const on = new Set([...this.adHoc.keys(), ...schedules.filter((s) => occurrenceAt(s, now)).map((s) => s.name)]);
-    for (const [alertId, windowId] of this.suppressed) if (!on.has(windowId)) this.suppressed.delete(alertId);
+    for (const [alertId, s] of this.suppressed) if (!on.has(s.window)) this.suppressed.delete(alertId);
   }
 
   /** What `status` shows: the windows on now, and the alerts each holds. */
@@ -87,15 +107,15 @@ export class WindowState {
           ...(w.reason ? { reason: w.reason } : {}),
         });
     const suppressed: Record<string, string[]> = {};
-    for (const [alertId, windowId] of this.suppressed) (suppressed[windowId] ??= []).push(alertId);
+    for (const s of this.suppressed.values()) (suppressed[s.window] ??= []).push(s.alertId);
     return { windows, suppressed };
   }
 
   /** The state for the next run. */
-  toInput(): { windows?: AdHocWindow[]; suppressed?: [string, string][] } {
+  toInput(): { windows?: AdHocWindow[]; suppressed?: SuppressedAlert[] } {
     return {
       ...(this.adHoc.size > 0 ? { windows: [...this.adHoc.values()] } : {}),
-      ...(this.suppressed.size > 0 ? { suppressed: [...this.suppressed] } : {}),
+      ...(this.suppressed.size > 0 ? { suppressed: [...this.suppressed.values()] } : {}),
     };
   }
 }

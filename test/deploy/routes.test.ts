@@ -14,8 +14,12 @@ describe('routes', () => {
     const { objects, deployment, env } = worker('many-appliances-mtls');
     expect(env.ROUTES_FILE?.value).toBe('/etc/bridge/config/routes.json');
     const config = find(objects, 'ConfigMap', '-appliances');
-    const routes = JSON.parse(config.data?.['routes.json'] ?? '{}') as { routes: { name: string }[] };
+    const routes = JSON.parse(config.data?.['routes.json'] ?? '{}') as {
+      routes: { name: string }[];
+      windows: { name: string }[];
+    };
     expect(routes.routes.map((r) => r.name)).toEqual(['firmware-noise', 'facilities', 'synergy-b-blades']);
+    expect(routes.windows.map((w) => w.name)).toEqual(['encl2-patching', 'rack-move']);
     const mounted = deployment.spec?.template?.spec.volumes?.flatMap((v) => v.secret?.items?.map((i) => i.key) ?? []);
     expect(mounted).toContain('PD_KEY_FACILITIES');
     expect(env.PD_KEY_B?.valueFrom?.secretKeyRef?.key).toBe('PD_KEY_B');

@@ -482,6 +482,69 @@ test('a maintenance window: alerts raised in it do not page, the one still activ
     expect((await p.pollOnce()).windows).toEqual([]);
   }));
 
+test('a storm child that had paged before pages again when its group ends; when the parent delivery has ended, the next join releases the group', () =>
+  withPoller(devServer, { settings: { storm: { windowMs: 5 * MINUTE, groupWaitMs: 0 } } }, async (p) => {
+    const enclosure = '/rest/enclosures/E1';
+    const encl = (id: string, over: Parameters<typeof alert>[1] = {}) => ({
+      ...alert(id, over),
+      resourceUri: enclosure,
+      resourceCategory: 'enclosures',
+    });
+    const blade = (id: string, over: Parameters<typeof alert>[1] = {}) => ({
+      ...alert(id, over),
+      resourceUri: `/rest/server-hardware/${id}`,
+      resourceCategory: 'server-hardware',
+    });
+    for (const id of ['b1', 'b2', 'b3']) p.fake.topology.set(`/rest/server-hardware/${id}`, enclosure);
+    // b1 pages alone and clears: its delivery completes.
+    p.fake.changesNextPoll(blade('b1'));
+    await p.start();
+    await p.sent('b1', ['trigger']);
+    p.fake.changesNextPoll(blade('b1', { minute: 1, state: 'Cleared' }));
+    await p.pollOnce();
+    await p.sent('b1', ['trigger', 'resolve']);
+    await p.delivery('b1').result();
+    // The enclosure fails and b1 with it (re-activated): b1 joins the group instead of paging.
+    p.fake.changesNextPoll(encl('parent', { minute: 2 }), blade('b1', { minute: 2 }));
+    expect((await p.pollOnce()).storm.groups[0]?.children).toEqual(['b1']);
+    // The enclosure recovers first: b1, still active, pages again under its own ID.
+    p.fake.changesNextPoll(encl('parent', { minute: 3, state: 'Cleared' }));
+    await p.pollOnce();
+    await p.sent('b1', ['trigger', 'resolve', 'trigger']);
+    expect((await p.childStarts()).filter((c) => c.alertId === 'b1').map((c) => c.reusePolicy)).toEqual([
+      'REJECT_DUPLICATE',
+      'ALLOW_DUPLICATE',
+    ]);
+
+    // A second storm whose parent delivery ends (terminated, as an operator might): the next blade that joins finds
+    // nobody listening, so the group ends and both blades page.
+    p.fake.changesNextPoll(encl('parent2', { minute: 4 }), blade('b2', { minute: 4 }));
+    expect((await p.pollOnce()).storm.groups[0]?.children).toEqual(['b2']);
+    await p.delivery('parent2').terminate('resolved by hand');
+    p.fake.changesNextPoll(blade('b3', { minute: 5 }));
+    const after = await p.pollOnce();
+    await p.sent('b2', ['trigger']);
+    await p.sent('b3', ['trigger']);
+    expect(after.storm.groups).toEqual([]);
+  }));
+
+test('an alert in two maintenance windows waits for the one that ends last; closing that one hands it to the other, which pages it at its end', () =>
+  withPoller(timeSkipping, { settings: { pollIntervalMs: 60 * MINUTE } }, async (p) => {
+    await p.start();
+    const now = await timeSkipping.currentTimeMs();
+    const open = (id: string, minutes: number) =>
+      p.handle.signal(openWindowSignal, { id, scope: {}, end: new Date(now + minutes * MINUTE).toISOString() });
+    await open('short', 10);
+    await open('long', 60);
+    p.fake.changesNextPoll(alert('a', { minute: 1 }));
+    expect((await p.pollOnce()).suppressed).toEqual({ long: ['a'] });
+    await p.handle.signal(closeWindowSignal, { id: 'long' });
+    await waitFor('the alert handed to the short window', p.status, (s) => s.suppressed.short?.[0] === 'a');
+    expect(p.fake.sentFor('a')).toEqual([]);
+    await timeSkipping.sleep(now + 10 * MINUTE + 1000 - (await timeSkipping.currentTimeMs()));
+    await p.sent('a', ['trigger']);
+  }));
+
 test('a clear pushed while the poller reads earlier pushed clears is read at the next poll, not dropped with them', () =>
   withPoller(devServer, {}, async (p) => {
     p.fake.changesNextPoll(alert('first', { minute: 1 }), alert('second', { minute: 1 }));

@@ -1,7 +1,7 @@
 import { enclosureNameOf } from '../../routing/enclosure-name';
 import { dedupKeyFor } from '../../shared/dedup-key';
 import { toPagerDutySeverity, type PagerDutySeverity } from '../../shared/severity';
-import type { AlertRecord, DeliveryAction } from '../../shared/types';
+import type { AlertRecord, DeliveryAction, RelatedAlert } from '../../shared/types';
 import { fitEventSize } from './fit-event-size';
 import { truncateGraphemes } from './truncate';
 
@@ -46,7 +46,7 @@ export interface BuildEventInput {
   route?: string;
   severity?: PagerDutySeverity;
   /** A storm's parent: the alerts below it that joined its incident (listed), and how many joined. */
-  related?: { listed: AlertRecord[]; total: number };
+  related?: { listed: RelatedAlert[]; total: number };
 }
 
 /**
@@ -82,9 +82,9 @@ export function buildEvent(input: BuildEventInput): PagerDutyEvent {
     // What a responder needs to see the blast radius at a glance: which resources, and what each reports.
     custom_details.related_alert_count = related.total;
     custom_details.related_alerts = related.listed.map((r) => ({
-      resource: r.resourceName ?? r.resourceUri ?? 'unknown',
+      resource: r.resourceName ?? 'unknown',
       severity: r.severity,
-      description: truncateGraphemes(r.description, 200),
+      description: r.description,
       alert_uri: r.uri,
       created: r.created,
     }));

@@ -103,7 +103,7 @@ Labels of a Deployment's pod template: the object's labels (commonLabels include
 
 {{/* True ("true") when the worker reads files of the config ConfigMap: APPLIANCES_FILE and/or ROUTES_FILE. */}}
 {{- define "bridge.configFiles" -}}
-{{- if or .Values.appliances .Values.routes }}true{{ end }}
+{{- if or .Values.appliances .Values.routes .Values.windows }}true{{ end }}
 {{- end }}
 
 {{/* True ("true") when the worker runs from an APPLIANCES_FILE rather than the single-appliance variables. */}}
