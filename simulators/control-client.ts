@@ -60,8 +60,8 @@ export function controls(oneViewUrl: string, pagerDutyUrl: string) {
     /** Puts the server an alert names (its resourceUri) in OneView's maintenance mode, or takes it out. */
     serverMaintenance: (resourceUri: string, maintenanceMode: boolean) =>
       simCall(oneViewUrl, 'POST', '/_sim/server-hardware', { resourceUri, maintenanceMode }),
-    /** An enclosure power loss: the enclosure's alert (unless `parent: false`) and one per blade (16 by default). */
-    storm: (options: { children?: number; parent?: boolean } = {}) =>
+    /** A storm: the enclosure's (or interconnect 1's) alert unless `parent: false`, and one per blade (16 by default). */
+    storm: (options: { children?: number; parent?: boolean; kind?: 'enclosure' | 'interconnect' } = {}) =>
       simCall<{ parent: { uri: string } | null; children: { uri: string }[] }>(
         oneViewUrl,
         'POST',

@@ -7,6 +7,8 @@ export interface ServerHardware {
   /** The enclosure it sits in (absent for a rack server). */
   locationUri?: string;
   position?: number;
+  /** Its ports: each blade's reach both interconnects of the enclosure. */
+  portMap?: { deviceSlots: { slotNumber: number; physicalPorts: { portNumber: number; interconnectUri: string }[] }[] };
   maintenanceMode: boolean;
   modified: string;
 }
@@ -41,7 +43,19 @@ export class ServerHardwareStore {
       category: 'server-hardware' as const,
       ...(bay === undefined
         ? { name: `rack server ${uri.slice(uri.lastIndexOf('/') + 1).slice(-6)}` }
-        : { name: `${SIM_ENCLOSURE.name}, bay ${bay}`, locationUri: SIM_ENCLOSURE.uri, position: bay }),
+        : {
+            name: `${SIM_ENCLOSURE.name}, bay ${bay}`,
+            locationUri: SIM_ENCLOSURE.uri,
+            position: bay,
+            portMap: {
+              deviceSlots: [
+                {
+                  slotNumber: 3,
+                  physicalPorts: [1, 2].map((ic) => ({ portNumber: ic, interconnectUri: interconnectUri(ic) })),
+                },
+              ],
+            },
+          }),
       modified: new Date().toISOString(),
     };
     // Maintenance mode came with API 1600: older API versions do not show the field.

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { generate } from 'selfsigned';
 import { delay, readBody, sendJson, sendText } from '../common/http-kit';
 import { PUBLISHER_USER, type RabbitBroker } from '../rabbitmq/broker';
-import { SIM_ENCLOSURE, ServerHardwareStore, bladeUri } from './server-hardware';
+import { SIM_ENCLOSURE, ServerHardwareStore, bladeUri, interconnectUri } from './server-hardware';
 import { AlertStore } from './alert-store';
 import { CertificateRoutes } from './certificate-routes';
 import { invalidJson } from './error-bodies';
@@ -484,14 +484,23 @@ export async function startOneViewSimulator(options: OneViewSimulatorOptions = {
       }
       if (path === '/_sim/alerts' && req.method === 'GET') return sendJson(res, 200, store.all());
       if (path === '/_sim/storm' && req.method === 'POST') {
-        // An enclosure power loss: the enclosure's own alert (unless `parent: false`), then one per blade in bays
-        // 1..children, all Critical. A storm seen from the blades' side first is two calls: blades, then the parent.
-        const input = (await body()) as { children?: unknown; parent?: unknown };
+        // A storm: the parent's own alert (unless `parent: false`), then one per blade in bays 1..children, all
+        // Critical. `kind: 'enclosure'` (default) is a power loss of the enclosure; `kind: 'interconnect'` a failure
+        // of its interconnect 1, which every blade's ports reach. Blades first is two calls: blades, then the parent.
+        const input = (await body()) as { children?: unknown; parent?: unknown; kind?: unknown };
+        const kind = input.kind ?? 'enclosure';
+        if (kind !== 'enclosure' && kind !== 'interconnect')
+          return sendJson(res, 400, { error: "kind must be 'enclosure' or 'interconnect'" });
         const children = typeof input.children === 'number' ? Math.trunc(input.children) : SIM_ENCLOSURE.bays;
         if (children < 0 || children > SIM_ENCLOSURE.bays)
           return sendJson(res, 400, { error: `children must be 0 to ${SIM_ENCLOSURE.bays}` });
-        const parent = input.parent === false ? null : store.add(enclosurePowerAlert());
-        const blades = Array.from({ length: children }, (_, i) => store.add(bladePowerAlert(i + 1)));
+        const parent =
+          input.parent === false
+            ? null
+            : store.add(kind === 'enclosure' ? enclosurePowerAlert() : interconnectFailedAlert());
+        const blades = Array.from({ length: children }, (_, i) =>
+          store.add(kind === 'enclosure' ? bladePowerAlert(i + 1) : bladeLinkAlert(i + 1)),
+        );
         return sendJson(res, 200, { parent, children: blades });
       }
       if (path === '/_sim/server-hardware' && req.method === 'POST') {
@@ -737,6 +746,41 @@ function bladePowerAlert(bay: number) {
     description: 'The server lost power unexpectedly.',
     healthCategory: 'Power',
     alertTypeID: 'Trap.cpqSm2ServerPowerLost',
+    resourceUri: bladeUri(bay),
+    associatedResource: {
+      resourceName: `${SIM_ENCLOSURE.name}, bay ${bay}`,
+      resourceUri: bladeUri(bay),
+      resourceCategory: 'server-hardware',
+      associationType: 'HAS_A',
+    },
+  };
+}
+
+/** Interconnect 1's own alert when it stops communicating. */
+function interconnectFailedAlert() {
+  return {
+    severity: 'Critical',
+    description: 'Unable to communicate with the interconnect.',
+    healthCategory: 'Network',
+    alertTypeID: 'hpris.interconnect.InterconnectUnreachable',
+    physicalResourceType: 'interconnects',
+    resourceUri: interconnectUri(1),
+    associatedResource: {
+      resourceName: `${SIM_ENCLOSURE.name}, interconnect 1`,
+      resourceUri: interconnectUri(1),
+      resourceCategory: 'interconnects',
+      associationType: 'HAS_A',
+    },
+  };
+}
+
+/** A blade's alert when the interconnect its ports reach fails. */
+function bladeLinkAlert(bay: number) {
+  return {
+    severity: 'Critical',
+    description: 'A network port of the server lost its link.',
+    healthCategory: 'Network',
+    alertTypeID: 'Trap.cpqNic3ConnectivityLost',
     resourceUri: bladeUri(bay),
     associatedResource: {
       resourceName: `${SIM_ENCLOSURE.name}, bay ${bay}`,

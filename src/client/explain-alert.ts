@@ -13,9 +13,9 @@ export interface AlertExplanation {
 
 const WHAT: Record<NonNullable<AlertDecisionAnswer['decision']>['what'], string> = {
   dropped: 'dropped by route',
-  grouped: "joined the incident of its enclosure's alert",
+  grouped: 'joined the incident of the alert of what it sits below (enclosure or interconnect):',
   held: 'held: its server was in OneView maintenance mode',
-  waiting: 'waited (group wait) for an alert of enclosure',
+  waiting: 'waited (group wait) for an alert of',
 };
 
 /**

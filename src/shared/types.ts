@@ -116,12 +116,13 @@ export interface OpenWindowRequest {
 /** The poller's storm groups as continue-as-new hands them on (see storm-groups.ts). */
 export interface StormState {
   groups: {
-    enclosure: string;
+    /** The enclosure or interconnect whose alert is the parent. */
+    resource: string;
     parent: AlertRecord;
     openedAt: number;
     children: { alert: AlertRecord; again?: boolean }[];
   }[];
-  waiting: { alert: AlertRecord; enclosure: string; until: number }[];
+  waiting: { alert: AlertRecord; resource: string; until: number }[];
 }
 
 /** Why the bridge cannot see an appliance: what its own incident says. */
@@ -284,7 +285,7 @@ export interface PollerStatus {
   /** Ids of the active alerts held, not paged, while their server is in OneView's maintenance mode. */
   heldForMaintenance: string[];
   /** Storm groups (enclosure, parent alert, children that joined its incident) and alerts held for a parent. */
-  storm: { groups: { enclosure: string; parentAlertId: string; children: string[] }[]; waiting: string[] };
+  storm: { groups: { resource: string; parentAlertId: string; children: string[] }[]; waiting: string[] };
   /** Maintenance windows on now (scheduled and operators'), with their end (ISO-8601). */
   windows: { id: string; end: string; reason?: string; scope: WindowScope; scheduled: boolean }[];
   /** Alerts whose delivery waits for a window's end, by window. */
@@ -338,9 +339,9 @@ export interface ReadEnclosuresInput {
   resourceUris: string[];
 }
 
-/** Result of `readEnclosures`: the enclosure URI of each resource that sits in one. */
+/** Result of `readEnclosures`: what each resource sits below, its enclosure first, then a server's interconnects. */
 export interface ReadEnclosuresResult {
-  enclosures: Record<string, string>;
+  parents: Record<string, string[]>;
 }
 
 /** Input of `testConnection`. */

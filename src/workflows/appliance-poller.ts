@@ -56,7 +56,7 @@ import {
 } from './messages';
 import { BLIND_RECOVERY_POLLS, DEFAULT_MAX_POLLS_PER_RUN, PollerState } from './poller-state';
 import { checkPushedAlerts, checkScmbStatus, isSettingsFor } from './signal-checks';
-import { isBelowEnclosure, isEnclosureAlert } from '../routing/resource-level';
+import { isBelowEnclosure, isEnclosureAlert, isInterconnectAlert } from '../routing/resource-level';
 import { checkCloseWindow, checkOpenWindow } from './window-checks';
 
 /** An alert to page, and how its delivery starts. */
@@ -393,9 +393,11 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
   }
 
   /**
-   * Storm control: pages enclosure alerts first and opens their groups, then lets the alerts of blades and
-   * interconnects in a grouped enclosure join its incident, holds others for the group wait (unless `releasing` them
-   * from it), and returns those that page on their own. Without a topology answer every alert pages: fail open.
+   * Storm control: pages enclosure alerts first and opens their groups; then interconnect alerts join their
+   * enclosure's group or, paging, open groups of their own; then the alerts of blades join the group of what they sit
+   * below (their enclosure first, then the interconnects their ports reach), wait the group wait (unless `releasing`
+   * them from it) or page on their own. Returns those that page on their own. Without a topology answer every alert
+   * pages: fail open.
    */
   async function groupStorms(starts: Start[], releasing: boolean): Promise<Start[]> {
     const storm = state.settings.storm;
@@ -407,34 +409,49 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
       else if ((await startDelivery(...start)) === 'paging') state.storm.open(start[0], Date.now());
     }
     const below = own.filter(([a]) => isBelowEnclosure(a));
-    if (below.length === 0 || (state.storm.size === 0 && (storm.groupWaitMs === 0 || releasing))) return own;
-    const enclosures = await enclosuresOf(below.map(([a]) => a.resourceUri!));
+    const interconnects = below.filter(([a]) => isInterconnectAlert(a));
+    const idle = state.storm.size === 0 && interconnects.length === 0 && (storm.groupWaitMs === 0 || releasing);
+    if (below.length === 0 || idle) return own;
+    const parents = await topologyOf(below.map(([a]) => a.resourceUri!));
     const now = Date.now();
     const joined = new Set<string>();
+    /** Joins the first group among what the alert sits below; true when it did. */
+    const tryJoin = ([a, decision]: Start): boolean => {
+      for (const resource of parents[a.resourceUri ?? ''] ?? []) {
+        const parentId = state.storm.join(resource, a, storm.windowMs, decision === 'again');
+        if (parentId === undefined) continue;
+        state.handled.recordActive(a);
+        state.counters.alertsGrouped++;
+        state.decide(a.id, 'grouped', parentId);
+        joined.add(resource);
+        return true;
+      }
+      return false;
+    };
+    // Interconnects before the servers below them, so a failing interconnect's group is open when its servers come.
+    for (const start of interconnects)
+      if (!tryJoin(start) && (await startDelivery(...start)) === 'paging') state.storm.open(start[0], Date.now());
     const alone: Start[] = [];
     for (const start of own) {
       const [a] = start;
-      const enclosure = isBelowEnclosure(a) && a.resourceUri ? enclosures[a.resourceUri] : undefined;
-      if (enclosure === undefined) alone.push(start);
-      else if (state.storm.join(enclosure, a, storm.windowMs, start[1] === 'again') !== undefined) {
-        state.handled.recordActive(a);
-        state.decide(a.id, 'grouped', state.storm.parentOf(enclosure) ?? enclosure);
-        state.counters.alertsGrouped++;
-        joined.add(enclosure);
-      } else if (!releasing && storm.groupWaitMs > 0 && state.storm.wait(a, enclosure, now + storm.groupWaitMs)) {
-        state.decide(a.id, 'waiting', enclosure);
-      } else alone.push(start);
+      if (isInterconnectAlert(a)) continue;
+      const above = parents[a.resourceUri ?? ''];
+      if (!isBelowEnclosure(a) || !above?.length) alone.push(start);
+      else if (tryJoin(start)) continue;
+      else if (!releasing && storm.groupWaitMs > 0 && state.storm.wait(a, above[0]!, now + storm.groupWaitMs))
+        state.decide(a.id, 'waiting', above[0]!);
+      else alone.push(start);
     }
-    await Promise.all([...joined].map((enclosure) => tellParent(enclosure)));
+    await Promise.all([...joined].map((resource) => tellParent(resource)));
     return alone;
   }
 
-  /** The enclosure of each of these resources, from the worker's cached topology; none when it cannot be read. */
-  async function enclosuresOf(resourceUris: string[]): Promise<Record<string, string>> {
+  /** What each of these resources sits below, from the worker's cached topology; nothing when it cannot be read. */
+  async function topologyOf(resourceUris: string[]): Promise<Record<string, string[]>> {
     const session = state.session;
     if (!session) return {};
     try {
-      return (await readEnclosures({ applianceId: appliance(), session, resourceUris })).enclosures;
+      return (await readEnclosures({ applianceId: appliance(), session, resourceUris })).parents;
     } catch (err) {
       log.warn('could not read the enclosure topology; alerts page on their own', {
         appliance: appliance(),
@@ -445,11 +462,11 @@ export async function appliancePollerWorkflow(input: PollerInput): Promise<void>
   }
 
   /** Sends a storm's parent delivery the full list of alerts that joined its incident. */
-  async function tellParent(enclosure: string): Promise<void> {
-    const parentId = state.storm.parentOf(enclosure);
+  async function tellParent(resource: string): Promise<void> {
+    const parentId = state.storm.parentOf(resource);
     if (parentId === undefined) return;
-    const related = state.storm.childrenOf(enclosure);
-    log.info('alerts joined their enclosure incident', {
+    const related = state.storm.childrenOf(resource);
+    log.info('alerts joined the incident of what they sit below', {
       appliance: appliance(),
       alertId: parentId,
       joined: related.total,

@@ -165,9 +165,9 @@ export class PollerState {
     const now = held
       ? `held: its server ${held.resourceUri ?? ''} is in OneView maintenance mode`
       : where && 'parent' in where
-        ? `listed in the incident of its enclosure's alert ${where.parent}`
+        ? `listed in the incident of alert ${where.parent}, of what it sits below`
         : where
-          ? `waiting (group wait) for an alert of enclosure ${where.waitingFor}`
+          ? `waiting (group wait) for an alert of ${where.waitingFor}`
           : window
             ? `its delivery waits for maintenance window ${window} to end`
             : undefined;

@@ -25,14 +25,16 @@ interface Group {
 
 interface Waiting {
   alert: AlertRecord;
-  enclosure: string;
+  /** The resource (enclosure or interconnect) whose alert it waits for. */
+  resource: string;
   until: number;
 }
 
 /**
- * The poller's storm groups: per enclosure with an active alert of its own (the parent, paged), the alerts of the
- * blades and interconnects in it that joined the parent's incident instead of paging; and the alerts held briefly
- * (group wait) in case their enclosure's alert follows. Part of the poller's state, so a restart cannot race it.
+ * The poller's storm groups: per enclosure or interconnect with an active alert of its own (the parent, paged), the
+ * alerts of the resources below it (blades and interconnects in an enclosure, servers whose ports reach an
+ * interconnect) that joined the parent's incident instead of paging; and the alerts held briefly (group wait) in case
+ * such a parent's alert follows. Part of the poller's state, so a restart cannot race it.
  */
 export class StormGroups {
   private readonly groups = new Map<string, Group>();
@@ -40,7 +42,7 @@ export class StormGroups {
 
   constructor(state?: StormState) {
     for (const g of state?.groups ?? [])
-      this.groups.set(g.enclosure, {
+      this.groups.set(g.resource, {
         parent: g.parent,
         openedAt: g.openedAt,
         children: new Map(g.children.map((c) => [c.alert.id, c])),
@@ -60,11 +62,11 @@ export class StormGroups {
   }
 
   /**
-   * Adds an alert to its enclosure's group when there is one, with room, and the alert was raised within `windowMs`
-   * of the parent (either side); returns the parent's id, or undefined when it must page on its own.
+   * Adds an alert to the group of a resource it sits below when there is one, with room, and the alert was raised
+   * within `windowMs` of the parent (either side); returns the parent's id, or undefined when it must page otherwise.
    */
-  join(enclosure: string, alert: AlertRecord, windowMs: number, again: boolean): string | undefined {
-    const group = this.groups.get(enclosure);
+  join(resource: string, alert: AlertRecord, windowMs: number, again: boolean): string | undefined {
+    const group = this.groups.get(resource);
     if (!group || Math.abs(Date.parse(alert.created) - Date.parse(group.parent.created)) > windowMs) return undefined;
     if (!group.children.has(alert.id) && group.children.size >= MAX_CHILDREN_PER_GROUP) return undefined;
     group.children.set(alert.id, again ? { alert, again } : { alert });
@@ -72,14 +74,14 @@ export class StormGroups {
   }
 
   /** The children listed in a parent's incident (the oldest {@link MAX_LISTED_CHILDREN}) and how many there are. */
-  childrenOf(enclosure: string): { listed: RelatedAlert[]; total: number } {
-    const children = [...(this.groups.get(enclosure)?.children.values() ?? [])];
+  childrenOf(resource: string): { listed: RelatedAlert[]; total: number } {
+    const children = [...(this.groups.get(resource)?.children.values() ?? [])];
     return { listed: children.slice(0, MAX_LISTED_CHILDREN).map((c) => relatedOf(c.alert)), total: children.length };
   }
 
-  /** The group's parent id of an enclosure. */
-  parentOf(enclosure: string): string | undefined {
-    return this.groups.get(enclosure)?.parent.id;
+  /** The parent alert id of a resource's group. */
+  parentOf(resource: string): string | undefined {
+    return this.groups.get(resource)?.parent.id;
   }
 
   /** The parents of groups opened before `before` (workflow time). */
@@ -91,14 +93,14 @@ export class StormGroups {
   whereIs(alertId: string): { parent: string } | { waitingFor: string } | undefined {
     for (const g of this.groups.values()) if (g.children.has(alertId)) return { parent: g.parent.id };
     const w = this.waiting.get(alertId);
-    return w ? { waitingFor: w.enclosure } : undefined;
+    return w ? { waitingFor: w.resource } : undefined;
   }
 
   /** Holds an alert until `until`, in case its enclosure's alert arrives; false when too many are held already. */
-  wait(alert: AlertRecord, enclosure: string, until: number): boolean {
+  wait(alert: AlertRecord, resource: string, until: number): boolean {
     const held = this.waiting.get(alert.id);
     if (!held && this.waiting.size >= MAX_WAITING) return false;
-    this.waiting.set(alert.id, { alert, enclosure, until: held?.until ?? until });
+    this.waiting.set(alert.id, { alert, resource, until: held?.until ?? until });
     return true;
   }
 
@@ -131,9 +133,9 @@ export class StormGroups {
    * still in it, which now page on their own; undefined when the alert is no group's parent.
    */
   dissolve(parentId: string): Child[] | undefined {
-    for (const [enclosure, g] of this.groups) {
+    for (const [resource, g] of this.groups) {
       if (g.parent.id !== parentId) continue;
-      this.groups.delete(enclosure);
+      this.groups.delete(resource);
       return [...g.children.values()];
     }
     return undefined;
@@ -147,10 +149,10 @@ export class StormGroups {
   }
 
   /** What `status` shows: each group's enclosure, parent and children, and the held alerts. */
-  status(): { groups: { enclosure: string; parentAlertId: string; children: string[] }[]; waiting: string[] } {
+  status(): { groups: { resource: string; parentAlertId: string; children: string[] }[]; waiting: string[] } {
     return {
-      groups: [...this.groups].map(([enclosure, g]) => ({
-        enclosure,
+      groups: [...this.groups].map(([resource, g]) => ({
+        resource,
         parentAlertId: g.parent.id,
         children: [...g.children.keys()],
       })),
@@ -162,8 +164,8 @@ export class StormGroups {
   toState(): StormState | undefined {
     if (this.groups.size === 0 && this.waiting.size === 0) return undefined;
     return {
-      groups: [...this.groups].map(([enclosure, g]) => ({
-        enclosure,
+      groups: [...this.groups].map(([resource, g]) => ({
+        resource,
         parent: g.parent,
         openedAt: g.openedAt,
         children: [...g.children.values()],

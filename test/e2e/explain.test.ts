@@ -45,9 +45,11 @@ test('explain tells the parent of a storm its routes, its joined alerts and ever
     expect(c.lines).toEqual(
       expect.arrayContaining([
         expect.stringMatching(
-          new RegExp(`^ {2}decision {5}\\S+Z: joined the incident of its enclosure's alert ${parent}$`),
+          new RegExp(
+            `^ {2}decision {5}\\S+Z: joined the incident of the alert of what it sits below \\(enclosure or interconnect\\): ${parent}$`,
+          ),
         ),
-        `  now          listed in the incident of its enclosure's alert ${parent}`,
+        `  now          listed in the incident of alert ${parent}, of what it sits below`,
       ]),
     );
 

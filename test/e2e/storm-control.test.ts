@@ -38,7 +38,7 @@ test('an enclosure power loss with 16 blades pages once, listing the 16; when th
     expect(last.payload!.summary).toMatch(/^Encl1: .*\(\+16 alerts below it\)$/);
     const status = await pollerStatus(h.client, ids.applianceId);
     expect(status.storm.groups).toEqual([
-      { enclosure: '/rest/enclosures/0000A66101', parentAlertId: idOf(parent.uri), children: expect.any(Array) },
+      { resource: '/rest/enclosures/0000A66101', parentAlertId: idOf(parent.uri), children: expect.any(Array) },
     ]);
     expect(status.storm.groups[0]!.children).toHaveLength(16);
     expect(status.counters.alertsGrouped).toBe(16);
@@ -105,6 +105,44 @@ test('blades whose alerts arrive before their enclosure alert wait the group wai
     expect(ours.map((i) => i.dedup_key)).toEqual([parentKey]);
     for (const child of children) expect(parentKey).not.toBe(keyOf(child));
     expect((await pollerStatus(h.client, ids.applianceId)).storm.waiting).toEqual([]);
+  } finally {
+    await bridge.stop();
+    await h.sim.reset();
+  }
+});
+
+test('an interconnect failure pages once, listing the blades whose ports reach it; a later enclosure power loss gathers its own group', async () => {
+  const h = harness();
+  const ids = uniqueAppliance('stormic');
+  const storm = await h.sim.storm({ kind: 'interconnect', children: 6 });
+  const bridge = await runBridge(h.client, bridgeConfig(h, ids));
+  const keyOf = (alert: { uri: string }) => `oneview/${ids.applianceId}/alert/${idOf(alert.uri)}`;
+  const ours = async () =>
+    (await h.sim.incidents()).filter((i) => i.dedup_key.startsWith(`oneview/${ids.applianceId}/`));
+  try {
+    const events = await waitFor(
+      'the interconnect incident listing the 6 blades',
+      async () => (await h.sim.events()).map((e) => e.event as Event),
+      (e) => e.some((x) => x.dedup_key === keyOf(storm.parent!) && x.payload?.custom_details.related_alert_count === 6),
+    );
+    expect(events.find((x) => x.payload?.custom_details.related_alert_count === 6)?.payload?.summary).toMatch(
+      /^Encl1, interconnect 1: .*\(\+6 alerts below it\)$/,
+    );
+    expect((await ours()).map((i) => i.dedup_key)).toEqual([keyOf(storm.parent!)]);
+    expect(
+      (await pollerStatus(h.client, ids.applianceId)).storm.groups.map((g) => [g.resource, g.children.length]),
+    ).toEqual([['/rest/interconnects/8f1e5b2a-0c3d-4e6f-9a7b-000000000001', 6]]);
+
+    // Then the whole enclosure loses power: its alert opens its group, and the blades' power alerts join it.
+    const power = await h.sim.storm({ children: 2 });
+    await pollOnceMore(h.client, ids.applianceId);
+    const groups = await waitFor(
+      'the enclosure group',
+      () => pollerStatus(h.client, ids.applianceId),
+      (s) => s.storm.groups.length === 2,
+    );
+    expect(groups.storm.groups.find((g) => g.parentAlertId === idOf(power.parent!.uri))?.children.length).toBe(2);
+    expect((await ours()).map((i) => i.dedup_key).sort()).toEqual([keyOf(storm.parent!), keyOf(power.parent!)].sort());
   } finally {
     await bridge.stop();
     await h.sim.reset();

@@ -370,7 +370,7 @@ test('storm groups live in the poller state: blades and an interconnect join the
         '/rest/server-hardware/B3',
         '/rest/interconnects/I1',
       ])
-        p.fake.topology.set(uri, enclosure);
+        p.fake.topology.set(uri, [enclosure]);
       p.fake.changesNextPoll(
         below('b1', '/rest/server-hardware/B1'),
         encl('parent'),
@@ -384,7 +384,7 @@ test('storm groups live in the poller state: blades and an interconnect join the
         async () => p.fake.calls.sendPagerDutyEvent,
         (s) => s.some((e) => e.related === 3),
       );
-      expect(first.storm.groups.map((g) => [g.enclosure, g.parentAlertId, [...g.children].sort()])).toEqual([
+      expect(first.storm.groups.map((g) => [g.resource, g.parentAlertId, [...g.children].sort()])).toEqual([
         [enclosure, 'parent', ['b1', 'b2', 'i1']],
       ]);
       expect(first.counters.alertsGrouped).toBe(3);
@@ -495,7 +495,7 @@ test('a storm child that had paged before pages again when its group ends; when 
       resourceUri: `/rest/server-hardware/${id}`,
       resourceCategory: 'server-hardware',
     });
-    for (const id of ['b1', 'b2', 'b3']) p.fake.topology.set(`/rest/server-hardware/${id}`, enclosure);
+    for (const id of ['b1', 'b2', 'b3']) p.fake.topology.set(`/rest/server-hardware/${id}`, [enclosure]);
     // b1 pages alone and clears: its delivery completes.
     p.fake.changesNextPoll(blade('b1'));
     await p.start();

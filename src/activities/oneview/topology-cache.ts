@@ -1,5 +1,5 @@
-/** A resource below an enclosure (a blade, an interconnect) and the enclosure it sits in. */
-export type EnclosureMap = ReadonlyMap<string, string>;
+/** A resource (a blade, an interconnect) and what it sits below: its enclosure first, then a server's interconnects. */
+export type ParentMap = ReadonlyMap<string, string[]>;
 
 /** How long a learned topology is used before it is read again: blades move rarely, and a stale answer only misgroups. */
 const REFRESH_MS = 10 * 60_000;
@@ -12,31 +12,31 @@ const UNKNOWN_REFRESH_MS = 60_000;
  * a hundred alerts costs no GET per alert, and concurrent askers wait for one read.
  */
 export class TopologyCache {
-  private readonly byAppliance = new Map<string, { loadedAt: number; map: EnclosureMap }>();
-  private readonly loading = new Map<string, Promise<EnclosureMap>>();
+  private readonly byAppliance = new Map<string, { loadedAt: number; map: ParentMap }>();
+  private readonly loading = new Map<string, Promise<ParentMap>>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** The enclosure of each of these resources that has one, reading the topology when it is old or lacks one of them. */
-  async enclosuresOf(
+  /** What each of these resources sits below, reading the topology when it is old or lacks one of them. */
+  async parentsOf(
     applianceId: string,
     resourceUris: readonly string[],
-    load: () => Promise<EnclosureMap>,
-  ): Promise<Record<string, string>> {
+    load: () => Promise<ParentMap>,
+  ): Promise<Record<string, string[]>> {
     const cached = this.byAppliance.get(applianceId);
     const age = cached ? this.now() - cached.loadedAt : Infinity;
     const unknown = resourceUris.some((uri) => !cached?.map.has(uri));
     const map =
       age >= REFRESH_MS || (unknown && age >= UNKNOWN_REFRESH_MS) ? await this.reload(applianceId, load) : cached!.map;
-    const found: Record<string, string> = {};
+    const found: Record<string, string[]> = {};
     for (const uri of resourceUris) {
-      const enclosure = map.get(uri);
-      if (enclosure !== undefined) found[uri] = enclosure;
+      const parents = map.get(uri);
+      if (parents !== undefined) found[uri] = parents;
     }
     return found;
   }
 
-  private reload(applianceId: string, load: () => Promise<EnclosureMap>): Promise<EnclosureMap> {
+  private reload(applianceId: string, load: () => Promise<ParentMap>): Promise<ParentMap> {
     let pending = this.loading.get(applianceId);
     if (!pending) {
       pending = load()

@@ -89,8 +89,8 @@ export class FakeAppliance {
   /** Resource URIs of the servers OneView has in maintenance mode. */
   readonly maintenance = new Set<string>();
 
-  /** The enclosure of each blade or interconnect, by resource URI. */
-  readonly topology = new Map<string, string>();
+  /** What each blade or interconnect sits below (its enclosure first, then a server's interconnects), by resource URI. */
+  readonly topology = new Map<string, string[]>();
 
   /** While set, a read by id waits for it to settle (a test acts while the poller's read is in flight). */
   holdReadsById?: Promise<void>;
@@ -158,7 +158,7 @@ export class FakeAppliance {
       readEnclosures: async (input: ReadEnclosuresInput): Promise<ReadEnclosuresResult> => {
         this.calls.readEnclosures.push(input);
         return {
-          enclosures: Object.fromEntries(
+          parents: Object.fromEntries(
             input.resourceUris.flatMap((uri) => (this.topology.has(uri) ? [[uri, this.topology.get(uri)!]] : [])),
           ),
         };
