@@ -741,11 +741,16 @@ function enclosurePowerAlert() {
 
 /** A blade's alert in the same power loss. */
 function bladePowerAlert(bay: number) {
+  return bladeAlert(bay, 'The server lost power unexpectedly.', 'Power', 'Trap.cpqSm2ServerPowerLost');
+}
+
+/** A blade's alert, as OneView raises it for the server in a bay of the enclosure. */
+function bladeAlert(bay: number, description: string, healthCategory: string, alertTypeID: string) {
   return {
     severity: 'Critical',
-    description: 'The server lost power unexpectedly.',
-    healthCategory: 'Power',
-    alertTypeID: 'Trap.cpqSm2ServerPowerLost',
+    description,
+    healthCategory,
+    alertTypeID,
     resourceUri: bladeUri(bay),
     associatedResource: {
       resourceName: `${SIM_ENCLOSURE.name}, bay ${bay}`,
@@ -776,17 +781,5 @@ function interconnectFailedAlert() {
 
 /** A blade's alert when the interconnect its ports reach fails. */
 function bladeLinkAlert(bay: number) {
-  return {
-    severity: 'Critical',
-    description: 'A network port of the server lost its link.',
-    healthCategory: 'Network',
-    alertTypeID: 'Trap.cpqNic3ConnectivityLost',
-    resourceUri: bladeUri(bay),
-    associatedResource: {
-      resourceName: `${SIM_ENCLOSURE.name}, bay ${bay}`,
-      resourceUri: bladeUri(bay),
-      resourceCategory: 'server-hardware',
-      associationType: 'HAS_A',
-    },
-  };
+  return bladeAlert(bay, 'A network port of the server lost its link.', 'Network', 'Trap.cpqNic3ConnectivityLost');
 }
