@@ -1,7 +1,7 @@
 import { ConfigError } from '../../src/config/config-error';
-import { loadConfig } from '../../src/config/load-config';
 import { coveringWindow, occurrenceAt } from '../../src/routing/maintenance-windows';
 import type { WindowSchedule } from '../../src/routing/window-types';
+import { loadWithRoutesFile as load } from './support/routes-config';
 
 const SAT_0200 = Date.parse('2026-12-05T02:00:00Z'); // a Saturday
 const weekly: WindowSchedule = {
@@ -48,21 +48,6 @@ test('the covering window is the one that ends last; scope and routes must match
   expect(coveringWindow([weekly], adHoc, facts, ['facilities'], now)?.id).toBe('other-route');
   expect(coveringWindow([weekly], [], { ...facts, enclosure: 'Encl1' }, ['blades'], now)).toBeUndefined();
 });
-
-function load(file: unknown) {
-  return loadConfig(
-    {
-      ONEVIEW_HOST: 'ov-prod.example.com',
-      ONEVIEW_APPLIANCE_ID: 'ov-prod',
-      ONEVIEW_USERNAME: 'bridge',
-      ONEVIEW_PASSWORD: 'pw',
-      PAGERDUTY_ROUTING_KEY: 'D'.repeat(32),
-      PAYLOAD_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
-      ROUTES_FILE: '/etc/bridge/routes.json',
-    },
-    () => JSON.stringify(file),
-  );
-}
 
 test('ROUTES_FILE windows load as one-off and weekly schedules', () => {
   const config = load({

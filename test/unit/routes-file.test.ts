@@ -1,44 +1,9 @@
-import { ConfigError } from '../../src/config/config-error';
-import { loadConfig } from '../../src/config/load-config';
-
-const KEY = Buffer.alloc(32, 1).toString('base64');
-const FACILITIES = 'F'.repeat(32);
-const STORAGE = 'S'.repeat(32);
-
-function load(routes: unknown, env: Record<string, string> = {}) {
-  const files: Record<string, string> = {
-    '/etc/bridge/routes.json': typeof routes === 'string' ? routes : JSON.stringify(routes),
-    '/run/secrets/storage': `${STORAGE}\n`,
-  };
-  return loadConfig(
-    {
-      ONEVIEW_HOST: 'ov-prod.example.com',
-      ONEVIEW_APPLIANCE_ID: 'ov-prod',
-      ONEVIEW_USERNAME: 'bridge',
-      ONEVIEW_PASSWORD: 'pw',
-      PAGERDUTY_ROUTING_KEY: 'D'.repeat(32),
-      PAYLOAD_ENCRYPTION_KEY: KEY,
-      ROUTES_FILE: '/etc/bridge/routes.json',
-      PD_FACILITIES: FACILITIES,
-      ...env,
-    },
-    (path) => {
-      const text = files[path];
-      if (text === undefined) throw Object.assign(new Error('missing'), { code: 'ENOENT' });
-      return text;
-    },
-  );
-}
-
-function problems(routes: unknown): string[] {
-  try {
-    load(routes);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
+import {
+  FACILITIES,
+  STORAGE,
+  loadWithRoutesFile as load,
+  routesFileProblems as problems,
+} from './support/routes-config';
 
 test('a rule file with references to its routing keys loads; the keys are read, patterns kept as lists', () => {
   const config = load({

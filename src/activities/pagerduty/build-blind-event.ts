@@ -1,7 +1,6 @@
 import { blindDedupKeyFor } from '../../shared/dedup-key';
 import type { BlindIncident, DeliveryAction } from '../../shared/types';
-import { CLIENT_NAME, MAX_SUMMARY_CODE_POINTS, type PagerDutyEvent, resolveEvent } from './build-event';
-import { fitEventSize } from './fit-event-size';
+import { MAX_SUMMARY_CODE_POINTS, type PagerDutyEvent, resolveEvent, triggerEvent } from './build-event';
 import { truncateGraphemes } from './truncate';
 
 /** What the "cannot see it" event is built from. */
@@ -22,11 +21,12 @@ export function buildBlindEvent(input: BuildBlindEventInput): PagerDutyEvent {
   const dedup_key = blindDedupKeyFor(input.applianceId);
   if (input.action === 'resolve') return resolveEvent(input.routingKey, dedup_key);
   const { incident } = input;
-  return fitEventSize({
-    routing_key: input.routingKey,
-    event_action: 'trigger',
+  return triggerEvent(
+    input.routingKey,
     dedup_key,
-    payload: {
+    input.applianceUrl,
+    [{ href: input.applianceUrl, text: 'HPE OneView' }],
+    {
       summary: truncateGraphemes(
         `${input.applianceHost}: the OneView bridge cannot read this appliance since ${incident.since}; its hardware alerts are not paging (${incident.errorType})`,
         MAX_SUMMARY_CODE_POINTS,
@@ -47,8 +47,5 @@ export function buildBlindEvent(input: BuildBlindEventInput): PagerDutyEvent {
           'Check the appliance is up and reachable from the bridge workers, and that the bridge account can log in (npm run ops:status, docs/operations.md).',
       },
     },
-    links: [{ href: input.applianceUrl, text: 'HPE OneView' }],
-    client: CLIENT_NAME,
-    client_url: input.applianceUrl,
-  });
+  );
 }

@@ -96,27 +96,41 @@ export function buildEvent(input: BuildEventInput): PagerDutyEvent {
       text: `${where} in HPE OneView`,
     });
   }
+  return triggerEvent(input.routingKey, dedup_key, input.applianceUrl, links, {
+    // What broke and where, first: the part a phone's lock screen shows.
+    summary: truncateGraphemes(
+      `${where}: ${nonBlank(alert.description) ?? alert.alertTypeID ?? 'OneView alert'}${related ? ` (+${related.total} alerts below it)` : ''}`,
+      MAX_SUMMARY_CODE_POINTS,
+    ),
+    source: where,
+    severity: input.severity ?? input.severityMap?.[alert.severity] ?? toPagerDutySeverity(alert.severity),
+    timestamp: Number.isNaN(Date.parse(alert.created)) ? undefined : alert.created,
+    component: nonBlank(alert.resourceCategory),
+    group: enclosureNameOf(alert) ?? input.applianceHost,
+    class: nonBlank(alert.healthCategory) ?? nonBlank(alert.alertTypeID),
+    custom_details,
+  });
+}
+
+/**
+ * A trigger as this product sends every one: its payload, links back to the appliance, the product as client, and
+ * the whole fitted to PagerDuty's size limit.
+ */
+export function triggerEvent(
+  routingKey: string,
+  dedupKey: string,
+  applianceUrl: string,
+  links: { href: string; text?: string }[],
+  payload: NonNullable<PagerDutyEvent['payload']>,
+): PagerDutyEvent {
   return fitEventSize({
-    routing_key: input.routingKey,
+    routing_key: routingKey,
     event_action: 'trigger',
-    dedup_key,
-    payload: {
-      // What broke and where, first: the part a phone's lock screen shows.
-      summary: truncateGraphemes(
-        `${where}: ${nonBlank(alert.description) ?? alert.alertTypeID ?? 'OneView alert'}${related ? ` (+${related.total} alerts below it)` : ''}`,
-        MAX_SUMMARY_CODE_POINTS,
-      ),
-      source: where,
-      severity: input.severity ?? input.severityMap?.[alert.severity] ?? toPagerDutySeverity(alert.severity),
-      timestamp: Number.isNaN(Date.parse(alert.created)) ? undefined : alert.created,
-      component: nonBlank(alert.resourceCategory),
-      group: enclosureNameOf(alert) ?? input.applianceHost,
-      class: nonBlank(alert.healthCategory) ?? nonBlank(alert.alertTypeID),
-      custom_details,
-    },
+    dedup_key: dedupKey,
+    payload,
     links,
     client: CLIENT_NAME,
-    client_url: input.applianceUrl,
+    client_url: applianceUrl,
   });
 }
 
